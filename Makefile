@@ -1,0 +1,55 @@
+# clinic: `make run` to try it, `make test` to prove it. Everything installs into .venv.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 127.0.0.1
+FLASK := $(BIN)/flask --app clinic
+DEPS_STAMP := $(VENV)/.deps-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+TEST_STAMP := $(VENV)/.test-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+
+.PHONY: run test test-fast serve bench install install-test migrate seed lint clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(DEPS_STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(TEST_STAMP): $(DEPS_STAMP)
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+install: $(DEPS_STAMP)
+install-test: $(TEST_STAMP)
+
+migrate: install
+	@mkdir -p instance
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+## run: install, migrate, seed the fictional demo practice (first run only), serve on http://$(HOST):$(PORT)
+run: seed
+	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## serve: the production server (gunicorn) locally; configure with CLINIC_* variables
+serve: migrate
+	$(BIN)/gunicorn --workers $${WORKERS:-2} --bind $(HOST):$(PORT) 'clinic:create_app()'
+
+## test: install test dependencies and run the whole suite (browser tests skip if chromium is missing)
+test: install-test
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: install-test
+	$(BIN)/ruff check clinic tests
+
+bench: install-test
+	$(BIN)/python -m bench
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,65 @@
+"""clinic: a web app for couples therapists. `create_app()` builds the application."""
+
+import os
+from importlib import import_module
+from pathlib import Path
+
+from flask import Flask
+
+# Each domain is a package with models, views (a blueprint `bp`) and an optional init_app(app).
+DOMAINS = ("core", "auth", "couples", "admin", "portal", "audit", "sessions", "homework", "handouts", "measures")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    instance_path = os.environ.get("CLINIC_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True,
+                template_folder=str(PROJECT_ROOT / "templates"))
+    from clinic import config
+
+    config.load(app, test_config)
+    register_extensions(app)
+    register_domains(app)
+    register_hooks(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from clinic.auth.sessions import enforce_timeouts
+    from clinic.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    # Timeouts are checked before CSRF, so a form sent after a timeout is kept, not refused.
+    app.before_request(enforce_timeouts)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+
+
+def register_domains(app: Flask) -> None:
+    for name in DOMAINS:
+        package = import_module(f"clinic.{name}")
+        import_module(f"clinic.{name}.models")
+        views = import_module(f"clinic.{name}.views")
+        if hasattr(views, "bp"):
+            app.register_blueprint(views.bp)
+        if hasattr(package, "init_app"):
+            package.init_app(app)
+
+
+def register_hooks(app: Flask) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from clinic import cli, errors, security, templating
+
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+    cli.register(app)
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)

@@ -1,0 +1,61 @@
+"""Practice settings and staff administration. Changes flush; the view commits."""
+
+from zoneinfo import ZoneInfo, available_timezones
+
+from flask import abort, g
+from sqlalchemy import select
+
+from clinic.admin.models import PracticeSettings
+from clinic.audit.services import record
+from clinic.auth.models import User
+from clinic.errors import DomainError
+from clinic.extensions import db
+
+SETTING_FIELDS = ("practice_name", "contact_line", "time_zone", "paper_size", "idle_timeout_minutes",
+                  "crisis_resources", "require_totp", "quick_exit_url")
+
+
+def get_practice_settings() -> PracticeSettings:
+    """The practice's settings row, created with defaults the first time (cached per request)."""
+    if "practice_settings" in g:
+        return g.practice_settings
+    settings = db.session.get(PracticeSettings, 1)
+    if settings is None:
+        settings = PracticeSettings(id=1)
+        db.session.add(settings)
+        db.session.flush()
+    g.practice_settings = settings
+    return settings
+
+
+def practice_zone() -> ZoneInfo:
+    return ZoneInfo(get_practice_settings().time_zone)
+
+
+def time_zone_choices() -> list[str]:
+    return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+
+
+def update_settings(settings: PracticeSettings, seen_version: int | None, data: dict) -> None:
+    settings.claim_version(seen_version)
+    for key in SETTING_FIELDS:
+        setattr(settings, key, data[key])
+    record("practice_settings.updated", settings)
+
+
+def staff_query():
+    return select(User).where(User.role.in_(("therapist", "admin"))).order_by(User.name)
+
+
+def get_staff_member(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.role not in ("therapist", "admin"):
+        abort(404)
+    return user
+
+
+def set_admin_rights(user: User, granted: bool, by: User) -> None:
+    if user.id == by.id and not granted:
+        raise DomainError("You can't remove your own admin rights; ask another admin.")
+    user.is_admin = granted
+    record("user.admin_granted" if granted else "user.admin_removed", user)

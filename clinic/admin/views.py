@@ -1,0 +1,91 @@
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from clinic.admin import services
+from clinic.admin.forms import ActionForm, SettingsForm, StaffForm
+from clinic.auth import services as accounts
+from clinic.core import once
+from clinic.errors import DomainError, EditConflict
+from clinic.extensions import db
+from clinic.security import admin_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/staff")
+@admin_required
+def staff():
+    page = db.paginate(services.staff_query(), per_page=50, error_out=False)
+    return render_template("admin/staff.html", page=page, action_form=ActionForm())
+
+
+@bp.route("/staff/new", methods=["GET", "POST"])
+@admin_required
+def new_staff():
+    form = StaffForm()
+    if form.validate_on_submit():
+        if done := once.already_done(form.form_token.data, current_user):
+            return redirect(done)
+        try:
+            user = accounts.create_user(email=form.email.data, name=form.name.data, role="therapist",
+                                        password=form.password.data, is_admin=form.is_admin.data)
+        except DomainError as error:
+            db.session.rollback()
+            getattr(form, "password" if error.field == "new_password" else error.field or "email").errors = [error.message]
+            return render_template("admin/staff_form.html", form=form), 422
+        once.claim(form.form_token.data, current_user, url_for("admin.staff"))
+        db.session.commit()
+        flash(f"Account created for {user.name}.", "success")
+        return redirect(url_for("admin.staff"))
+    return render_template("admin/staff_form.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/staff/<int:user_id>/<any(grant_admin, remove_admin, deactivate, reactivate, end_sessions):action>")
+@admin_required
+def staff_action(user_id: int, action: str):
+    user = services.get_staff_member(user_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("admin.staff"))
+    try:
+        _apply_staff_action(user, action)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin.staff"))
+    db.session.commit()
+    flash(f"Done: {action.replace('_', ' ')} for {user.name}.", "success")
+    return redirect(url_for("admin.staff"))
+
+
+def _apply_staff_action(user, action: str) -> None:
+    if action in ("deactivate", "end_sessions") and user.id == current_user.id:
+        raise DomainError("You can't do that to your own account while signed in.")
+    if action == "grant_admin":
+        services.set_admin_rights(user, True, current_user)
+    elif action == "remove_admin":
+        services.set_admin_rights(user, False, current_user)
+    elif action == "deactivate":
+        accounts.deactivate_user(user)
+    elif action == "reactivate":
+        accounts.reactivate_user(user)
+    else:
+        accounts.end_all_sessions(user)
+        accounts.record("user.sessions_ended", user)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@admin_required
+def settings():
+    current = services.get_practice_settings()
+    form = SettingsForm(obj=current)
+    form.time_zone.choices = services.time_zone_choices()
+    if form.validate_on_submit():
+        try:
+            services.update_settings(current, form.version.data, form.data)
+        except EditConflict:
+            db.session.rollback()
+            return render_template("admin/settings.html", form=form, conflict=True), 409
+        db.session.commit()
+        flash("Practice settings saved.", "success")
+        return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form), 422 if form.errors else 200

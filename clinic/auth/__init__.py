@@ -1,0 +1,1 @@
+"""Accounts, sign-in, sessions that end on the server, and invitations."""

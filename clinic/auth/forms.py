@@ -1,0 +1,33 @@
+from wtforms import BooleanField, EmailField, PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from clinic.forms import BaseForm, strip_filter
+
+
+class LoginForm(BaseForm):
+    email = EmailField("Email", validators=[DataRequired("Enter your email address."), Length(max=254)],
+                       filters=[strip_filter])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=256)])
+
+
+class NewPasswordMixin:
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired("Choose a password."), Length(max=256)],
+        description="At least 12 characters. A few unrelated words make a strong passphrase.",
+    )
+    confirm_password = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired("Repeat the password."), EqualTo("new_password", "The two passwords differ.")],
+    )
+
+
+class ChangePasswordForm(NewPasswordMixin, BaseForm):
+    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+
+
+class AcceptInvitationForm(NewPasswordMixin, BaseForm):
+    agree = BooleanField(
+        "I understand that my therapist can read what I enter here, and that I choose what my partner sees.",
+        validators=[DataRequired("Please confirm you have read this.")],
+    )

@@ -1,0 +1,67 @@
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from clinic.db import TimestampMixin, UTCDateTime, utcnow
+from clinic.extensions import db
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    """A person who signs in: a therapist, a client (one partner of a couple) or an admin.
+
+    `session_version` is part of the login id stored in the cookie: bumping it (logout, password
+    change, deactivation) makes every earlier cookie of this user useless.
+    """
+
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20), index=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Second factor (TOTP); recovery codes live in their own table.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return bool(self.is_active_account)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in ("therapist", "admin")
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+def find_user_by_email(email: str):
+    return db.session.scalar(db.select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+class PendingSubmission(db.Model):
+    """Form data that arrived after the sender's session had timed out.
+
+    Kept on the server for the same user and page so that nothing typed is lost: the page restores
+    it after the user signs in again, then deletes it.
+    """
+
+    __tablename__ = "pending_submission"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    path: Mapped[str] = mapped_column(String(500))
+    form_data: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,72 @@
+"""Account operations. They change and flush; the view commits."""
+
+from clinic.audit.services import record
+from clinic.auth.models import User, find_user_by_email
+from clinic.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
+from clinic.auth.sessions import end_all_sessions  # noqa: F401  (re-exported for admin views)
+from clinic.db import utcnow
+from clinic.errors import DomainError
+from clinic.extensions import db
+
+LOGIN_FAILED = "That email and password don't match an account. Check both and try again."
+
+
+def authenticate(email: str, password: str) -> User:
+    """The active user with this email and password, or DomainError with one message for every failure.
+
+    Unknown email, wrong password and a deactivated account all answer the same, in the same time.
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        verify_password(None, password)
+        record("auth.login_failed", record_type="user", outcome="denied")
+        raise DomainError(LOGIN_FAILED)
+    if not verify_password(user.password_hash, password):
+        record("auth.login_failed", user, outcome="denied", actor=user)
+        raise DomainError(LOGIN_FAILED)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    problem = password_problem(password, email=user.email, name=user.name)
+    if problem:
+        raise DomainError(problem, field="new_password")
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Change the password after checking the current one; every other session of the user ends."""
+    if not verify_password(user.password_hash, current):
+        raise DomainError("That is not your current password.", field="current_password")
+    set_password(user, new)
+    end_all_sessions(user)
+    record("auth.password_changed", user)
+
+
+def create_user(*, email: str, name: str, role: str, password: str | None = None, is_admin=False) -> User:
+    email = email.strip().lower()
+    if find_user_by_email(email) is not None:
+        raise DomainError("An account with this email already exists.", field="email")
+    user = User(email=email, name=name.strip(), role=role, is_admin=is_admin)
+    if password is not None:
+        set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    record("user.created", user)
+    return user
+
+
+def deactivate_user(user: User) -> None:
+    """Switch the account off and end all of its sessions at once."""
+    user.is_active_account = False
+    end_all_sessions(user)
+    record("user.deactivated", user)
+
+
+def reactivate_user(user: User) -> None:
+    user.is_active_account = True
+    record("user.reactivated", user)

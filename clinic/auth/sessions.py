@@ -1,0 +1,139 @@
+"""Sessions that end on the server: sign-in, sign-out, idle and absolute timeouts.
+
+Flask keeps the session in a signed cookie, so a cookie copied before logout would otherwise keep
+working. The login id in the cookie carries the user's `session_version`; bumping it kills every
+older cookie. Timestamps inside the signed cookie enforce the idle and absolute limits here, on the
+server, whatever the browser does.
+"""
+
+import secrets
+import time
+
+from flask import current_app, flash, g, jsonify, redirect, request, session, url_for
+from flask_login import login_user, logout_user
+
+from clinic.auth.models import PendingSubmission, User
+from clinic.extensions import db, login_manager
+from clinic.security import safe_next_url
+
+# Requests to these endpoints do not count as activity (the page polls them to warn before timeout).
+PASSIVE_ENDPOINTS = {"auth.session_status", "static", "core.healthz"}
+
+
+@login_manager.user_loader
+def load_user(login_id: str):
+    user_id, _, version = login_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
+
+
+def sign_in(user: User) -> None:
+    """Start a fresh session (new identity, no data carried over from before sign-in)."""
+    session.clear()
+    login_user(user, remember=False)
+    now = int(time.time())
+    session["_auth_at"] = now
+    session["_seen_at"] = now
+    session["_sid"] = secrets.token_urlsafe(16)
+    session.permanent = False
+
+
+def sign_out(user: User | None) -> None:
+    """End this session and every other session of the same user."""
+    if user is not None and user.is_authenticated:
+        end_all_sessions(user)
+    logout_user()
+    session.clear()
+
+
+def end_all_sessions(user: User) -> None:
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
+
+
+def idle_timeout_seconds() -> int:
+    if "idle_timeout_seconds" not in g:
+        from clinic.admin.services import get_practice_settings
+
+        minutes = get_practice_settings().idle_timeout_minutes or current_app.config["IDLE_TIMEOUT_MINUTES"]
+        g.idle_timeout_seconds = int(minutes) * 60
+    return g.idle_timeout_seconds
+
+
+def seconds_left() -> int:
+    """Seconds until the idle or absolute limit ends this session, whichever comes first."""
+    now = int(time.time())
+    idle_left = session.get("_seen_at", 0) + idle_timeout_seconds() - now
+    absolute_left = session.get("_auth_at", 0) + current_app.config["ABSOLUTE_SESSION_HOURS"] * 3600 - now
+    return max(0, min(idle_left, absolute_left))
+
+
+def enforce_timeouts():
+    """before_request: end timed-out sessions, keeping any form the user was sending."""
+    if "_user_id" not in session or request.endpoint == "static":
+        return None
+    if seconds_left() > 0:
+        if request.endpoint not in PASSIVE_ENDPOINTS:
+            session["_seen_at"] = int(time.time())
+        return None
+    return _expire_session()
+
+
+def _expire_session():
+    user = load_user(session.get("_user_id", ""))
+    kept = _keep_submission(user) if user is not None else False
+    logout_user()
+    session.clear()
+    db.session.commit()
+    message = "You were signed out after a period of inactivity."
+    if kept:
+        message += " What you were sending has been kept and will be restored after you sign in."
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        return jsonify(error="session_expired", kept=kept, login_url=url_for("auth.login")), 401
+    flash(message, "warning")
+    target = request.path if request.method == "GET" else _referring_path()
+    return redirect(url_for("auth.login", next=safe_next_url(target)))
+
+
+def _referring_path() -> str | None:
+    referrer = request.referrer or ""
+    host = request.host_url.rstrip("/")
+    if referrer.startswith(host):
+        return referrer[len(host):] or "/"
+    return None
+
+
+def _keep_submission(user: User) -> bool:
+    if request.method != "POST":
+        return False
+    data = request.get_json(silent=True) if request.is_json else None
+    if data is None:
+        data = {k: v for k, v in request.form.items(multi=False) if k != "csrf_token"}
+        for key in request.form:
+            values = request.form.getlist(key)
+            if len(values) > 1:
+                data[key] = values
+    if not isinstance(data, dict) or not data:
+        return False
+    path = _referring_path() or request.path
+    db.session.add(PendingSubmission(user_id=user.id, path=path, form_data=data))
+    return True
+
+
+def take_pending_submission(user: User, path: str) -> dict | None:
+    """The newest form kept for `user` on `path` after a timeout, removed once taken."""
+    pending = db.session.scalars(
+        db.select(PendingSubmission)
+        .where(PendingSubmission.user_id == user.id, PendingSubmission.path == path)
+        .order_by(PendingSubmission.id.desc())
+    ).all()
+    if not pending:
+        return None
+    for row in pending:
+        db.session.delete(row)
+    db.session.flush()
+    return pending[0].form_data

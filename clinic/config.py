@@ -1,0 +1,103 @@
+"""Configuration: safe defaults in code, then instance/config.py, then CLINIC_* environment variables.
+
+Nothing secret lives here. A production configuration refuses to start without a real secret key.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    "ENV_NAME": "development",  # "production" turns on Secure cookies, HSTS and strict checks
+    "SECRET_KEY": None,
+    "SQLALCHEMY_DATABASE_URI": None,  # None: instance/clinic.sqlite3
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_NAME": "clinic_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_DURATION": 0,
+    # Sessions: idle timeout comes from the practice settings; this is the fallback and the ceiling.
+    "IDLE_TIMEOUT_MINUTES": 30,
+    "ABSOLUTE_SESSION_HOURS": 12,
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,  # the token dies with the session, which has its own timeouts
+    "WTF_CSRF_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_HEADERS_ENABLED": False,
+    # argon2id cost; tests lower the memory cost to stay fast, production keeps these.
+    "ARGON2_TIME_COST": 3,
+    "ARGON2_MEMORY_COST": 65536,
+    "ARGON2_PARALLELISM": 4,
+    "INVITE_VALID_DAYS": 7,
+    "UNSIGNED_NOTE_ALERT_DAYS": 3,
+    "PER_PAGE": 20,
+    "PROXY_FIX_HOPS": 0,  # number of trusted reverse proxies in front of the app
+    "REQUIRE_TOTP_DEFAULT": True,
+}
+
+ENV_PREFIX = "CLINIC_"
+_INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int) and not isinstance(v, bool)}
+_BOOL_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, bool)}
+_ENV_ALIASES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "ENV": "ENV_NAME"}
+
+
+def load(app, test_config=None):
+    """Fill app.config from defaults, the instance file, the environment, then test_config."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(_from_environment())
+    if test_config:
+        app.config.update(test_config)
+    _finish(app)
+
+
+def _from_environment():
+    values = {}
+    for name, raw in os.environ.items():
+        if not name.startswith(ENV_PREFIX) or name == "CLINIC_INSTANCE_PATH":
+            continue
+        key = name[len(ENV_PREFIX):]
+        key = _ENV_ALIASES.get(key, key)
+        if key in _INT_KEYS:
+            values[key] = int(raw)
+        elif key in _BOOL_KEYS:
+            values[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
+        else:
+            values[key] = raw
+    return values
+
+
+def _finish(app):
+    config = app.config
+    if not config["SQLALCHEMY_DATABASE_URI"]:
+        config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "clinic.sqlite3")
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://") or uri.startswith("postgres://"):
+        # psycopg 3 is the driver we ship
+        config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
+    if is_production(app):
+        config["SESSION_COOKIE_SECURE"] = True
+        if not config["SECRET_KEY"] or len(str(config["SECRET_KEY"])) < 32:
+            raise RuntimeError(
+                "Refusing to start in production without a real secret key: "
+                "set CLINIC_SECRET_KEY (at least 32 characters) or SECRET_KEY in instance/config.py."
+            )
+    elif not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def is_production(app):
+    return app.config.get("ENV_NAME") == "production"
+
+
+def _instance_secret(instance: Path) -> str:
+    """A development secret kept in the instance folder, so sessions survive a restart."""
+    instance.mkdir(parents=True, exist_ok=True)
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

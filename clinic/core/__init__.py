@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: the home redirect, health check, neutral exit page and one-time form tokens."""

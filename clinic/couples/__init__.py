@@ -1,0 +1,1 @@
+"""Couples, their two partners, treatment goals and the invitations that give partners an account."""

@@ -1,0 +1,124 @@
+"""Couple operations and owner-scoped loaders. They change and flush; views commit."""
+
+from flask import abort
+from sqlalchemy import func, select
+
+from clinic.audit.services import record
+from clinic.couples.models import Couple, Partner, TreatmentGoal
+from clinic.db import today_utc, utcnow
+from clinic.errors import DomainError
+from clinic.extensions import db
+
+COUPLE_FIELDS = ("display_name", "model", "status", "started_on", "presenting_concerns",
+                 "confidentiality_policy", "policy_agreed_on")
+PARTNER_FIELDS = ("name", "pronouns", "email", "attachment_style", "cycle_position")
+
+
+def get_couple_for(user, couple_id: int) -> Couple:
+    """The couple if `user` is its treating therapist; 404 for a missing and a foreign couple alike."""
+    couple = db.session.get(Couple, couple_id)
+    if couple is None or user.role != "therapist" or couple.therapist_id != user.id:
+        abort(404)
+    return couple
+
+
+def get_partner_for(user, couple_id: int, partner_id: int) -> Partner:
+    couple = get_couple_for(user, couple_id)
+    partner = next((p for p in couple.partners if p.id == partner_id), None)
+    if partner is None:
+        abort(404)
+    return partner
+
+
+def partner_for_client(user) -> Partner:
+    """The partner record bound to a client account; 404 if there is none."""
+    partner = db.session.scalar(select(Partner).where(Partner.user_id == user.id))
+    if partner is None:
+        abort(404)
+    return partner
+
+
+def caseload_query(therapist, status: str | None):
+    query = select(Couple).where(Couple.therapist_id == therapist.id)
+    if status == "all":
+        pass
+    elif status:
+        query = query.where(Couple.status == status)
+    else:
+        query = query.where(Couple.status != "closed")
+    return query.order_by(Couple.last_activity_at.desc(), Couple.id.desc())
+
+
+def create_couple(therapist, data: dict, partners: tuple[dict, dict], goals: list[str]) -> Couple:
+    """Create a couple with exactly two partners and its initial goals."""
+    couple = Couple(therapist_id=therapist.id, **{k: data[k] for k in COUPLE_FIELDS})
+    for position, details in zip(("a", "b"), partners, strict=True):
+        couple.partners.append(Partner(position=position, **_partner_values(details)))
+    for text in goals:
+        couple.goals.append(TreatmentGoal(text=text))
+    db.session.add(couple)
+    db.session.flush()
+    record("couple.created", couple, couple_id=couple.id)
+    return couple
+
+
+def update_couple(couple: Couple, seen_version: int | None, data: dict, partners: tuple[dict, dict]) -> None:
+    """Apply an edit made on `seen_version`; an older version than the stored one is a conflict."""
+    couple.claim_version(seen_version)
+    for key in COUPLE_FIELDS:
+        if key == "status" and couple.status == "closed":
+            continue  # closing and reopening go through change_status
+        setattr(couple, key, data[key])
+    for partner, details in zip(couple.partners, partners, strict=True):
+        values = _partner_values(details)
+        if partner.user_id and values["email"] != partner.email:
+            raise DomainError("This partner has already joined: their sign-in email can't be changed here.",
+                              field="email")
+        for key, value in values.items():
+            setattr(partner, key, value)
+    touch(couple)
+    record("couple.updated", couple, couple_id=couple.id)
+
+
+def _partner_values(details: dict) -> dict:
+    values = {key: details.get(key) or "" for key in PARTNER_FIELDS}
+    values["email"] = values["email"].strip().lower()
+    return values
+
+
+def change_status(couple: Couple, status: str, seen_version: int | None) -> None:
+    if status == couple.status:
+        return
+    couple.claim_version(seen_version)
+    couple.closed_on = today_utc() if status == "closed" else None
+    couple.status = status
+    touch(couple)
+    record(f"couple.status.{status}", couple, couple_id=couple.id)
+
+
+def add_goal(couple: Couple, text: str) -> TreatmentGoal:
+    goal = TreatmentGoal(couple_id=couple.id, text=text)
+    db.session.add(goal)
+    db.session.flush()
+    record("treatment_goal.created", goal)
+    return goal
+
+
+def set_goal_status(couple: Couple, goal_id: int, status: str) -> None:
+    goal = next((g for g in couple.goals if g.id == goal_id), None)
+    if goal is None:
+        abort(404)
+    goal.status = status
+    record("treatment_goal.updated", goal)
+
+
+def touch(couple: Couple) -> None:
+    """Mark activity on the couple so the caseload sorts recently worked couples first."""
+    couple.last_activity_at = utcnow()
+
+
+def count_by_status(therapist) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Couple.status, func.count()).where(Couple.therapist_id == therapist.id).group_by(Couple.status)
+    )
+    return dict(rows.all())

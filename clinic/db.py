@@ -1,0 +1,112 @@
+"""Declarative base, a UTC-normalising timestamp type and small mixins shared by every domain."""
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import DateTime, Integer, MetaData, event, types
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def today_utc() -> date:
+    return utcnow().date()
+
+
+class UTCDateTime(types.TypeDecorator):
+    """Timezone-aware UTC datetimes on every database.
+
+    SQLite hands back naive datetimes and PostgreSQL aware ones; normalising here means no
+    comparison anywhere else can mix the two.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class VersionedMixin:
+    """An optimistic-lock counter for records people edit in forms.
+
+    The form round-trips `version`; `claim_version(seen)` raises EditConflict when someone saved
+    since the form was loaded, and otherwise moves the counter on. Every UPDATE also carries
+    `WHERE version = <loaded>`, so a race between two requests ends in StaleDataError (a 409
+    page), never a silent overwrite. Bookkeeping updates (timestamps, counters) that are not user
+    edits leave the version alone and so cause no false conflicts.
+    """
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}
+
+    def claim_version(self, seen_version: int | None) -> None:
+        from clinic.errors import EditConflict
+
+        if seen_version != self.version:
+            raise EditConflict(current=self)
+        self.version = self.version + 1
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL, FULL sync, foreign keys and a busy timeout on every SQLite connection.
+
+    The pysqlite driver's own transaction handling is switched off so that the "begin" listener
+    below decides how each transaction starts.
+    """
+    module = type(dbapi_connection).__module__
+    if not module.startswith("sqlite3"):
+        return
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    """Every transaction takes the write lock up front (BEGIN IMMEDIATE).
+
+    Nearly every request writes (the audit trail records views too), and a deferred transaction
+    that later writes fails at once with "database is locked" when another writer committed in
+    between; an immediate one waits its turn on the busy timeout instead.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

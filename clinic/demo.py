@@ -1,0 +1,97 @@
+"""The fictional demo practice that `make run` seeds on first start.
+
+Every name, email and story here is invented. Other domains add their demo records (notes,
+homework entries, scores) by registering a seeder that receives the DemoPractice built here.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from clinic.auth.models import User, find_user_by_email
+from clinic.auth.services import create_user
+from clinic.couples.models import Couple
+from clinic.couples.services import add_goal, create_couple
+from clinic.db import today_utc
+from clinic.extensions import db
+
+DEMO_PASSWORD = "calm-harbour-lantern-42"
+DEMO_LOGINS = (
+    ("therapist", "therapist@demo.clinic.test", "Dr. Noor Haddad"),
+    ("admin", "admin@demo.clinic.test", "Sam Whitlock"),
+    ("client", "alex@demo.clinic.test", "Alex Rivera"),
+    ("client", "jordan@demo.clinic.test", "Jordan Chen"),
+    ("client", "priya@demo.clinic.test", "Priya Nair"),
+    ("client", "tomas@demo.clinic.test", "Tomás Varga"),
+)
+
+
+@dataclass
+class DemoPractice:
+    therapist: User
+    admin: User
+    couples: dict[str, Couple] = field(default_factory=dict)  # "efct", "cbct", "new"
+    clients: dict[str, User] = field(default_factory=dict)  # by email
+
+
+Seeder = Callable[[DemoPractice], None]
+_seeders: list[tuple[int, Seeder]] = []
+
+
+def register_demo_seeder(seeder: Seeder, order: int = 50) -> None:
+    if all(existing is not seeder for _, existing in _seeders):
+        _seeders.append((order, seeder))
+        _seeders.sort(key=lambda item: item[0])
+
+
+def seed_demo() -> bool:
+    """Create the demo practice once; returns False (and changes nothing) when it already exists."""
+    if find_user_by_email(DEMO_LOGINS[0][1]) is not None:
+        return False
+    from clinic.admin.services import get_practice_settings
+
+    settings = get_practice_settings()
+    settings.practice_name = "Harbour Lane Couples Practice (demo)"
+    settings.contact_line = "12 Harbour Lane, Suite 3 · 555-0142 (fictional)"
+    settings.require_totp = False  # so the printed demo logins work at once; the pages say so
+    users = {email: create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
+                                is_admin=(role == "admin"))
+             for role, email, name in DEMO_LOGINS}
+    practice = DemoPractice(therapist=users[DEMO_LOGINS[0][1]], admin=users[DEMO_LOGINS[1][1]],
+                            clients={e: u for e, u in users.items() if u.role == "client"})
+    _seed_couples(practice)
+    for _, seeder in _seeders:
+        seeder(practice)
+    db.session.flush()
+    return True
+
+
+def _seed_couples(practice: DemoPractice) -> None:
+    today = today_utc()
+    specs = {
+        "efct": ("Rivera & Chen", "efct", "active", 120, ("Alex Rivera", "she/her", "alex@demo.clinic.test",
+                 "anxious", "pursuer"), ("Jordan Chen", "he/him", "jordan@demo.clinic.test", "avoidant",
+                 "withdrawer"), "Recurring fights about time apart; Alex feels alone when Jordan works late.",
+                 ["Name and slow down the pursue–withdraw cycle", "Jordan stays present in hard conversations"]),
+        "cbct": ("Nair & Varga", "cbct", "active", 75, ("Priya Nair", "she/her", "priya@demo.clinic.test",
+                 "secure", "unclear"), ("Tomás Varga", "he/him", "tomas@demo.clinic.test", "anxious", "pursuer"),
+                 "Arguments about money and chores escalate quickly; both want calmer problem-solving.",
+                 ["Use speaker–listener skills in weekly check-ins", "Agree a household budget together"]),
+        "new": ("Okonkwo & Lindqvist", "integrative", "intake", 5, ("Ada Okonkwo", "they/them", "", "not_assessed",
+                "unclear"), ("Elin Lindqvist", "she/her", "", "not_assessed", "unclear"),
+                "Referred after a move abroad; feeling distant.", []),
+    }
+    fields = ("name", "pronouns", "email", "attachment_style", "cycle_position")
+    for key, (name, model, status, days_ago, a, b, concerns, goals) in specs.items():
+        couple = create_couple(
+            practice.therapist,
+            {"display_name": name, "model": model, "status": status, "started_on": today - timedelta(days=days_ago),
+             "presenting_concerns": concerns, "confidentiality_policy": "no_secrets",
+             "policy_agreed_on": today - timedelta(days=days_ago)},
+            (dict(zip(fields, a, strict=True)), dict(zip(fields, b, strict=True))), goals)
+        practice.couples[key] = couple
+    for couple in practice.couples.values():
+        for partner in couple.partners:
+            if partner.email in practice.clients:
+                partner.user_id = practice.clients[partner.email].id
+    add_goal(practice.couples["efct"], "Alex asks for closeness directly instead of protesting")

@@ -1,0 +1,50 @@
+"""The form base every domain uses: text fields refuse control characters and undecodable bytes."""
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+
+# Tab, newline and carriage return are fine in text; every other C0/C1 control and NUL is not.
+# U+FFFD is what undecodable (non-UTF-8) bytes become when the request is parsed.
+_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
+def clean_text(value: str | None) -> str | None:
+    """Strip surrounding whitespace and normalise line endings; None stays None."""
+    if value is None:
+        return None
+    return value.replace("\r\n", "\n").strip()
+
+
+def has_forbidden_characters(value: str) -> bool:
+    return bool(_FORBIDDEN.search(value))
+
+
+class BaseForm(FlaskForm):
+    """FlaskForm plus a check, on every text field, for characters no person types."""
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field, StringField | TextAreaField) and isinstance(field.data, str):
+                if has_forbidden_characters(field.data):
+                    field.errors = [*field.errors, "Remove the invisible control characters from this text."]
+                    ok = False
+        return ok
+
+
+class VersionField(HiddenField):
+    """Round-trips a record's version so a stale save is caught as an edit conflict."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip().isdigit():
+            self.data = int(valuelist[0])
+
+    def _value(self):
+        return str(self.data) if self.data is not None else ""
+
+
+def strip_filter(value):
+    return clean_text(value) if isinstance(value, str) else value

@@ -1,0 +1,1 @@
+"""Handouts: the library built from the article's strategies, giving, personalising and printing."""

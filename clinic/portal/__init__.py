@@ -1,0 +1,1 @@
+"""The client's portal: Today, and the home every client page hangs from."""

@@ -1,0 +1,1 @@
+"""This domain keeps no tables of its own."""

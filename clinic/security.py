@@ -1,0 +1,91 @@
+"""Access decorators, safe redirects and the response headers every page carries."""
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, request, url_for
+from flask_login import current_user, login_required
+
+from clinic.config import is_production
+
+THERAPIST, CLIENT, ADMIN = "therapist", "client", "admin"
+
+
+def roles_required(*roles: str):
+    """Signed-in users whose role is one of `roles` pass; everyone else signed in gets 403.
+
+    A therapist holding admin rights passes `ADMIN` too.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not has_role(current_user, *roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def has_role(user, *roles: str) -> bool:
+    if user.role in roles:
+        return True
+    return ADMIN in roles and bool(getattr(user, "is_admin", False))
+
+
+def home_for(user) -> str:
+    """Where a signed-in user lands: the caseload, the client's Today page, or the staff list."""
+    if user.role == CLIENT:
+        return url_for("portal.today")
+    if user.role == ADMIN:
+        return url_for("admin.staff")
+    return url_for("couples.caseload")
+
+
+therapist_required = roles_required(THERAPIST)
+client_required = roles_required(CLIENT)
+admin_required = roles_required(ADMIN)
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Return `target` only when it is a path on this site; otherwise None.
+
+    Refuses absolute URLs, scheme-relative `//host`, backslash tricks like `/\\host` and anything
+    with control characters, which browsers may normalise into another origin.
+    """
+    if not target or not target.startswith("/") or len(target) > 2000:
+        return None
+    if target.startswith("//") or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+def register(app):
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Referrer-Policy"] = "same-origin"
+        headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if is_production(app):
+            headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if not request.path.startswith("/static/"):
+            # Pages may hold health data: no copies in shared or browser caches.
+            headers.setdefault("Cache-Control", "no-store")
+            headers["Pragma"] = "no-cache"
+        return response

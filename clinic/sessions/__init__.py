@@ -1,0 +1,1 @@
+"""Therapy sessions and their notes: EFT, CBCT and integrative progress notes, process notes, the course."""

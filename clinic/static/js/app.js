@@ -1,0 +1,71 @@
+// Small conveniences on top of pages that work without JavaScript:
+// quick exit, print buttons and the warning before an idle sign-out.
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+  window.clinicCsrfToken = csrfToken;
+
+  // Quick exit: clear every form, replace this page in history so Back doesn't return here.
+  document.addEventListener("click", function (event) {
+    var exit = event.target.closest("[data-quick-exit]");
+    if (exit) {
+      event.preventDefault();
+      document.querySelectorAll("form").forEach(function (form) { form.reset(); });
+      document.body.innerHTML = "";
+      window.location.replace(exit.getAttribute("href"));
+      return;
+    }
+    if (event.target.closest("[data-print]")) {
+      event.preventDefault();
+      window.print();
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    // Escape pressed three times quickly also leaves, for people who can't reach the button.
+    if (event.key !== "Escape") { return; }
+    var exit = document.querySelector("[data-quick-exit]");
+    if (!exit) { return; }
+    var now = Date.now();
+    window.clinicEscapes = (window.clinicEscapes || []).filter(function (t) { return now - t < 1500; });
+    window.clinicEscapes.push(now);
+    if (window.clinicEscapes.length >= 3) { exit.click(); }
+  });
+
+  // Idle warning: ask the server how long is left (asking does not count as activity).
+  var body = document.body;
+  var statusUrl = body.getAttribute("data-session-status");
+  var dialog = document.getElementById("timeout-warning");
+  if (!statusUrl || !dialog) { return; }
+  var WARN_AT = 120;
+  var countdown = dialog.querySelector("[data-timeout-seconds]");
+
+  function check() {
+    fetch(statusUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : { seconds_left: 0 }; })
+      .then(function (data) {
+        var left = data.seconds_left;
+        if (left <= 0) {
+          document.dispatchEvent(new CustomEvent("clinic:session-expired"));
+          return;
+        }
+        if (left <= WARN_AT) {
+          countdown.textContent = Math.max(1, Math.round(left)) + " seconds";
+          if (!dialog.open && dialog.showModal) { dialog.showModal(); }
+          document.dispatchEvent(new CustomEvent("clinic:session-warning", { detail: { secondsLeft: left } }));
+        }
+        window.setTimeout(check, Math.max(5, Math.min(left - WARN_AT, 60)) * 1000);
+      })
+      .catch(function () { window.setTimeout(check, 30000); });
+  }
+  dialog.querySelector("[data-stay-signed-in]").addEventListener("click", function () {
+    fetch(body.getAttribute("data-keepalive"), {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "Accept": "application/json" }
+    }).then(function () { dialog.close(); window.setTimeout(check, 30000); });
+  });
+  window.setTimeout(check, 5000);
+})();

@@ -1,0 +1,83 @@
+"""What every template can use: the practice settings, navigation and a few formatting filters."""
+
+from datetime import date, datetime
+
+from flask import current_app, url_for
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from clinic.security import has_role
+
+# (label, endpoint) per role; an endpoint that a domain does not provide yet is simply left out.
+NAVIGATION = {
+    "therapist": [("Caseload", "couples.caseload"), ("Exercises", "homework.library"),
+                  ("Handouts", "handouts.library"), ("Measures", "measures.library")],
+    "client": [("Today", "portal.today"), ("Homework", "homework.portal_list"),
+               ("Handouts", "handouts.portal_list"), ("Questionnaires", "measures.portal_list")],
+    "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "audit.trail")],
+}
+
+
+def url_if(endpoint: str, **values) -> str | None:
+    """url_for, or None when the endpoint is not registered (lets a page link to optional sections)."""
+    if endpoint not in current_app.view_functions:
+        return None
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def navigation() -> list[tuple[str, str, str]]:
+    """(label, url, endpoint) items for the signed-in user's main navigation."""
+    if not current_user.is_authenticated:
+        return []
+    items = list(NAVIGATION.get(current_user.role, []))
+    if current_user.role == "therapist" and has_role(current_user, "admin"):
+        items += NAVIGATION["admin"]
+    return [(label, url, endpoint) for label, endpoint in items if (url := url_if(endpoint))]
+
+
+def format_date(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.astimezone(_zone()).date()
+    return f"{value:%a %-d %b %Y}" if isinstance(value, date) else str(value)
+
+
+def format_datetime(value) -> str:
+    if value is None:
+        return "—"
+    return f"{value.astimezone(_zone()):%-d %b %Y, %H:%M}"
+
+
+def _zone():
+    from clinic.admin.services import practice_zone
+
+    return practice_zone()
+
+
+def register(app) -> None:
+    app.add_template_global(url_if)
+    app.add_template_global(navigation)
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(format_datetime, "datetime")
+
+    @app.context_processor
+    def practice_context():
+        return {"practice": practice_for_templates}
+
+
+def practice_for_templates():
+    """The practice settings, or their defaults when the database can't be read (error pages)."""
+    from clinic.admin.models import PracticeSettings
+    from clinic.admin.services import get_practice_settings
+    from clinic.extensions import db
+
+    try:
+        return get_practice_settings()
+    except Exception:  # noqa: BLE001 - an error page must render even when the database is down
+        db.session.rollback()
+        return PracticeSettings(practice_name="clinic", contact_line="", quick_exit_url="https://www.weather.gov/",
+                                version=1)

@@ -1,0 +1,125 @@
+"""Shared fixtures: an app on a throwaway database, a client, and a small world of actors.
+
+SQLite (a file per test session) by default; set CLINIC_TEST_DATABASE_URL to run the same suite on
+PostgreSQL. The schema is created once per session; each test starts with empty tables.
+"""
+
+import os
+import time
+
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from clinic import create_app
+from clinic.extensions import db
+from tests.factories import World, build_world
+
+FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
+
+
+def _test_settings(tmp_path_factory) -> dict:
+    url = os.environ.get("CLINIC_TEST_DATABASE_URL")
+    if not url:
+        url = "sqlite:///" + str(tmp_path_factory.getbasetemp() / "clinic-test.sqlite3")
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SERVER_NAME": "clinic.test",
+        **FAST_ARGON2,
+    }
+
+
+@pytest.fixture(scope="session")
+def base_config(tmp_path_factory):
+    config = _test_settings(tmp_path_factory)
+    app = create_app(config)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.session.remove()
+    return config
+
+
+class RequestIsolatingClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    Without this, a request reuses the test's app context, so `g` (and Flask-Login's cached user)
+    would leak from one request to the next. The test's own session is committed first (so the
+    request sees the test's setup and SQLite's write lock is free) and expired afterwards (so the
+    test reads what the request wrote).
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+@pytest.fixture
+def make_app(base_config):
+    """Build an app with extra settings on the shared test database (e.g. CSRF on)."""
+
+    def factory(**overrides):
+        application = create_app({**base_config, **overrides})
+        application.test_client_class = RequestIsolatingClient
+        return application
+
+    return factory
+
+
+@pytest.fixture
+def app(make_app):
+    application = make_app()
+    with application.app_context():
+        yield application
+        db.session.remove()
+        _empty_tables()
+
+
+def _empty_tables():
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def world(app) -> World:
+    """Two therapists, a couple whose partners both joined, another couple, an admin."""
+    built = build_world()
+    db.session.commit()
+    return built
+
+
+def login_as(client, user) -> None:
+    """Sign `user` in on `client` without the password round-trip (that has its own tests)."""
+    now = int(time.time())
+    with client.session_transaction() as session:
+        session.clear()
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["_auth_at"] = now
+        session["_seen_at"] = now
+        session["_sid"] = f"test-{user.id}"
+
+
+@pytest.fixture
+def login():
+    return login_as
