@@ -4,6 +4,7 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import ValidationError
 
 # Tab, newline and carriage return are fine in text; every other C0/C1 control and NUL is not.
 # U+FFFD is what undecodable (non-UTF-8) bytes become when the request is parsed.
@@ -48,3 +49,21 @@ class VersionField(HiddenField):
 
 def strip_filter(value):
     return clean_text(value) if isinstance(value, str) else value
+
+
+class EmailAddress:
+    """Email syntax check with no DNS lookup (works offline); reserved test domains are allowed
+    because the app sends no mail: the address is only a sign-in name."""
+
+    def __init__(self, message: str = "Enter an email address like name@example.org."):
+        self.message = message
+
+    def __call__(self, form, field):
+        from email_validator import EmailNotValidError, validate_email
+
+        if not field.data:
+            return
+        try:
+            validate_email(field.data, check_deliverability=False, test_environment=True)
+        except EmailNotValidError:
+            raise ValidationError(self.message) from None

@@ -8,18 +8,17 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from clinic.admin.models import PAPER_SIZES
 from clinic.core.once import OnceField
-from clinic.forms import BaseForm, VersionField, strip_filter
+from clinic.forms import BaseForm, EmailAddress, VersionField, strip_filter
 
 
 class StaffForm(BaseForm):
     name = StringField("Full name", validators=[DataRequired("Enter a name."), Length(max=120)], filters=[strip_filter])
-    email = EmailField("Email", validators=[DataRequired("Enter an email address."), Length(max=254),
-                                            Email("Enter an email address like name@example.org.",
-                                                  check_deliverability=False)], filters=[strip_filter])
+    email = EmailField("Email", validators=[DataRequired("Enter an email address."), Length(max=254), EmailAddress()],
+                       filters=[strip_filter])
     is_admin = BooleanField("Also give admin rights (accounts, settings, audit trail)")
     password = PasswordField("Temporary password", validators=[DataRequired("Set a temporary password."),
                                                              Length(max=256)],

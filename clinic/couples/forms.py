@@ -1,5 +1,5 @@
 from wtforms import DateField, EmailField, FormField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from clinic.core.once import OnceField
 from clinic.couples.models import (
@@ -10,7 +10,7 @@ from clinic.couples.models import (
     POLICIES,
     STATUSES,
 )
-from clinic.forms import BaseForm, VersionField, strip_filter
+from clinic.forms import BaseForm, EmailAddress, VersionField, strip_filter
 
 TEXT = [strip_filter]
 
@@ -26,9 +26,7 @@ class PartnerForm(BaseForm):
     pronouns = StringField("Pronouns", validators=[Optional(), Length(max=40)], filters=TEXT,
                            description="For example she/her, he/him, they/them.")
     email = EmailField("Email", filters=TEXT, description="Needed to invite them: it becomes their sign-in.",
-                       validators=[Optional(), Length(max=254),
-                                   Email("Enter an email address like name@example.org.",
-                                         check_deliverability=False)])
+                       validators=[Optional(), Length(max=254), EmailAddress()])
     attachment_style = SelectField("Attachment style (your impression)", choices=ATTACHMENT_STYLES)
     cycle_position = SelectField("Position in the cycle", choices=CYCLE_POSITIONS)
 
