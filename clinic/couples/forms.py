@@ -36,7 +36,7 @@ class CoupleForm(BaseForm):
                                filters=TEXT, description="How the couple appears on your caseload, e.g. “Rivera & Chen”.")
     model = SelectField("Primary model", choices=MODELS)
     status = SelectField("Status", choices={k: v for k, v in STATUSES.items() if k != "closed"})
-    started_on = DateField("Start date", validators=[DataRequired("Enter the start date as YYYY-MM-DD.")])
+    started_on = DateField("Start date", validators=[DataRequired("Enter the date the couple started (day, month and year).")])
     presenting_concerns = TextAreaField("Presenting concerns", validators=[Optional(), Length(max=5000)],
                                         filters=TEXT)
     goals = TextAreaField("Treatment goals", validators=[Optional(), Length(max=3000)], filters=TEXT,
