@@ -3,6 +3,7 @@
 import sys
 
 import click
+from flask.cli import with_appcontext
 
 from clinic.extensions import db
 
@@ -11,9 +12,13 @@ def register(app) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(deactivate_user_command)
+    app.cli.add_command(verify_audit_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command():
     """Create the fictional demo practice (once; re-running changes nothing) and print its logins."""
     from clinic.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
@@ -27,6 +32,7 @@ def seed_demo_command():
 
 
 @click.command("create-user")
+@with_appcontext
 @click.option("--role", type=click.Choice(["therapist", "admin"]), required=True)
 @click.option("--email", required=True)
 @click.option("--name", required=True)
@@ -51,6 +57,7 @@ def create_user_command(role, email, name, password_stdin):
 
 
 @click.command("deactivate-user")
+@with_appcontext
 @click.option("--email", required=True)
 def deactivate_user_command(email):
     """Deactivate an account and end all of its sessions at once."""
@@ -63,3 +70,52 @@ def deactivate_user_command(email):
     deactivate_user(user)
     db.session.commit()
     click.echo(f"Deactivated {user.email}; their sessions have ended.")
+
+
+@click.command("verify-audit")
+@with_appcontext
+def verify_audit_command():
+    """Check the audit trail's hash chain; exits non-zero when a row was altered, removed or reordered."""
+    from clinic.audit.chain import verify
+
+    report = verify()
+    if report.ok:
+        click.echo(f"Audit trail intact: {report.checked} events checked.")
+        return
+    click.echo(f"AUDIT TRAIL DAMAGED ({len(report.problems)} problems in {report.checked} events):", err=True)
+    for problem in report.problems[:50]:
+        click.echo(f"  {problem}", err=True)
+    sys.exit(1)
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path")
+def backup_command(path):
+    """Write a consistent backup of the database to PATH (safe while the app runs)."""
+    from flask import current_app
+
+    from clinic.backup import BackupError, backup
+
+    try:
+        click.echo(backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path")
+@click.option("--force", is_flag=True, help="Overwrite a database that already holds data.")
+def restore_command(path, force):
+    """Check the backup at PATH, then restore it (refuses to overwrite data without --force)."""
+    from flask import current_app
+
+    from clinic.backup import BackupError, restore
+
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        click.echo(restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path, force=force))
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None

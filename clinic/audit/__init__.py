@@ -1,1 +1,44 @@
 """Append-only audit trail: who did what to which record, when and from where. Never clinical text."""
+
+import logging
+
+log = logging.getLogger(__name__)
+
+DENIED_STATUSES = {403: "access.denied", 404: "access.not_found"}
+LOCKOUT_ENDPOINTS = {"auth.login", "auth.login_code", "auth.login_enrol", "auth.reauth"}
+
+
+def init_app(app):
+    app.after_request(_record_refusals)
+
+
+def _record_refusals(response):
+    """Denied access by a signed-in user (403/404) and throttled attempts (429) go into the trail.
+
+    The request's own uncommitted work is discarded first: a refused request must change nothing.
+    """
+    from flask import request
+    from flask_login import current_user
+
+    from clinic.audit.services import record
+    from clinic.extensions import db
+
+    status = response.status_code
+    if request.endpoint == "static" or status not in (403, 404, 429):
+        return response
+    signed_in = current_user.is_authenticated
+    if status != 429 and not signed_in:
+        return response
+    try:
+        db.session.rollback()
+        view_args = request.view_args or {}
+        record_id = next((v for v in view_args.values() if isinstance(v, int)), None)
+        action = DENIED_STATUSES.get(status) or ("auth.lockout" if request.endpoint in LOCKOUT_ENDPOINTS
+                                                 else "auth.throttled")
+        record(action, record_type=(request.endpoint or "unknown")[:40], record_id=record_id,
+               couple_id=view_args.get("couple_id"), outcome="denied")
+        db.session.commit()
+    except Exception:  # noqa: BLE001 - never turn a refusal into a server error
+        db.session.rollback()
+        log.exception("could not record a refused request")
+    return response

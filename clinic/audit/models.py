@@ -1,7 +1,8 @@
+"""Append-only audit trail: who did what to which record, when and from where. Never clinical text."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, Index, Integer, String, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.db import UTCDateTime, utcnow
 from clinic.extensions import db
@@ -26,3 +27,26 @@ class AuditEvent(db.Model):
     # Hash chain: each row's hash covers its own fields and the previous row's hash.
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     row_hash: Mapped[str | None] = mapped_column(String(64))
+
+    actor = relationship("User", lazy="joined")
+
+
+class AuditChainHead(db.Model):
+    """One row: the newest event's id and hash, so that deleting the last rows is detected too.
+
+    Writers lock this row (PostgreSQL: an advisory transaction lock, then the row) while they append,
+    so concurrent transactions extend the chain one after another.
+    """
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_event_id: Mapped[int | None] = mapped_column(Integer)
+    last_hash: Mapped[str | None] = mapped_column(String(64))
+    event_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _append_only(mapper, connection, target):
+    raise RuntimeError("audit events are append-only")

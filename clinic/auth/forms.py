@@ -1,4 +1,4 @@
-from wtforms import BooleanField, EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from clinic.forms import BaseForm, strip_filter
@@ -23,7 +23,10 @@ class NewPasswordMixin:
 
 
 class ChangePasswordForm(NewPasswordMixin, BaseForm):
-    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password."),
+                                                                      Length(max=256)])
+    code = StringField("Code from your authenticator app", validators=[Length(max=40)], filters=[strip_filter],
+                       description="Needed because your account uses a second factor.")
 
 
 class AcceptInvitationForm(NewPasswordMixin, BaseForm):
@@ -31,3 +34,22 @@ class AcceptInvitationForm(NewPasswordMixin, BaseForm):
         "I understand that my therapist can read what I enter here, and that I choose what my partner sees.",
         validators=[DataRequired("Please confirm you have read this.")],
     )
+
+
+class CodeForm(BaseForm):
+    code = StringField("Code", validators=[DataRequired("Enter the code."), Length(max=40)], filters=[strip_filter],
+                       description="The 6-digit code from your authenticator app, or one of your recovery codes.")
+
+
+class EnrolForm(BaseForm):
+    code = StringField("Code shown in the app", validators=[DataRequired("Enter the 6-digit code."), Length(max=10)],
+                       filters=[strip_filter])
+
+
+class ReauthForm(BaseForm):
+    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=256)])
+    code = StringField("Code from your authenticator app", validators=[Length(max=40)], filters=[strip_filter])
+
+
+class ButtonForm(BaseForm):
+    """A CSRF-protected button."""

@@ -31,6 +31,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))  # during (re-)enrolment
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -65,3 +66,15 @@ class PendingSubmission(db.Model):
     path: Mapped[str] = mapped_column(String(500))
     form_data: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RecoveryCode(db.Model):
+    """A one-time second-factor recovery code, stored as a SHA-256 digest (the codes are random)."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -57,6 +57,8 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     common = _common_passwords()
     if lowered in common or (core and core in common and len(core) >= 4) or len(set(lowered)) <= 3:
         return "This password is too common and easy to guess. Choose something less predictable."
+    if lowered.isdigit() and len(lowered) < 20:
+        return "A string of digits is easy to guess. A few unrelated words make a stronger passphrase."
     local = email.split("@", 1)[0].lower()
     if (local and len(local) >= 4 and local in lowered) or (name and name.lower().replace(" ", "") in lowered):
         return "Don't build the password from your name or email address."

@@ -26,8 +26,15 @@ def authenticate(email: str, password: str) -> User:
         raise DomainError(LOGIN_FAILED)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
     return user
+
+
+def check_password(user: User, password: str) -> bool:
+    """Re-authentication: the signed-in user's password, recorded when wrong."""
+    if verify_password(user.password_hash, password):
+        return True
+    record("auth.reauth_failed", user, outcome="denied")
+    return False
 
 
 def set_password(user: User, password: str) -> None:
@@ -38,10 +45,15 @@ def set_password(user: User, password: str) -> None:
     user.password_changed_at = utcnow()
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change the password after checking the current one; every other session of the user ends."""
+def change_password(user: User, current: str, new: str, code: str | None = None) -> None:
+    """Change the password after checking the current one (and a second-factor code when the user
+    has one); every other session of the user ends."""
+    from clinic.auth import totp
+
     if not verify_password(user.password_hash, current):
         raise DomainError("That is not your current password.", field="current_password")
+    if user.totp_enabled_at and not totp.check_code(user, code or ""):
+        raise DomainError("Enter a current code from your authenticator app.", field="code")
     set_password(user, new)
     end_all_sessions(user)
     record("auth.password_changed", user)

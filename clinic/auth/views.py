@@ -2,10 +2,12 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from clinic.audit.services import record
-from clinic.auth import services
+from clinic.auth import services, throttle, totp
 from clinic.auth.forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
+from clinic.auth.reauth import mark_recent_auth
 from clinic.auth.sessions import seconds_left, sign_in, sign_out
 from clinic.couples import invitations
+from clinic.db import utcnow
 from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.security import home_for, safe_next_url
@@ -14,6 +16,8 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle.sign_in_by_address
+@throttle.sign_in_by_account
 def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
@@ -25,11 +29,23 @@ def login():
             db.session.commit()  # keep the audit row of the failed attempt
             form.password.errors = [error.message]
             return render_template("auth/login.html", form=form), 200
-        sign_in(user)
-        record("auth.login", user, actor=user)
-        db.session.commit()
-        return redirect(safe_next_url(request.args.get("next")) or home_for(user))
+        target = safe_next_url(request.args.get("next"))
+        if totp.required_for(user):
+            from clinic.auth.second_factor import start_pending
+
+            return start_pending(user, target)
+        return complete_sign_in(user, target)
     return render_template("auth/login.html", form=form)
+
+
+def complete_sign_in(user, target: str | None, *, via: str = "password"):
+    """Start the user's fresh session after every required factor passed; commits."""
+    sign_in(user)
+    mark_recent_auth()
+    user.last_login_at = utcnow()
+    record("auth.login" if via == "password" else f"auth.login_{via}", user, actor=user)
+    db.session.commit()
+    return redirect(target or home_for(user))
 
 
 @bp.post("/logout")
@@ -49,11 +65,14 @@ def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data)
+            services.change_password(current_user, form.current_password.data, form.new_password.data,
+                                     form.code.data)
         except DomainError as error:
+            db.session.commit()  # keeps the record of a wrong password and a used-up code
             getattr(form, error.field).errors = [error.message]
             return render_template("auth/account.html", form=form), 422
         sign_in(current_user)  # this browser continues with the new session version
+        mark_recent_auth()
         db.session.commit()
         flash("Your password was changed. Other devices have been signed out.", "success")
         return redirect(url_for("auth.account"))
@@ -61,6 +80,7 @@ def account():
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@throttle.invite_by_address
 def accept_invitation(token: str):
     invitation = invitations.find_usable(token)
     if invitation is None:
@@ -92,3 +112,6 @@ def session_status():
 def keepalive():
     """'Stay signed in': any counted request refreshes the idle timer, this one says so."""
     return jsonify(seconds_left=seconds_left())
+
+
+from clinic.auth import second_factor  # noqa: E402,F401  (registers its routes on bp)

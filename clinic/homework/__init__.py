@@ -1,1 +1,33 @@
-"""Homework: the exercise library, assignments to one or both partners, entries and adherence."""
+"""Homework: the exercise library, assignments to one or both partners, entries and adherence.
+
+Public functions for other domains:
+- `clinic.homework.review.summarise_since(couple, since_at)` → plain-text review for a progress note
+- `clinic.homework.export.couple_homework_summary(couple)` → plain data for the record export
+- `clinic.homework.library.exercise_as_worksheet(exercise)` → plain data for a printed worksheet
+- `clinic.homework.library.sync_builtin_exercises()` → load/fix the built-in exercises (idempotent)
+"""
+
+import click
+
+
+def init_app(app) -> None:
+    from clinic.couples.caseload import register_caseload_provider
+    from clinic.demo import register_demo_seeder
+    from clinic.homework.demo import seed_homework
+    from clinic.homework.progress import caseload_provider, today_summary
+
+    register_caseload_provider(caseload_provider, order=60)
+    register_demo_seeder(seed_homework, order=60)
+    app.add_template_global(today_summary, "homework_today")
+    app.cli.add_command(sync_exercises_command)
+
+
+@click.command("sync-exercises")
+def sync_exercises_command():
+    """Load the built-in homework exercises from their data files (adds new ones, fixes changed ones)."""
+    from clinic.extensions import db
+    from clinic.homework.library import sync_builtin_exercises
+
+    counts = sync_builtin_exercises()
+    db.session.commit()
+    click.echo("Exercises: {added} added, {updated} updated, {retired} retired.".format(**counts))

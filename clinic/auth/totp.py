@@ -1,0 +1,148 @@
+"""The second factor: TOTP codes from an authenticator app, and one-time recovery codes.
+
+A code is accepted once: the time step it belongs to is stored (`User.totp_last_step`) and codes
+of that step or earlier are refused, so a code seen over someone's shoulder cannot be replayed.
+"""
+
+import hashlib
+import hmac
+import secrets
+import time
+
+import pyotp
+import segno
+from sqlalchemy import delete, select
+
+from clinic.audit.services import record
+from clinic.auth.models import RecoveryCode, User
+from clinic.db import utcnow
+from clinic.extensions import db
+
+ISSUER = "Clinic"
+RECOVERY_CODE_COUNT = 10
+_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
+
+
+def required_for(user: User) -> bool:
+    """Whether `user` must pass a second factor at sign-in."""
+    if not user.is_staff and not user.is_admin:
+        return False
+    if user.totp_enabled_at is not None:
+        return True
+    from clinic.admin.services import get_practice_settings
+
+    return bool(get_practice_settings().require_totp)
+
+
+def practice_requires() -> bool:
+    from clinic.admin.services import get_practice_settings
+
+    return bool(get_practice_settings().require_totp)
+
+
+def begin_enrolment(user: User) -> str:
+    """A new secret for `user`, not active until confirmed (kept on the server, never in the cookie).
+
+    A second factor already in use keeps working until the new one is confirmed.
+    """
+    if not user.totp_pending_secret:
+        user.totp_pending_secret = pyotp.random_base32()
+        db.session.flush()
+    return user.totp_pending_secret
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    from clinic.admin.services import get_practice_settings
+
+    issuer = get_practice_settings().practice_name or ISSUER
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)
+
+
+def qr_data_uri(uri: str) -> str:
+    """The QR code as an SVG data: URI, drawn here on the server (no external service, no inline markup)."""
+    return segno.make(uri, error="m").svg_data_uri(scale=4, border=2, dark="#000", light="#fff")
+
+
+def _matching_step(secret: str, code: str, after_step: int | None) -> int | None:
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    now_step = totp.timecode(time.time())  # type: ignore[arg-type]
+    for step in (now_step - 1, now_step, now_step + 1):
+        if after_step is not None and step <= after_step:
+            continue
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def confirm_enrolment(user: User, code: str) -> list[str] | None:
+    """Activate the pending secret if `code` matches it; returns fresh recovery codes, or None."""
+    if not user.totp_pending_secret:
+        return None
+    step = _matching_step(user.totp_pending_secret, code, None)
+    if step is None:
+        return None
+    user.totp_secret, user.totp_pending_secret = user.totp_pending_secret, None
+    user.totp_enabled_at = utcnow()
+    user.totp_last_step = step
+    codes = _new_recovery_codes(user)
+    record("user.second_factor_enabled", user)
+    return codes
+
+
+def check_code(user: User, code: str) -> bool:
+    """A current TOTP code (not used before) or an unused recovery code; uses it up."""
+    if not user.totp_enabled_at or not user.totp_secret:
+        return False
+    step = _matching_step(user.totp_secret, code, user.totp_last_step)
+    if step is not None:
+        user.totp_last_step = step
+        db.session.flush()
+        return True
+    return _use_recovery_code(user, code)
+
+
+def _digest(code: str) -> str:
+    normalised = "".join(c for c in code.lower() if c.isalnum())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = ["-".join("".join(secrets.choice(_ALPHABET) for _ in range(5)) for _ in range(2))
+             for _ in range(RECOVERY_CODE_COUNT)]
+    db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_digest(c)) for c in codes)
+    db.session.flush()
+    return codes
+
+
+def _use_recovery_code(user: User, code: str) -> bool:
+    if len(code) > 40:
+        return False
+    row = db.session.scalar(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
+                                                       RecoveryCode.code_hash == _digest(code),
+                                                       RecoveryCode.used_at.is_(None)))
+    if row is None:
+        return False
+    row.used_at = utcnow()
+    record("user.recovery_code_used", user, actor=user)
+    db.session.flush()
+    return True
+
+
+def remaining_recovery_codes(user: User) -> int:
+    return len(db.session.scalars(select(RecoveryCode.id).where(RecoveryCode.user_id == user.id,
+                                                                RecoveryCode.used_at.is_(None))).all())
+
+
+def remove(user: User, *, action: str = "user.second_factor_removed") -> None:
+    """Switch the second factor off and forget its secret and recovery codes."""
+    user.totp_secret = None
+    user.totp_pending_secret = None
+    user.totp_enabled_at = None
+    user.totp_last_step = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    record(action, user)
+    db.session.flush()

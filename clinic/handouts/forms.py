@@ -1,0 +1,74 @@
+"""Forms of the handouts domain (shape only; rules live in services)."""
+
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from clinic.core.once import OnceField
+from clinic.forms import BaseForm, VersionField, strip_filter
+from clinic.handouts.markdown import MAX_MARKDOWN_CHARS
+
+PAPER_CHOICES = {"": "Practice setting", "letter": "US Letter", "a4": "A4"}
+MAX_NOTE = 2000
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class HandoutForm(BaseForm):
+    title = StringField("Title", filters=[strip_filter], validators=[DataRequired(), Length(max=160)])
+    summary = StringField("One-line summary", filters=[strip_filter], validators=[Optional(), Length(max=300)],
+                          description="Shown in the library and under the title.")
+    body = TextAreaField("Text (Markdown)", filters=[strip_filter],
+                         validators=[DataRequired(), Length(max=MAX_MARKDOWN_CHARS)],
+                         description="## for a heading, - for a list item, **bold**, *italic*. "
+                                     "Images and embedded code are not allowed.")
+    version = VersionField()
+    form_token = OnceField()
+    preview = SubmitField("Preview")
+    save = SubmitField("Save handout")
+
+
+class GiveForm(BaseForm):
+    source = SelectField("Handout", validators=[DataRequired(message="Choose a handout.")])
+    note = TextAreaField("Personal note (optional)", filters=[strip_filter],
+                         validators=[Optional(), Length(max=MAX_NOTE)],
+                         description="Printed in a box at the top and shown to both partners.")
+    form_token = OnceField()
+
+
+class PrintForm(BaseForm):
+    """Read from the query string (a GET that returns a PDF)."""
+
+    class Meta:
+        csrf = False
+
+    source = SelectField("Handout", validators=[DataRequired(message="Choose a handout.")])
+    note = TextAreaField("Note for this print (optional)", filters=[strip_filter],
+                         validators=[Optional(), Length(max=MAX_NOTE)])
+    paper = SelectField("Paper", choices=PAPER_CHOICES, validators=[Optional()])
+
+
+class PacketForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    handouts = MultiCheckboxField("Handouts to include", validators=[Optional()])
+    worksheets = BooleanField("The couple's current homework worksheets", default=True)
+    forms = BooleanField("Questionnaires due, as paper forms", default=True)
+    paper = SelectField("Paper", choices=PAPER_CHOICES, validators=[Optional()])
+
+
+class LibraryPrintForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    paper = SelectField("Paper", choices=PAPER_CHOICES, validators=[Optional()])
+
+
+class ExportForm(BaseForm):
+    format = RadioField("Format", choices={"pdf": "PDF (to read or print)", "json": "JSON (machine-readable)"},
+                        default="pdf", validators=[DataRequired()])
+    include_process_notes = BooleanField("Include my process notes (psychotherapy notes)")

@@ -1,0 +1,174 @@
+"""What the pages show: a partner's homework by due-ness, the therapist's adherence table, caseload facts.
+
+Partner-facing numbers are computed only from `visible_entries_query` (own + shared), so a private
+entry of the other partner can never move a count, a streak or a "done" mark they see.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from clinic.couples.caseload import CaseloadInfo
+from clinic.couples.models import Partner
+from clinic.extensions import db
+from clinic.homework import adherence
+from clinic.homework.models import Assignment, Entry
+from clinic.homework.services import (
+    assignments_for_partner,
+    couple_assignments,
+    couple_entries,
+    last_session_at,
+    practice_today,
+    visible_entries_query,
+)
+
+
+@dataclass
+class PortalItem:
+    assignment: Assignment
+    section: str  # today | week | overdue | done | paused | finished
+    status_line: str
+    week: adherence.Tally
+    streak: int = 0
+    mine_today: bool = False
+    entries: list = field(default_factory=list)  # visible entries of this assignment
+
+
+SECTIONS = {"overdue": "Overdue", "today": "Due today", "week": "This week", "done": "Done",
+            "paused": "Paused by your therapist", "finished": "Finished"}
+
+
+def portal_items(partner, today: date | None = None) -> list[PortalItem]:
+    today = today or practice_today()
+    assignments = assignments_for_partner(partner)
+    entries = list(db.session.scalars(visible_entries_query(partner, [a.id for a in assignments])))
+    return [_portal_item(a, partner, [e for e in entries if e.assignment_id == a.id], today) for a in assignments]
+
+
+def _portal_item(a: Assignment, partner, entries: list, today: date) -> PortalItem:
+    days = adherence.entry_days_for(a, partner.id, entries)
+    monday, sunday = adherence.week_bounds(today)
+    week = adherence.Tally(len({d for d in days if monday <= d <= sunday}), adherence.week_target(a, today))
+    item = PortalItem(a, "week", "", week, adherence.streak(days, today), today in days, entries)
+    item.section, item.status_line = _classify(a, days, week, today)
+    return item
+
+
+def _classify(a: Assignment, days: set[date], week: adherence.Tally, today: date) -> tuple[str, str]:
+    if a.status == "ended" or (a.due_on and a.due_on < today and a.frequency_kind != "once"):
+        return "finished", f"Finished · {len(days)} logged in all"
+    if a.status == "paused":
+        return "paused", "Paused for now: no entries needed"
+    if today < a.starts_on:
+        return "week", f"Starts {a.starts_on:%a %-d %b}"
+    if a.frequency_kind == "once":
+        due = adherence.once_due(a)
+        if days:
+            return "done", "Done"
+        if due < today:
+            return "overdue", f"Was due {due:%a %-d %b}"
+        return ("today", "Due today") if due == today else ("week", f"Due {due:%a %-d %b}")
+    if a.frequency_kind == "daily":
+        return ("done", "Done for today") if today in days else ("today", "Due today")
+    if week.done >= week.expected:
+        return "done", "Done for this week"
+    return "week", f"{week.expected - week.done} more this week"
+
+
+def grouped(items: list[PortalItem]) -> list[tuple[str, str, list[PortalItem]]]:
+    return [(key, label, [i for i in items if i.section == key]) for key, label in SECTIONS.items()
+            if any(i.section == key for i in items)]
+
+
+def today_summary(partner, couple) -> dict:
+    """For the client Today page: what is due now and what the partner recently shared."""
+    today = practice_today()
+    items = portal_items(partner, today)
+    other = couple.other_partner(partner)
+    since = today - timedelta(days=7)
+    shared = [e for i in items for e in i.entries if e.partner_id == other.id and e.done_on >= since]
+    shared.sort(key=lambda e: (e.done_on, e.id), reverse=True)
+    return {"due": [i for i in items if i.section in ("overdue", "today")],
+            "week": [i for i in items if i.section == "week"],
+            "shared": shared[:5], "other": other, "has_any": bool(items)}
+
+
+# ---- therapist -----------------------------------------------------------------------------------
+
+@dataclass
+class PartnerAdherence:
+    partner: object
+    course: adherence.Tally | None
+    since: adherence.Tally | None
+    last_entry: Entry | None
+
+
+@dataclass
+class AssignmentAdherence:
+    assignment: Assignment
+    partners: list[PartnerAdherence]
+    entries: list
+
+
+def _local_date(moment: datetime | None) -> date | None:
+    if moment is None:
+        return None
+    from clinic.admin.services import practice_zone
+
+    return moment.astimezone(practice_zone()).date()
+
+
+def couple_adherence(couple, since_at: datetime | None = None, *, use_last_session: bool = True):
+    """(rows per assignment, per-partner totals for the course and since `since_at`, since date)."""
+    if since_at is None and use_last_session:
+        since_at = last_session_at(couple)
+    since = _local_date(since_at)
+    today = practice_today()
+    entries = couple_entries(couple)
+    rows = []
+    for a in couple_assignments(couple):
+        own = [e for e in entries if e.assignment_id == a.id]
+        rows.append(AssignmentAdherence(a, [_partner_row(a, p, own, since, today) for p in couple.partners], own))
+    totals = {}
+    for p in couple.partners:
+        parts = [pa for row in rows for pa in row.partners if pa.partner.id == p.id and pa.course is not None]
+        totals[p.id] = (sum((pa.course for pa in parts), adherence.Tally()),
+                        sum((pa.since for pa in parts if pa.since is not None), adherence.Tally()))
+    return rows, totals, since
+
+
+def _partner_row(a, partner, entries, since, today) -> PartnerAdherence:
+    course = adherence.partner_tally(a, partner.id, entries, a.starts_on, today, today)
+    since_tally = adherence.partner_tally(a, partner.id, entries, since, today, today) if since else None
+    mine = [e for e in entries if e.partner_id == partner.id]
+    return PartnerAdherence(partner, course, since_tally, mine[0] if mine else None)
+
+
+def caseload_provider(couples: list) -> dict[int, CaseloadInfo]:
+    """Homework adherence over the last 14 days; an alert when it is low. Three queries in all."""
+    ids = [c.id for c in couples]
+    today = practice_today()
+    start = today - timedelta(days=adherence.WINDOW_DAYS - 1)
+    assignments = list(db.session.scalars(select(Assignment).where(
+        Assignment.couple_id.in_(ids), Assignment.starts_on <= today,
+        (Assignment.ended_on.is_(None)) | (Assignment.ended_on > start))))
+    rows = db.session.execute(select(Entry.assignment_id, Entry.partner_id, Entry.done_on).where(
+        Entry.couple_id.in_(ids), Entry.done_on >= start)).all()
+    partner_ids = {couple_id: [] for couple_id in ids}
+    for partner_id, couple_id in db.session.execute(
+            select(Partner.id, Partner.couple_id).where(Partner.couple_id.in_(ids)).order_by(Partner.position)):
+        partner_ids[couple_id].append(partner_id)
+    result = {}
+    for couple_id in ids:
+        total = adherence.Tally()
+        for a in (a for a in assignments if a.couple_id == couple_id):
+            for pid in partner_ids[couple_id]:
+                total = total + (adherence.partner_tally(a, pid, rows, start, today, today) or adherence.Tally())
+        if total.expected:
+            info = CaseloadInfo(facts={"Homework": f"{total.percent}% this fortnight"})
+            if adherence.is_low(total):
+                info.alerts.append(f"Homework adherence is low: {total.counted_done} of {total.expected} "
+                                   f"expected in the last {adherence.WINDOW_DAYS} days.")
+            result[couple_id] = info
+    return result

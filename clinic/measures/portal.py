@@ -1,0 +1,86 @@
+"""The partner's pages: questionnaires waiting, answering, their own history, and the private check-in
+(the safety screen, shown only to the partner it was sent to, under a neutral title)."""
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from clinic.audit.services import record
+from clinic.couples.services import partner_for_client
+from clinic.errors import DomainError
+from clinic.extensions import db
+from clinic.measures import safety, screen, services
+from clinic.measures.forms import ScreenForm, answer_form_class
+from clinic.measures.library import MEASURES, explain
+from clinic.measures.views import bp
+from clinic.security import client_required
+
+
+def format_own(measure_key: str, scores: dict) -> str:
+    """A partner-facing short score: '15 out of 21', 'worry 4.33 · discomfort 2 (of 7)'."""
+    if measure_key == "csi4":
+        return f"{scores['total']:g} out of 21"
+    if measure_key == "ecr_rs":
+        return f"worry {scores['anxiety']:g} · discomfort {scores['avoidance']:g} (each of 7)"
+    return f"{scores['mean']:g} out of 5"
+
+
+def waiting_for(partner) -> list[dict]:
+    """What this partner (only) has waiting: for the Today page. Never about the other partner."""
+    items = [{"title": MEASURES[r.measure_key].title, "minutes": 2 if r.measure_key == "csi4" else 4,
+              "url": url_for("measures.answer", request_id=r.id)} for r in services.due_requests(partner)]
+    if (waiting := safety.waiting_screen(partner)) is not None:
+        items.append({"title": screen.NEUTRAL_TITLE, "minutes": 2,
+                      "url": url_for("measures.check_in", screen_id=waiting.id)})
+    return items
+
+
+@bp.get("/portal/questionnaires")
+@client_required
+def portal_list():
+    partner = partner_for_client(current_user)
+    history = services.partner_history(partner)
+    record("measure_scores.viewed_own", record_type="partner", record_id=partner.id, couple_id=partner.couple_id)
+    db.session.commit()
+    groups = [(m, [r for r in history if r.measure_key == m.key]) for m in MEASURES.values()]
+    return render_template("measures/portal_list.html", partner=partner, waiting=waiting_for(partner),
+                           groups=[(m, rows) for m, rows in groups if rows], explain=explain,
+                           short=format_own)
+
+
+@bp.route("/portal/questionnaires/<int:request_id>", methods=["GET", "POST"])
+@client_required
+def answer(request_id: int):
+    partner = partner_for_client(current_user)
+    request = services.get_request_for_partner(partner, request_id)
+    form = answer_form_class(request.measure_key)(sequence=services.next_sequence(request))
+    context = {"request": request, "measure": MEASURES[request.measure_key], "form": form,
+               "is_due": services.is_due(request)}
+    if form.validate_on_submit():
+        try:
+            response = services.submit_answers(request, form.sequence_number(), form.answers(), current_user)
+        except DomainError as error:
+            db.session.rollback()
+            return render_template("measures/answer.html", **context, refused=error.message), 409
+        db.session.commit()
+        flash(f"Thank you. Your {MEASURES[response.measure_key].short_title} answers are saved.", "success")
+        return redirect(url_for("measures.portal_list"))
+    return render_template("measures/answer.html", **context), 422 if form.errors else 200
+
+
+@bp.route("/portal/check-in/<int:screen_id>", methods=["GET", "POST"])
+@client_required
+def check_in(screen_id: int):
+    partner = partner_for_client(current_user)
+    found = safety.get_screen_for_partner(partner, screen_id)
+    form = ScreenForm()
+    if found.is_answered:
+        return render_template("measures/check_in_done.html", screen=found, hotline=screen.HOTLINE)
+    if form.validate_on_submit():
+        try:
+            safety.answer_screen(found, form.answers(), current_user)
+        except DomainError as error:
+            db.session.rollback()
+            return render_template("measures/check_in.html", form=form, refused=error.message), 409
+        db.session.commit()
+        return redirect(url_for("measures.check_in", screen_id=found.id))
+    return render_template("measures/check_in.html", form=form, title=screen.NEUTRAL_TITLE), 422 if form.errors else 200

@@ -1,0 +1,107 @@
+"""The couple's course of therapy, computed from the structured answers of the signed notes.
+
+Plain data out (dataclasses, dicts), so the page, the export and the tests read the same numbers.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from clinic.extensions import db
+from clinic.sessions.models import ProgressNote, TherapySession
+from clinic.sessions.note_forms import CBCT_MODULES, EFT_STAGES, EFT_STEPS, MILESTONE
+
+
+@dataclass
+class Milestone:
+    status: str = "not_started"  # latest status recorded
+    reached_in: TherapySession | None = None  # first session whose note says "reached"
+
+    @property
+    def label(self) -> str:
+        return MILESTONE[self.status]
+
+
+@dataclass
+class EFTProgress:
+    stage_reached: str | None = None
+    steps: dict[str, list[TherapySession]] = field(default_factory=dict)  # step -> sessions working on it
+    withdrawer: Milestone = field(default_factory=Milestone)
+    softening: Milestone = field(default_factory=Milestone)
+    by_session: list[tuple[TherapySession, str, list[str]]] = field(default_factory=list)  # (session, stage, steps)
+
+    @property
+    def stage_label(self) -> str:
+        return EFT_STAGES.get(self.stage_reached or "", "No signed EFT note yet")
+
+    def step_rows(self):
+        return [(key, label, self.steps.get(key, [])) for key, label in EFT_STEPS.items()]
+
+
+@dataclass
+class Course:
+    sessions: list[TherapySession]
+    eft: EFTProgress
+    modules: dict[str, list[TherapySession]]  # CBCT module -> sessions where it was covered
+
+    def module_rows(self):
+        return [(key, label, self.modules.get(key, [])) for key, label in CBCT_MODULES.items()]
+
+    @property
+    def has_eft(self) -> bool:
+        return bool(self.eft.by_session)
+
+    @property
+    def has_cbct(self) -> bool:
+        return any(self.modules.values())
+
+
+def couple_timeline(couple) -> list[TherapySession]:
+    """Every session of the couple, oldest first, with its note and addenda (two queries in all)."""
+    return list(db.session.scalars(
+        select(TherapySession).where(TherapySession.couple_id == couple.id)
+        .options(joinedload(TherapySession.progress_note).selectinload(ProgressNote.addenda),
+                 joinedload(TherapySession.individual_partner))
+        .order_by(TherapySession.number)
+    ).unique())
+
+
+def compute_course(couple) -> Course:
+    sessions = couple_timeline(couple)
+    signed = [(s, s.progress_note) for s in sessions if s.progress_note is not None and s.progress_note.is_signed]
+    return Course(sessions=sessions, eft=eft_progress(signed), modules=cbct_modules(signed))
+
+
+def eft_progress(signed: list[tuple[TherapySession, ProgressNote]]) -> EFTProgress:
+    progress = EFTProgress()
+    for therapy_session, note in signed:
+        if note.template != "efct":
+            continue
+        answers = note.answers or {}
+        stage, steps = answers.get("stage") or "", list(answers.get("steps") or [])
+        progress.by_session.append((therapy_session, stage, steps))
+        if stage and stage > (progress.stage_reached or ""):
+            progress.stage_reached = stage
+        for step in steps:
+            progress.steps.setdefault(step, []).append(therapy_session)
+        _advance(progress.withdrawer, answers.get("withdrawer_reengagement"), therapy_session)
+        _advance(progress.softening, answers.get("blamer_softening"), therapy_session)
+    return progress
+
+
+def _advance(milestone: Milestone, status: str | None, therapy_session: TherapySession) -> None:
+    if status not in MILESTONE:
+        return
+    milestone.status = status
+    if status == "reached" and milestone.reached_in is None:
+        milestone.reached_in = therapy_session
+
+
+def cbct_modules(signed: list[tuple[TherapySession, ProgressNote]]) -> dict[str, list[TherapySession]]:
+    modules: dict[str, list[TherapySession]] = {}
+    for therapy_session, note in signed:
+        if note.template == "cbct":
+            for module in (note.answers or {}).get("modules") or []:
+                modules.setdefault(module, []).append(therapy_session)
+    return modules

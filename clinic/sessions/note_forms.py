@@ -1,0 +1,320 @@
+"""The progress-note templates: one WTForms form per model, with real structured fields.
+
+A draft saves whatever shape-valid answers it holds (so nothing typed is ever refused for being
+incomplete); `sign_problems()` lists what must be filled in before the note can be signed.
+`SECTIONS` orders the fields for the edit page, the read-only view and the export alike.
+Labels may hold {a} and {b}: they become the partners' names.
+"""
+
+from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from clinic.forms import BaseForm, VersionField, strip_filter
+
+TEXT = [strip_filter]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def text(label, max_length=4000, description=None):
+    return TextAreaField(label, validators=[Optional(), Length(max=max_length)], filters=TEXT,
+                         description=description)
+
+
+def radio(label, choices, description=None):
+    return RadioField(label, choices=choices, validators=[Optional()], description=description)
+
+
+def checks(label, choices, description=None):
+    return MultiCheckboxField(label, choices=choices, validators=[Optional()], description=description)
+
+
+RISK_LEVELS = {"none": "None", "low": "Low", "moderate": "Moderate", "high": "High"}
+
+
+class NoteForm(BaseForm):
+    """Fields every template shares: risk per partner, homework, plan, an optional DAP narrative."""
+
+    template = ""
+    SECTIONS: list = []
+    COMMON_SECTIONS = [
+        ("Risk check", [["risk_a", "risk_b"], ["risk_note_a", "risk_note_b"]]),
+        ("Homework", [["homework_review"], ["homework_given"]]),
+        ("Plan for next session", [["plan"]]),
+        ("Narrative (optional, Data / Assessment / Plan)", [["dap_data"], ["dap_assessment"], ["dap_plan"]]),
+    ]
+
+    version = VersionField()
+    risk_a = radio("Risk — {a}", RISK_LEVELS)
+    risk_b = radio("Risk — {b}", RISK_LEVELS)
+    risk_note_a = text("Risk note — {a}", 1000, "What you asked and heard; needed when risk is moderate or high.")
+    risk_note_b = text("Risk note — {b}", 1000, "What you asked and heard; needed when risk is moderate or high.")
+    homework_review = text("Homework reviewed", description="Prefilled from the homework recorded since the "
+                                                             "last session when there is any; edit freely.")
+    homework_given = text("Homework given", 2000)
+    plan = text("Plan for next session", 2000)
+    dap_data = text("Data")
+    dap_assessment = text("Assessment")
+    dap_plan = text("Plan")
+
+    def __init__(self, *args, couple=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if couple is not None:
+            names = {p.position: p.name for p in couple.partners}
+            named = lambda t: t.replace("{a}", names["a"]).replace("{b}", names["b"])  # noqa: E731
+            for field in self:
+                field.label.text = named(field.label.text)
+                if isinstance(getattr(field, "choices", None), dict):
+                    field.choices = {k: named(v) for k, v in field.choices.items()}
+
+    @property
+    def sections(self):
+        return [*self.SECTIONS, *self.COMMON_SECTIONS]
+
+    def answers(self) -> dict:
+        """The structured answers to store (every template field; never the version or the token)."""
+        return {name: self[name].data for _, rows in self.sections for row in rows for name in row}
+
+    def sign_problems(self) -> dict[str, str]:
+        """Field name -> what is missing before signing. Empty when the note is complete."""
+        problems = {}
+        for pos in ("a", "b"):
+            if not self[f"risk_{pos}"].data:
+                problems[f"risk_{pos}"] = "Record the risk check for each partner before signing."
+            elif self[f"risk_{pos}"].data in ("moderate", "high") and not self[f"risk_note_{pos}"].data:
+                problems[f"risk_note_{pos}"] = "Describe the risk and what you did about it."
+        if not self.plan.data:
+            problems["plan"] = "Write the plan for the next session."
+        return problems | self.template_problems()
+
+    def template_problems(self) -> dict[str, str]:
+        return {}
+
+
+EFT_STAGES = {"1": "Stage 1 · Cycle de-escalation", "2": "Stage 2 · Restructuring interactional positions",
+              "3": "Stage 3 · Consolidation and integration"}
+EFT_STEPS = {
+    "1": "1 · Alliance; the conflict issues in the core attachment struggle",
+    "2": "2 · Identify the negative interaction cycle",
+    "3": "3 · Access unacknowledged attachment emotions under each position",
+    "4": "4 · Reframe the problem as the cycle, the emotions and needs (the common enemy)",
+    "5": "5 · Identify with disowned attachment needs and aspects of self (watershed)",
+    "6": "6 · Acceptance of the partner's new experience and responses",
+    "7": "7 · Express specific needs and wants; emotional engagement (bonding events)",
+    "8": "8 · New solutions to old problematic issues",
+    "9": "9 · Consolidate new positions and new cycles of attachment behaviour",
+}
+STEP_STAGE = {"1": "1", "2": "1", "3": "1", "4": "1", "5": "2", "6": "2", "7": "2", "8": "3", "9": "3"}
+MILESTONE = {"not_started": "Not started", "in_progress": "In progress", "reached": "Reached"}
+CYCLE_SEEN = {"full": "Full cycle, as mapped", "partial": "Partly: caught and slowed sooner",
+              "variant": "A variation of the mapped cycle", "not_seen": "Not seen this session"}
+PRIMARY_EMOTIONS = {"fear": "Fear", "sadness": "Sadness / grief", "hurt": "Hurt", "shame": "Shame",
+                    "loneliness": "Loneliness", "longing": "Longing"}
+ATTACHMENT_NEEDS = {"safety": "Safety and reassurance", "closeness": "Closeness and connection",
+                    "comfort": "Comfort", "acceptance": "Acceptance as I am", "valued": "Feeling valued, mattering",
+                    "fear_rejection": "Fear of rejection / abandonment", "fear_failure": "Fear of failing the partner"}
+EFT_INTERVENTIONS = {
+    "empathic_reflection": "Empathic reflection", "validation": "Validation",
+    "evocative_responding": "Evocative responding (questions and responses)", "heightening": "Heightening",
+    "empathic_conjecture": "Empathic conjecture", "tracking_cycle": "Tracking and reflecting the cycle",
+    "reframing": "Reframing in terms of the cycle and attachment",
+    "enactments": "Enactments (choreographing engaged encounters)",
+}
+TANGO_MOVES = {"1": "1 · Mirroring present process", "2": "2 · Affect assembly and deepening",
+               "3": "3 · Choreographing engaged encounters", "4": "4 · Processing the encounter",
+               "5": "5 · Integrating and validating"}
+YES_NO = {"yes": "Yes", "no": "No"}
+SPEAKER = {"a": "{a}", "b": "{b}", "both": "Both, in turn"}
+RECEIVER = {"green": "Green · reached: the partner took it in and responded",
+            "orange": "Orange · partly reached", "red": "Red · not reached"}
+CHANGE_EVENTS = {"de_escalation": "De-escalation: the couple named and stepped out of the cycle",
+                 "withdrawer_reengagement": "Withdrawer re-engagement event",
+                 "blamer_softening": "Blamer softening event",
+                 "bonding_event": "Bonding event (accessible, responsive, engaged)"}
+
+
+class EFTNoteForm(NoteForm):
+    template = "efct"
+    SECTIONS = [
+        ("Stage and steps", [["stage"], ["steps"]]),
+        ("Stage 2 change events so far", [["withdrawer_reengagement", "blamer_softening"]]),
+        ("The cycle this session", [["cycle_a", "cycle_b"], ["cycle_note"]]),
+        ("Primary emotions and attachment needs accessed",
+         [["emotions_a", "emotions_b"], ["needs_a", "needs_b"]]),
+        ("Interventions and Tango moves", [["interventions", "tango_moves"]]),
+        ("Enactment", [["enactment", "enactment_speaker"], ["enactment_response"], ["enactment_note"]]),
+        ("Change events and observations", [["change_events"], ["observations"]]),
+    ]
+
+    stage = radio("Stage worked in", EFT_STAGES)
+    steps = checks("Steps worked on", EFT_STEPS)
+    withdrawer_reengagement = radio("Withdrawer re-engagement", MILESTONE)
+    blamer_softening = radio("Blamer softening", MILESTONE,
+                             "Softening is not attempted before the withdrawer is re-engaged.")
+    cycle_a = radio("Cycle observed — {a}", CYCLE_SEEN)
+    cycle_b = radio("Cycle observed — {b}", CYCLE_SEEN)
+    cycle_note = text("How the cycle showed up", 2000, "Compare with the couple's cycle map.")
+    emotions_a = checks("Primary emotions — {a}", PRIMARY_EMOTIONS)
+    emotions_b = checks("Primary emotions — {b}", PRIMARY_EMOTIONS)
+    needs_a = checks("Attachment needs or fears — {a}", ATTACHMENT_NEEDS)
+    needs_b = checks("Attachment needs or fears — {b}", ATTACHMENT_NEEDS)
+    interventions = checks("Interventions used", EFT_INTERVENTIONS)
+    tango_moves = checks("EFT Tango moves", TANGO_MOVES)
+    enactment = radio("Enactment attempted", YES_NO)
+    enactment_speaker = radio("Who spoke", SPEAKER)
+    enactment_response = radio("How the receiving partner responded", RECEIVER)
+    enactment_note = text("What was said and received", 2000)
+    change_events = checks("Change events", CHANGE_EVENTS)
+    observations = text("Observations")
+
+    def template_problems(self) -> dict[str, str]:
+        problems = {}
+        if not self.stage.data:
+            problems["stage"] = "Choose the stage you worked in."
+        if not self.steps.data:
+            problems["steps"] = "Tick at least one step you worked on."
+        elif self.stage.data and any(STEP_STAGE[s] > self.stage.data for s in self.steps.data):
+            problems["steps"] = "A step from a later stage is ticked: check the stage or the steps."
+        for name in ("withdrawer_reengagement", "blamer_softening"):
+            if not self[name].data:
+                problems[name] = "Record where this stands (Not started is fine)."
+        if self.blamer_softening.data in ("in_progress", "reached") and self.withdrawer_reengagement.data != "reached":
+            problems["blamer_softening"] = "Softening comes after withdrawer re-engagement is reached."
+        if self.enactment.data == "yes":
+            for name in ("enactment_speaker", "enactment_response"):
+                if not self[name].data:
+                    problems[name] = "Say who spoke and how the other partner received it."
+        elif not self.enactment.data:
+            problems["enactment"] = "Say whether an enactment was attempted."
+        return problems
+
+
+CBCT_MODULES = {
+    "communication_sharing": "Communication training · sharing thoughts and feelings",
+    "communication_problem_solving": "Communication training · problem-solving",
+    "guided_behaviour_change": "Guided behaviour change (e.g. caring days)",
+    "cognitive_restructuring": "Cognitive restructuring",
+    "emotion_regulation": "Emotion regulation (under- and over-regulated emotion)",
+    "environmental_stressors": "Environmental stressors and dyadic coping",
+}
+COGNITION_TYPES = {"selective_attention": "Selective attention", "attributions": "Attributions",
+                   "expectancies": "Expectancies", "assumptions": "Assumptions", "standards": "Standards"}
+SKILL_LEVELS = {"not_practised": "Not practised this session", "1": "1 · needed full coaching",
+                "2": "2 · needed frequent prompts", "3": "3 · some prompts", "4": "4 · occasional prompts",
+                "5": "5 · used the skills unprompted"}
+
+
+class CBCTNoteForm(NoteForm):
+    template = "cbct"
+    SECTIONS = [
+        ("Check-in and agenda", [["week_rating_a", "week_rating_b"], ["checkin_a", "checkin_b"], ["agenda"]]),
+        ("Modules worked on", [["modules"], ["cognition_types"]]),
+        ("Skill practice", [["skill_practice"], ["skill_level_a", "skill_level_b"]]),
+        ("Cognitions identified", [["cognitions"]]),
+        ("Observations", [["observations"]]),
+    ]
+
+    week_rating_a = IntegerField("Week rating — {a} (0–10)", validators=[
+        Optional(), NumberRange(0, 10, "Use a whole number from 0 to 10.")])
+    week_rating_b = IntegerField("Week rating — {b} (0–10)", validators=[
+        Optional(), NumberRange(0, 10, "Use a whole number from 0 to 10.")])
+    checkin_a = text("Check-in — {a}", 2000)
+    checkin_b = text("Check-in — {b}", 2000)
+    agenda = text("Agenda", 2000)
+    modules = checks("Modules worked on", CBCT_MODULES)
+    cognition_types = checks("Cognition types worked with", COGNITION_TYPES,
+                             "Needed when cognitive restructuring was a module.")
+    skill_practice = text("What was practised", 3000, "The coached conversation, topic and roles.")
+    skill_level_a = SelectField("Observed skill level — {a}", choices={"": "—", **SKILL_LEVELS},
+                                validators=[Optional()])
+    skill_level_b = SelectField("Observed skill level — {b}", choices={"": "—", **SKILL_LEVELS},
+                                validators=[Optional()])
+    cognitions = text("Cognitions identified", 3000,
+                      "Situation, thought, its type, the emotion, a more balanced alternative.")
+    observations = text("Observations")
+
+    def template_problems(self) -> dict[str, str]:
+        problems = {}
+        if not self.agenda.data:
+            problems["agenda"] = "Write the session's agenda."
+        if not self.modules.data:
+            problems["modules"] = "Tick at least one module you worked on."
+        if "cognitive_restructuring" in (self.modules.data or []) and not self.cognition_types.data:
+            problems["cognition_types"] = "Tick the cognition types you worked with."
+        if any(m.startswith("communication") for m in self.modules.data or []):
+            for pos in ("a", "b"):
+                if not self[f"skill_level_{pos}"].data:
+                    problems[f"skill_level_{pos}"] = "Rate the skill level you observed (or Not practised)."
+        return problems
+
+
+IBCT_PHASES = {"assessment": "Assessment", "feedback": "Feedback session (DEEP formulation)",
+               "treatment": "Treatment"}
+DEEP = {"differences": "Differences", "emotional_sensitivities": "Emotional sensitivities",
+        "external_stressors": "External stressors", "patterns": "Patterns of communication"}
+ACCEPTANCE = {"empathic_joining": "Empathic joining", "unified_detachment": "Unified detachment",
+              "tolerance_building": "Tolerance building"}
+CHANGE = {"client_led_change": "Deliberate client-led change",
+          "behavioural_activation": "Dyadic behavioural activation",
+          "communication_training": "Communication training", "problem_solving": "Problem-solving training"}
+
+
+class IntegrativeNoteForm(NoteForm):
+    template = "integrative"
+    SECTIONS = [
+        ("Phase", [["phase"]]),
+        ("DEEP formulation", [["deep_elements"], ["deep_note"]]),
+        ("Strategies used", [["acceptance", "change"]]),
+        ("Observations", [["observations"]]),
+    ]
+
+    phase = radio("Phase of treatment", IBCT_PHASES)
+    deep_elements = checks("DEEP elements addressed", DEEP)
+    deep_note = text("Formulation notes", 3000)
+    acceptance = checks("Acceptance strategies", ACCEPTANCE)
+    change = checks("Change strategies", CHANGE)
+    observations = text("Observations")
+
+    def template_problems(self) -> dict[str, str]:
+        problems = {}
+        if not self.phase.data:
+            problems["phase"] = "Choose the phase of treatment."
+        elif self.phase.data == "treatment" and not (self.acceptance.data or self.change.data):
+            problems["acceptance"] = "Tick the acceptance or change strategies you used."
+        elif self.phase.data != "treatment" and not self.deep_elements.data:
+            problems["deep_elements"] = "Tick the DEEP elements you addressed."
+        return problems
+
+
+NOTE_FORMS = {"efct": EFTNoteForm, "cbct": CBCTNoteForm, "integrative": IntegrativeNoteForm}
+
+
+def note_form_class(template: str) -> type[NoteForm]:
+    return NOTE_FORMS[template]
+
+
+def display_pairs(template: str, answers: dict, couple) -> list[tuple[str, list[tuple[str, str]]]]:
+    """[(section heading, [(label, value), …]), …] for the filled-in answers, in template order."""
+    form = NOTE_FORMS[template](formdata=None, data=answers or {}, couple=couple, meta={"csrf": False})
+    out = []
+    for heading, rows in form.sections:
+        pairs = [(form[n].label.text, value) for row in rows for n in row
+                 if (value := _display_value(form[n]))]
+        if pairs:
+            out.append((heading, pairs))
+    return out
+
+
+def _display_value(field) -> str:
+    data = field.data
+    if data in (None, "", []):
+        return ""
+    choices = getattr(field, "choices", None)
+    if isinstance(choices, dict):
+        values = data if isinstance(data, list) else [data]
+        return "; ".join(str(choices.get(v, v)) for v in values)
+    return str(data)

@@ -1,0 +1,168 @@
+"""Session and note operations plus owner-scoped loaders. They change and flush; views commit."""
+
+from datetime import UTC, datetime, time
+
+from flask import abort
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from clinic.audit.services import record
+from clinic.couples.models import Couple
+from clinic.couples.services import touch
+from clinic.db import utcnow
+from clinic.errors import DomainError, EditConflict
+from clinic.extensions import db
+from clinic.sessions.models import CycleMap, NoteAddendum, NoteLocked, ProcessNote, ProgressNote, TherapySession
+
+
+def get_session_for(user, therapy_session_id: int) -> TherapySession:
+    """The session if `user` is the couple's treating therapist; 404 for missing and foreign alike."""
+    found = db.session.scalar(
+        select(TherapySession).join(Couple, Couple.id == TherapySession.couple_id)
+        .where(TherapySession.id == therapy_session_id, Couple.therapist_id == user.id)
+        .options(joinedload(TherapySession.progress_note), joinedload(TherapySession.individual_partner))
+    )
+    if found is None or user.role != "therapist":
+        abort(404)
+    return found
+
+
+def sessions_query(couple: Couple):
+    """The couple's sessions, newest first, with their notes (for a paginated list)."""
+    return (select(TherapySession).where(TherapySession.couple_id == couple.id)
+            .options(joinedload(TherapySession.progress_note).selectinload(ProgressNote.addenda),
+                     joinedload(TherapySession.individual_partner))
+            .order_by(TherapySession.number.desc()))
+
+
+def record_session(couple: Couple, data: dict, by) -> TherapySession:
+    """Record a session (numbered next for this couple) and open its draft progress note."""
+    if couple.is_closed:
+        raise DomainError("This couple is closed. Reopen it to record a session.", field="starts_at")
+    last = db.session.scalar(select(func.max(TherapySession.number)).where(TherapySession.couple_id == couple.id))
+    previous_at = db.session.scalar(select(func.max(TherapySession.starts_at))
+                                    .where(TherapySession.couple_id == couple.id))
+    partner = couple.partner(data["individual_partner"]) if data["kind"] == "individual" else None
+    therapy_session = TherapySession(
+        couple_id=couple.id, number=(last or 0) + 1, starts_at=data["starts_at"], minutes=data["minutes"],
+        format=data["format"], kind=data["kind"], individual_partner_id=partner.id if partner else None,
+        attendance=data["attendance"], model=data["model"], recorded_by_id=by.id)
+    db.session.add(therapy_session)
+    db.session.flush()
+    since = previous_at or datetime.combine(couple.started_on, time(0), tzinfo=UTC)
+    note = ProgressNote(therapy_session_id=therapy_session.id, couple_id=couple.id, template=data["model"],
+                        author_id=by.id, answers={"homework_review": homework_summary(couple, since)},
+                        cycle_map_id=_current_cycle_map_id(couple) if data["model"] == "efct" else None)
+    db.session.add(note)
+    db.session.flush()
+    touch(couple)
+    record("therapy_session.recorded", therapy_session)
+    return therapy_session
+
+
+def homework_summary(couple: Couple, since_at: datetime) -> str:
+    """Plain text about the homework since `since_at`, from the homework domain when it exists."""
+    try:
+        from clinic.homework.review import summarise_since
+    except ImportError:
+        return ""
+    return (summarise_since(couple, since_at) or "").strip()
+
+
+def save_draft(note: ProgressNote, answers: dict, seen_version: int | None, *, autosave: bool = False) -> None:
+    """Store the draft's answers; refuses a signed note (NoteLocked) and a stale version (EditConflict)."""
+    if note.is_signed:
+        raise NoteLocked()
+    note.claim_version(seen_version)
+    note.answers = answers
+    if note.template == "efct":
+        note.cycle_map_id = _current_cycle_map_id_for(note.couple_id) or note.cycle_map_id
+    record("progress_note.autosaved" if autosave else "progress_note.saved", note)
+    db.session.flush()
+
+
+def sign_note(note: ProgressNote, signer, *, at: datetime | None = None) -> None:
+    """Sign and lock: signer, time and the SHA-256 of the content are set together, in one flush.
+
+    `at` is only for the demo data and imports; signing through the app always uses the current time.
+    """
+    if note.is_signed:
+        raise NoteLocked("This note is already signed.")
+    if signer.id != note.therapy_session.couple.therapist_id:
+        raise DomainError("Only the treating therapist can sign this note.")
+    note.signed_by_id = signer.id
+    note.signed_at = at or utcnow()
+    note.content_hash = note.compute_hash()
+    record("progress_note.signed", note)
+    db.session.flush()
+
+
+def add_addendum(note: ProgressNote, author, reason: str, text: str, *, at: datetime | None = None) -> NoteAddendum:
+    """Append an addendum to a signed note (`at` only for demo data and imports)."""
+    if not note.is_signed:
+        raise DomainError("Addenda are for signed notes; edit the draft instead.")
+    addendum = NoteAddendum(progress_note_id=note.id, author_id=author.id, reason=reason, text=text,
+                            created_at=at or utcnow())
+    db.session.add(addendum)
+    db.session.flush()
+    record("note_addendum.added", addendum, couple_id=note.couple_id)
+    return addendum
+
+
+def get_process_note(therapy_session: TherapySession, author) -> ProcessNote | None:
+    """The author's own process note for this session; nobody else's is ever loaded."""
+    return db.session.scalar(select(ProcessNote).where(ProcessNote.therapy_session_id == therapy_session.id,
+                                                       ProcessNote.author_id == author.id))
+
+
+def save_process_note(therapy_session: TherapySession, author, text: str, seen_version: int | None) -> ProcessNote:
+    note = get_process_note(therapy_session, author)
+    if note is None:
+        if seen_version not in (None, 0):
+            raise EditConflict()
+        note = ProcessNote(therapy_session_id=therapy_session.id, author_id=author.id, text=text)
+        db.session.add(note)
+    else:
+        note.claim_version(seen_version)
+        note.text = text
+    db.session.flush()
+    record("process_note.saved", note, couple_id=therapy_session.couple_id)
+    return note
+
+
+def current_cycle_map(couple: Couple) -> CycleMap | None:
+    return db.session.scalar(select(CycleMap).where(CycleMap.couple_id == couple.id)
+                             .order_by(CycleMap.number.desc()).limit(1))
+
+
+def cycle_map_history(couple: Couple) -> list[CycleMap]:
+    return list(db.session.scalars(select(CycleMap).where(CycleMap.couple_id == couple.id)
+                                   .order_by(CycleMap.number.desc())))
+
+
+def save_cycle_map(couple: Couple, by, based_on: int | None, name: str, words_a: dict, words_b: dict) -> CycleMap:
+    """Add a new version of the cycle map; `based_on` must be the version the editor saw (else EditConflict)."""
+    current = current_cycle_map(couple)
+    if (current.number if current else None) != (based_on or None):
+        raise EditConflict(current=current)
+    version = CycleMap(couple_id=couple.id, number=(current.number if current else 0) + 1, cycle_name=name,
+                       partner_a=words_a, partner_b=words_b, created_by_id=by.id)
+    db.session.add(version)
+    db.session.flush()
+    touch(couple)
+    record("cycle_map.saved", version)
+    return version
+
+
+def _current_cycle_map_id(couple: Couple) -> int | None:
+    return _current_cycle_map_id_for(couple.id)
+
+
+def _current_cycle_map_id_for(couple_id: int) -> int | None:
+    return db.session.scalar(select(CycleMap.id).where(CycleMap.couple_id == couple_id)
+                             .order_by(CycleMap.number.desc()).limit(1))
+
+
+def addenda_for(note: ProgressNote) -> list[NoteAddendum]:
+    return list(db.session.scalars(select(NoteAddendum).where(NoteAddendum.progress_note_id == note.id)
+                                   .options(selectinload(NoteAddendum.author)).order_by(NoteAddendum.id)))

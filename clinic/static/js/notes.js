@@ -1,0 +1,98 @@
+// Autosave for progress-note drafts. The page works without it: "Save draft" is a normal form post.
+// Saves a few seconds after typing stops, at once when the idle warning appears, and once more when the
+// session has expired (the server then keeps what was sent and restores it after the next sign-in).
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-autosave-url]");
+  if (!form) { return; }
+  var url = form.getAttribute("data-autosave-url");
+  var status = document.getElementById("autosave-status");
+  var PRIVATE = { password: true, attest: true };
+  var DELAY = 4000;
+  var dirty = form.hasAttribute("data-dirty");
+  var inFlight = false;
+  var stopped = false;
+  var timer = null;
+
+  function say(text, problem) {
+    if (!status) { return; }
+    status.textContent = text;
+    status.classList.toggle("is-problem", !!problem);
+  }
+
+  function token() {
+    if (window.clinicCsrfToken) { return window.clinicCsrfToken(); }
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+
+  function body() {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, key) {
+      if (!PRIVATE[key] && typeof value === "string") { params.append(key, value); }
+    });
+    return params;
+  }
+
+  function save() {
+    if (!dirty || inFlight || stopped) { return; }
+    inFlight = true;
+    dirty = false;
+    say("Saving…");
+    fetch(url, {
+      method: "POST", credentials: "same-origin", body: body(),
+      headers: { "X-CSRFToken": token(), "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { code: response.status, data: data };
+      });
+    }).then(function (result) {
+      inFlight = false;
+      var data = result.data || {};
+      if (result.code === 200 && data.ok) {
+        var version = form.querySelector('input[name="version"]');
+        if (version) { version.value = data.version; }
+        say("Draft saved at " + data.saved_at + ".");
+      } else if (result.code === 409) {
+        stopped = true;
+        say(data.message || "This note changed elsewhere. Your text is still here: press Save draft to compare.", true);
+      } else if (result.code === 401) {
+        stopped = true;
+        say("You were signed out. What you typed was kept on the server and comes back after you sign in again.", true);
+      } else if (result.code === 422) {
+        dirty = true;
+        say(data.message || "Some fields need attention; press Save draft to see where.", true);
+      } else {
+        dirty = true;
+        say("Couldn't save automatically just now. Your text is still here; trying again shortly.", true);
+        schedule();
+      }
+    }).catch(function () {
+      inFlight = false;
+      dirty = true;
+      say("Offline? Couldn't save automatically. Your text is still here; trying again shortly.", true);
+      schedule();
+    });
+  }
+
+  function schedule() {
+    if (timer) { window.clearTimeout(timer); }
+    timer = window.setTimeout(save, DELAY);
+  }
+
+  function changed(event) {
+    if (event.target && PRIVATE[event.target.name]) { return; }
+    dirty = true;
+    schedule();
+  }
+
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  form.addEventListener("submit", function () { stopped = true; dirty = false; });
+  document.addEventListener("clinic:session-warning", save);
+  document.addEventListener("clinic:session-expired", save);
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty && !stopped) { save(); event.preventDefault(); event.returnValue = ""; }
+  });
+  if (dirty) { schedule(); }
+})();

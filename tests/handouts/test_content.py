@@ -1,0 +1,49 @@
+"""The built-in handouts: complete front matter, safe rendering, and wording that is our own."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from clinic.handouts.library import CONTENT_DIR, builtin_handouts
+from clinic.handouts.markdown import to_html
+
+ARTICLE = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "abandonment-article.txt"
+RUN = 8
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
+
+
+@pytest.mark.skipif(not ARTICLE.exists(), reason="the seed article is not next to this checkout")
+@pytest.mark.parametrize("path", sorted(CONTENT_DIR.glob("*.md")), ids=lambda p: p.stem)
+def test_no_eight_word_run_is_copied_from_the_article(path):
+    article = _words(ARTICLE.read_text())
+    runs = {tuple(article[i:i + RUN]) for i in range(len(article) - RUN + 1)}
+    words = _words(path.read_text())
+    copied = [" ".join(words[i:i + RUN]) for i in range(len(words) - RUN + 1) if tuple(words[i:i + RUN]) in runs]
+    assert copied == []
+
+
+@pytest.mark.parametrize("handout", builtin_handouts(), ids=lambda h: h.slug)
+def test_builtin_handouts_are_complete_and_render_cleanly(handout):
+    assert handout.title and handout.summary and handout.key_phrases
+    html = str(to_html(handout.body))
+    assert "<h2>" in html and "<h1>" not in html and "<img" not in html
+    for phrase in handout.key_phrases:
+        assert phrase.replace("'", "&#39;") in html or phrase in html, phrase
+
+
+@pytest.mark.parametrize("handout", builtin_handouts(), ids=lambda h: h.slug)
+def test_sentences_are_short_enough_for_easy_reading(handout):
+    """A rough reading-age guard: average sentence length stays under 17 words."""
+    text = re.sub(r"[#*|>_-]", " ", handout.body)
+    sentences = [s for s in re.split(r"[.!?:]\s", text) if len(s.split()) > 2]
+    average = sum(len(s.split()) for s in sentences) / len(sentences)
+    assert average < 17, average
+
+
+def test_the_safety_handout_names_the_hotline():
+    safety = next(h for h in builtin_handouts() if h.is_crisis)
+    assert "1-800-799-SAFE (7233)" in safety.body and "24/7" in safety.body

@@ -1,0 +1,43 @@
+"""Small builders for measures tests (fictional data only)."""
+
+from datetime import timedelta
+
+from clinic.extensions import db
+from clinic.measures import safety, services
+
+
+def request_for(world, position="a", measure_key="csi4", schedule="once", interval_days=None):
+    couple = world.couple
+    (request,) = services.request_measure(couple, [couple.partner(position)], measure_key, schedule, interval_days,
+                                          world.therapist)
+    return request
+
+
+def answer(request, values, by, *, method="portal"):
+    response = services.submit_answers(request, services.next_sequence(request), dict(enumerate(values, start=1)),
+                                       by, method=method)
+    db.session.flush()
+    return response
+
+
+def age(response, days):
+    """Move an answer back in time (as if given `days` ago)."""
+    response.answered_at = response.answered_at - timedelta(days=days)
+    db.session.flush()
+
+
+def csi_form(values, sequence=1):
+    return {"sequence": str(sequence), **{f"item_{n}": str(v) for n, v in enumerate(values, start=1)}}
+
+
+POSITIVE = {"tension": "a_lot", "arguments": "great", "down": "often", "hitting": "never", "frightened": "never",
+            "abuse_physical": "never", "abuse_emotional": "never", "abuse_sexual": "never"}
+NEGATIVE = {**POSITIVE, "tension": "some", "arguments": "some"}
+
+
+def screen_for(world, position="a", answers=None):
+    partner = world.couple.partner(position)
+    sent = safety.send_screen(world.couple, partner, world.therapist)
+    if answers is not None:
+        safety.answer_screen(sent, answers, partner.user)
+    return sent

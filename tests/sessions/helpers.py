@@ -1,0 +1,39 @@
+"""Builders for session-notes tests. Every person and word here is fictional."""
+
+from datetime import UTC, datetime, timedelta
+
+from clinic.extensions import db
+from clinic.sessions import services
+
+PASSWORD = "violet-canyon-ferry-17"  # tests/factories.py default
+
+COMMON = {"risk_a": "none", "risk_b": "none", "plan": "Continue with the agreed focus."}
+COMPLETE = {
+    "efct": {**COMMON, "stage": "1", "steps": ["1", "2"], "withdrawer_reengagement": "not_started",
+             "blamer_softening": "not_started", "enactment": "no", "interventions": ["empathic_reflection"]},
+    "cbct": {**COMMON, "agenda": "Budget talk", "modules": ["communication_problem_solving"],
+             "skill_level_a": "3", "skill_level_b": "4", "week_rating_a": 6, "week_rating_b": 7},
+    "integrative": {**COMMON, "phase": "treatment", "acceptance": ["empathic_joining"]},
+}
+
+
+def new_session(couple, therapist, *, model=None, days_ago=1, answers=None, sign=False, number_hint=None):
+    """Record a session (with its draft note), optionally fill the note and sign it. Flushes only."""
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days_ago)
+    therapy_session = services.record_session(couple, {
+        "starts_at": start, "minutes": 50, "format": "in_person", "kind": "conjoint", "individual_partner": "",
+        "attendance": "attended", "model": model or couple.model}, therapist)
+    note = therapy_session.progress_note
+    if answers is not None:
+        note.answers = {**(note.answers or {}), **answers}
+        note.version += 1
+        db.session.flush()
+    if sign:
+        services.sign_note(note, therapist)
+    return therapy_session
+
+
+def body(answers: dict, version: int, **extra) -> dict:
+    """Form data for a note post: lists become repeated fields, None is left out."""
+    data = {k: v for k, v in answers.items() if v is not None}
+    return {**data, "version": str(version), **extra}
