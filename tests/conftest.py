@@ -42,6 +42,7 @@ def base_config(tmp_path_factory):
         db.drop_all()
         db.create_all()
         db.session.remove()
+        db.engine.dispose()
     return config
 
 
@@ -66,14 +67,24 @@ class RequestIsolatingClient(FlaskClient):
 
 @pytest.fixture
 def make_app(base_config):
-    """Build an app with extra settings on the shared test database (e.g. CSRF on)."""
+    """Build an app with extra settings on the shared test database (e.g. CSRF on).
+
+    Every app built here has its own connection pool; it is closed when the test ends, so no
+    connection is left to the garbage collector (psycopg warns about that, and warnings fail tests).
+    """
+    built = []
 
     def factory(**overrides):
         application = create_app({**base_config, **overrides})
         application.test_client_class = RequestIsolatingClient
+        built.append(application)
         return application
 
-    return factory
+    yield factory
+    for application in built:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -83,6 +94,7 @@ def app(make_app):
         yield application
         db.session.remove()
         _empty_tables()
+        db.engine.dispose()  # each app has its own pool: close its connections now, not at GC
 
 
 def _empty_tables():
