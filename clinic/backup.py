@@ -9,8 +9,8 @@ database that holds data unless forced.
 import os
 import shutil
 import sqlite3
-from contextlib import closing
 import subprocess  # nosec B404 - runs pg_dump/pg_restore with argument lists, never a shell
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -137,7 +137,7 @@ def _run(command: list[str], url) -> str:
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = str(url.password)  # never on the command line, where `ps` would show it
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)  # nosec B603
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)  # noqa: S603 # nosec B603 - fixed argument list, no shell
     if result.returncode != 0:
         raise BackupError(f"{command[0]} failed: {result.stderr.strip()[:500]}")
     return result.stdout

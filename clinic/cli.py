@@ -26,7 +26,7 @@ def seed_demo_command():
     created = seed_demo()
     db.session.commit()
     click.echo("Demo practice created." if created else "Demo practice already present; nothing changed.")
-    click.echo("\nDemo logins (fictional people; password for all: %s)" % DEMO_PASSWORD)
+    click.echo(f"\nDemo logins (fictional people; password for all: {DEMO_PASSWORD})")
     for role, email, name in DEMO_LOGINS:
         click.echo(f"  {role:<10} {email:<28} {name}")
 

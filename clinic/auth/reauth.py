@@ -8,7 +8,7 @@ import time
 from functools import wraps
 
 from flask import redirect, request, session, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from clinic.security import safe_next_url
 

@@ -110,7 +110,8 @@ def _enrol(user: User, *, during_login: bool):
     db.session.commit()
     uri = totp.provisioning_uri(user, secret)
     return render_template("auth/enrol.html", form=form, qr=totp.qr_data_uri(uri), secret=secret,
-                           during_login=during_login, replacing=user.totp_enabled_at is not None), 422 if form.errors else 200
+                           during_login=during_login,
+                           replacing=user.totp_enabled_at is not None), 422 if form.errors else 200
 
 
 def _after_enrol(during_login: bool) -> str:

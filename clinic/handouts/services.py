@@ -12,7 +12,7 @@ from clinic.handouts.models import GivenHandout, Handout
 
 CARE_NOTE = ("This handout is here to support you between sessions. It does not replace care from a "
              "qualified professional. If you are worried about your safety or someone else's, get help "
-             "straight away: in the US call 911, or the National Domestic Violence Hotline at "
+             "straight away: in the US call 911, or the National Domestic Violence Hotline on "
              "1-800-799-SAFE (7233), open 24/7.")
 
 

@@ -109,9 +109,18 @@ def sync_builtin_exercises() -> dict[str, int]:
     return counts
 
 
+_content_hashes: frozenset | None = None
+
+
 def ensure_builtin_exercises() -> None:
-    """First use: load the built-ins when none are in the database yet."""
-    if db.session.scalar(select(Exercise.id).where(Exercise.owner_id.is_(None)).limit(1)) is None:
+    """On use: sync when the database's built-ins differ from this release's files (first use, or a
+    release that added or fixed an exercise). One small query when they already match."""
+    global _content_hashes
+    if _content_hashes is None:
+        _content_hashes = frozenset(_hash(data) for data in builtin_content())
+    stored = set(db.session.scalars(select(Exercise.content_hash).where(
+        Exercise.owner_id.is_(None), Exercise.is_retired.is_(False))))
+    if stored != _content_hashes:
         sync_builtin_exercises()
 
 

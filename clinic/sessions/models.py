@@ -20,6 +20,7 @@ FORMATS = {"in_person": "In person", "video": "Video", "phone": "Phone"}
 KINDS = {"conjoint": "Conjoint (both partners)", "individual": "Individual (one partner)"}
 ATTENDANCE = {"attended": "Attended as planned", "partner_absent": "A partner was absent",
               "late_start": "Started late", "late_cancellation": "Late cancellation", "no_show": "No show"}
+NOT_HELD = {"late_cancellation", "no_show"}
 TEMPLATES = {"efct": "EFT progress note", "cbct": "CBCT progress note",
              "integrative": "Integrative (IBCT) progress note"}
 
@@ -66,6 +67,10 @@ class TherapySession(TimestampMixin, db.Model):
     @property
     def attendance_label(self) -> str:
         return ATTENDANCE.get(self.attendance, self.attendance)
+
+    @property
+    def took_place(self) -> bool:
+        return self.attendance not in NOT_HELD
 
     @property
     def template_label(self) -> str:

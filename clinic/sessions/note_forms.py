@@ -79,8 +79,13 @@ class NoteForm(BaseForm):
         """The structured answers to store (every template field; never the version or the token)."""
         return {name: self[name].data for _, rows in self.sections for row in rows for name in row}
 
-    def sign_problems(self) -> dict[str, str]:
-        """Field name -> what is missing before signing. Empty when the note is complete."""
+    def sign_problems(self, *, took_place: bool = True) -> dict[str, str]:
+        """Field name -> what is missing before signing. Empty when the note is complete.
+
+        For a session that did not take place (no show, late cancellation) only the plan is required.
+        """
+        if not took_place:
+            return {} if self.plan.data else {"plan": "Write what happens next (e.g. the follow-up agreed)."}
         problems = {}
         for pos in ("a", "b"):
             if not self[f"risk_{pos}"].data:

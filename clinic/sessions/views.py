@@ -6,6 +6,7 @@ from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
 from clinic.admin.services import practice_zone
@@ -23,6 +24,8 @@ from clinic.sessions.note_forms import display_pairs, note_form_class
 from clinic.templating import format_datetime
 
 bp = Blueprint("sessions", __name__)
+# A stale version seen by claim_version, or a concurrent save that won the race at UPDATE time.
+STALE = (EditConflict, StaleDataError)
 PRIVATE_FIELDS = {"password", "attest", "csrf_token"}
 
 
@@ -81,6 +84,8 @@ def therapy_session(therapy_session_id: int):
     therapy_session = services.get_session_for(current_user, therapy_session_id)
     record("therapy_session.viewed", therapy_session)
     record("progress_note.viewed", therapy_session.progress_note)
+    if (mine := services.get_process_note(therapy_session, current_user)) is not None:
+        record("process_note.viewed", mine, couple_id=therapy_session.couple_id)
     db.session.commit()
     return _session_page(therapy_session, AddendumForm())
 
@@ -91,7 +96,7 @@ def _session_page(therapy_session, addendum_form, status=200):
         "sessions/session.html", ts=therapy_session, couple=therapy_session.couple, note=note,
         pairs=display_pairs(note.template, note.answers, therapy_session.couple),
         addenda=services.addenda_for(note), addendum_form=addendum_form,
-        has_process_note=services.get_process_note(therapy_session, current_user) is not None), status
+        process_note=services.get_process_note(therapy_session, current_user)), status
 
 
 @bp.route("/sessions/<int:therapy_session_id>/note", methods=["GET", "POST"])
@@ -108,7 +113,7 @@ def edit_note(therapy_session_id: int):
         if form.validate_on_submit():
             try:
                 services.save_draft(note, form.answers(), form.version.data)
-            except EditConflict:
+            except STALE:
                 return _conflict(therapy_session, form)
             db.session.commit()
             flash(f"Draft saved at {format_datetime(note.updated_at)}.", "success")
@@ -175,7 +180,7 @@ def autosave_note(therapy_session_id: int):
     except NoteLocked as error:
         db.session.rollback()
         return jsonify(error="locked", message=error.message), 409
-    except EditConflict:
+    except STALE:
         db.session.rollback()
         return jsonify(error="conflict", message="This note was saved from another tab or device. Your text is "
                        "still on this page: press Save draft to compare both versions."), 409
@@ -196,10 +201,10 @@ def sign_note(therapy_session_id: int):
         return _note_page(therapy_session, form, sign_form, status=422)
     try:
         services.save_draft(note, form.answers(), form.version.data)
-    except EditConflict:
+    except STALE:
         return _conflict(therapy_session, form)
     db.session.commit()  # the draft is safe whatever happens to the signature
-    problems, sign_ok = form.sign_problems(), sign_form.validate()
+    problems, sign_ok = form.sign_problems(took_place=therapy_session.took_place), sign_form.validate()
     if sign_ok and not verify_password(current_user.password_hash, sign_form.password.data):
         sign_form.password.errors = ["That password is not right."]
         sign_ok = False
@@ -250,7 +255,7 @@ def process_note(therapy_session_id: int):
     if form.validate_on_submit():
         try:
             services.save_process_note(therapy_session, current_user, form.text.data or "", form.version.data)
-        except EditConflict:
+        except STALE:
             db.session.rollback()
             mine = services.get_process_note(therapy_session, current_user)
             form.version.data = mine.version if mine else 0

@@ -7,8 +7,6 @@ in the SQLite pass only.
 
 import json
 import logging
-import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -124,8 +122,8 @@ def a11y_log():
 
 @pytest.fixture(scope="session")
 def screenshot_dir():
-    if os.environ.get("CLINIC_E2E_KEEP_SCREENSHOTS") != "1" and SCREENSHOTS.exists():
-        shutil.rmtree(SCREENSHOTS)
+    # Names are stable (journey--step--width.png), so each run overwrites its own; nothing is deleted, since
+    # another run may be writing here at the same time.
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
 

@@ -5,6 +5,7 @@ Policy (script-src 'self') rightly blocks an inline <script>, and we keep that p
 journeys so that a template breaking it shows up as a console error (which fails the journey).
 """
 
+import os
 import re
 import time as _time
 from collections import Counter
@@ -46,12 +47,27 @@ def open_page(browser, base_url: str, phone: bool = False):
         options.update(is_mobile=True, has_touch=True, device_scale_factor=2)
     context = browser.new_context(**options)
     context.set_default_timeout(EXPECT_TIMEOUT_MS)
+    if os.environ.get("CLINIC_E2E_CSS_PATCH"):
+        _patch_css(context, os.environ["CLINIC_E2E_CSS_PATCH"])
     page = context.new_page()
     page.clinic_errors = []
     page.on("console", lambda message: _console(page, message))
     page.on("pageerror", lambda error: page.clinic_errors.append(f"page error: {error}"))
     page.on("response", lambda response: _subresource(page, response))
     return context, page
+
+
+def _patch_css(context, extra_css: str) -> None:
+    """Try a proposed CSS fix without editing the app: app.css is served with `extra_css` appended."""
+
+    def handle(route):
+        try:
+            response = route.fetch()
+            route.fulfill(response=response, body=response.text() + "\n" + extra_css)
+        except Exception:  # noqa: BLE001 - the context closed meanwhile
+            pass
+
+    context.route("**/static/css/app.css", handle)
 
 
 def _console(page, message) -> None:
@@ -210,7 +226,7 @@ class PageChecker:
                     e = e.parentElement) { parts.unshift(name(e)); } return parts.join(' > '); };
                 const out = [];
                 for (const el of document.querySelectorAll('body *')) {
-                  if (over(el) && el.offsetParent !== null && !el.closest('.table-wrap') && !over(el.parentElement)) {
+                  if (over(el) && el.getClientRects().length && !el.closest('.table-wrap') && !over(el.parentElement)) {
                     out.push(path(el));
                   }
                 }

@@ -3,6 +3,8 @@ warning; and a note typed after the session expired, kept and restored after sig
 
 import re
 
+import pytest
+
 from playwright.sync_api import expect
 
 from tests.e2e.support import DEMO_PASSWORD, THERAPIST, sign_in
@@ -168,6 +170,11 @@ def test_note_autosaved_after_the_session_expired_is_restored(new_page, visit, c
     visit.assert_clean()
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "known bug: when the page's own /session/status poll is the first request after the idle limit, the server "
+    "ends the session there (clinic/auth/sessions.py enforce_timeouts → _expire_session clears the cookie and the "
+    "CSRF token); the next Save draft is then refused as a CSRF failure (400, 'nothing was saved') and the words "
+    "typed since are lost. Fix: let passive endpoints report 0 seconds without expiring; see the e2e report."))
 def test_note_typed_after_the_page_saw_the_session_end_is_restored(new_page, visit, clock):
     """The page's own timeout check notices the end first; then the therapist types and presses Save draft.
 
@@ -179,7 +186,7 @@ def test_note_typed_after_the_page_saw_the_session_end_is_restored(new_page, vis
     clock.advance(_seconds_left(page) + 5)
     with page.expect_response(re.compile(r"/session/status$"), timeout=20_000) as status:
         pass
-    print("status check after expiry:", status.value.status, status.value.text())
+    assert status.value.status == 401, status.value.text()
     page.wait_for_timeout(500)
     words = "Typed after the page's timeout check: Jordan asked for a signal before he needs a break."
     page.get_by_label("Observations").fill(words)

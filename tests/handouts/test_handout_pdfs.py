@@ -72,3 +72,22 @@ def test_markup_like_and_non_latin_names_print_literally(app, world, named_coupl
     assert "Ελένη Κυριακίδου Ёлкина" in text
     assert note in text
     assert all(f["embedded"] for f in pdftools.fonts(data))
+
+
+def test_document_language_is_set_and_paper_follows_the_practice_setting(app, world, named_couple):
+    import io
+
+    import pikepdf
+
+    from clinic.admin.services import get_practice_settings
+    from clinic.extensions import db
+
+    get_practice_settings().paper_size = "a4"
+    db.session.commit()
+    with app.test_request_context():
+        doc = handout_document(BUILTINS[2], couple=named_couple)
+        data = handouts_pdf([doc], user=world.therapist, couple=named_couple).data
+    assert "595.276 x 841.89" in pdftools.info(data)["Page size"]
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert str(pdf.Root.Lang) == "en"
+        assert "/StructTreeRoot" in pdf.Root and bool(pdf.Root.MarkInfo.Marked)

@@ -151,3 +151,13 @@ def test_worksheet_is_plain_data(app):
     assert {"key", "label", "required"} <= set(sheet["fields"][0])
     rating = exercise_as_worksheet(db.session.scalar(select(Exercise).where(Exercise.slug == "mindful-check-in")))
     assert rating["rating_scale"] == [1, 2, 3, 4, 5]
+
+
+def test_opening_the_library_loads_new_and_fixed_exercises(client, world, login):
+    login(client, world.therapist)
+    client.get("/exercises")
+    exercise = db.session.scalar(select(Exercise).where(Exercise.slug == "caring-days"))
+    exercise.title, exercise.content_hash = "An old release's title", "old"
+    db.session.commit()
+    page = client.get("/exercises").get_data(as_text=True)
+    assert "Caring days" in page and "An old release's title" not in page

@@ -100,3 +100,14 @@ def test_complete_notes_of_every_template_can_be_signed(client, world, login):
         response = client.post(f"/sessions/{therapy_session.id}/note/sign", data=data)
         assert response.status_code == 302, model
         assert _note(note.id).is_signed
+
+
+def test_a_no_show_is_signed_with_just_the_plan(client, world, login):
+    therapy_session, note = _draft(world, "efct")
+    therapy_session.attendance = "no_show"
+    db.session.commit()
+    login(client, world.therapist)
+    data = body({"plan": "Phoned both; rebooked for next week."}, note.version, attest="y", password=PASSWORD)
+    response = client.post(f"/sessions/{therapy_session.id}/note/sign", data=data)
+    assert response.status_code == 302
+    assert _note(note.id).is_signed

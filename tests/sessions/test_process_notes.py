@@ -30,9 +30,10 @@ def test_the_author_reads_and_edits_their_process_note(client, world, with_proce
     assert db.session.scalar(select(ProcessNote)).text.endswith("(revised)")
 
 
-def test_process_note_is_not_on_the_session_page_nor_course(client, world, with_process_note):
-    for url in (f"/sessions/{with_process_note.id}", f"/couples/{world.couple.id}/course",
-                f"/couples/{world.couple.id}/sessions"):
+def test_process_note_is_folded_on_the_session_page_and_absent_elsewhere(client, world, with_process_note):
+    session_page = client.get(f"/sessions/{with_process_note.id}").text
+    assert "Show your process note" in session_page and CANARY in session_page.split("<details>")[1]
+    for url in (f"/couples/{world.couple.id}/course", f"/couples/{world.couple.id}/sessions"):
         assert CANARY not in client.get(url).text
 
 

@@ -58,6 +58,7 @@
         say(data.message || "This note changed elsewhere. Your text is still here: press Save draft to compare.", true);
       } else if (result.code === 401) {
         stopped = true;
+        keepCopy();
         say("You were signed out. What you typed was kept on the server and comes back after you sign in again.", true);
       } else if (result.code === 422) {
         dirty = true;
@@ -86,11 +87,64 @@
     schedule();
   }
 
+  // A copy in this tab's sessionStorage covers the one case the server cannot: the session already ended
+  // (so the server no longer knows who is sending) and the therapist then presses Save draft. The copy is
+  // compared with the page after the next load: identical means the server has the text, and the copy
+  // is dropped; different means it was lost on the way, so it is put back into the form.
+  var KEY = "clinic-note-copy:" + window.location.pathname;
+
+  function fields() {
+    var params = body();
+    params.delete("csrf_token");
+    return params;
+  }
+
+  function comparable(params) {
+    // The server trims text and normalises line endings; compare the way it stores.
+    var out = [];
+    params.forEach(function (value, key) {
+      if (key !== "version") { out.push(key + "=" + value.replace(/\r\n/g, "\n").trim()); }
+    });
+    return out.join("&");
+  }
+
+  function keepCopy() {
+    try { window.sessionStorage.setItem(KEY, fields().toString()); } catch (e) { /* storage full or off */ }
+  }
+
+  function restoreCopy() {
+    var stored;
+    try { stored = window.sessionStorage.getItem(KEY); window.sessionStorage.removeItem(KEY); } catch (e) { return; }
+    if (!stored) { return; }
+    var copy = new URLSearchParams(stored);
+    if (comparable(copy) === comparable(fields())) { return; }
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || PRIVATE[el.name] || el.name === "csrf_token") { return; }
+      var values = copy.getAll(el.name);
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = values.indexOf(el.value) !== -1;
+      } else if (values.length) {
+        el.value = values[0];
+      } else if (el.type !== "hidden" && el.tagName !== "SELECT") {
+        el.value = "";
+      }
+    });
+    var notice = document.createElement("div");
+    notice.className = "restored";
+    notice.setAttribute("role", "status");
+    notice.textContent = "We put back what you typed before you were signed out (kept in this browser tab). " +
+      "Check it, then press Save draft.";
+    form.parentNode.insertBefore(notice, form);
+    dirty = true;
+    schedule();
+  }
+
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("submit", function () { stopped = true; dirty = false; });
+  form.addEventListener("submit", function () { keepCopy(); stopped = true; dirty = false; });
   document.addEventListener("clinic:session-warning", save);
-  document.addEventListener("clinic:session-expired", save);
+  document.addEventListener("clinic:session-expired", function () { keepCopy(); save(); });
+  restoreCopy();
   window.addEventListener("beforeunload", function (event) {
     if (dirty && !stopped) { save(); event.preventDefault(); event.returnValue = ""; }
   });
