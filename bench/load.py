@@ -42,7 +42,7 @@ def _request(method, path, body=None, headers=None):
         connection.close()
 
 
-def _wait_ready(process, deadline=30.0):
+def _wait_ready(process, deadline=90.0):
     started = time.monotonic()
     while time.monotonic() - started < deadline:
         if process.poll() is not None:
@@ -70,7 +70,7 @@ def _wrk(path, cookie=None) -> tuple[float, float, float, str]:
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run([*command, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True,
+    output = subprocess.run([*command, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True,  # noqa: S603
                             check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     errors = ", ".join(line.strip() for line in output.splitlines()
@@ -94,11 +94,17 @@ def throughput(database_url: str, instance_dir: str, therapist: str, client: str
            "CLINIC_WTF_CSRF_ENABLED": "false", "CLINIC_RATELIMIT_ENABLED": "false"}
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     log = open(Path(instance_dir) / "gunicorn.log", "w")  # noqa: SIM115 - closed in finally
-    process = subprocess.Popen([gunicorn, "--workers", str(WORKERS), "--bind", f"127.0.0.1:{PORT}",
-                                "--access-logfile", "-", "--log-level", "warning", "clinic:create_app()"],
+    # Our own venv's gunicorn with fixed arguments.
+    process = subprocess.Popen([gunicorn, "--workers", str(WORKERS), "--bind", f"127.0.0.1:{PORT}",  # noqa: S603
+                                "--log-level", "info", "clinic:create_app()"],
                                env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
     try:
-        _wait_ready(process)
+        try:
+            _wait_ready(process)
+        except RuntimeError as error:
+            log.flush()
+            tail = (Path(instance_dir) / "gunicorn.log").read_text()[-1500:]
+            raise RuntimeError(f"{error}; gunicorn log: {tail or '(empty)'}") from None
         cookies = {"therapist": _sign_in(therapist, password), "client": _sign_in(client, password)}
         targets = [("Bare route /healthz", "/healthz", None),
                    ("Static file (app.css)", "/static/css/app.css", None),

@@ -6,6 +6,7 @@ form. Queries are counted with a `before_cursor_execute` listener on the engine.
 
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 from flask import url_for
@@ -25,6 +26,7 @@ class PageFigure:
     median_ms: float
     queries: int
     queries_vary: bool
+    repeated: list  # [(times, statement)] run more than once in one request: query-per-row suspects
 
 
 def main_pages(app, seeded) -> list[tuple[str, str, str]]:
@@ -72,6 +74,7 @@ class QueryCounter:
     def __init__(self, engine):
         self.engine = engine
         self.count = 0
+        self.statements: list[str] = []
 
     def __enter__(self):
         event.listen(self.engine, "before_cursor_execute", self._count)
@@ -80,8 +83,9 @@ class QueryCounter:
     def __exit__(self, *exc):
         event.remove(self.engine, "before_cursor_execute", self._count)
 
-    def _count(self, *args):
+    def _count(self, conn, cursor, statement, *args):
         self.count += 1
+        self.statements.append(" ".join(statement.split()))
 
 
 def signed_in_client(app, email: str, password: str):
@@ -106,14 +110,15 @@ def measure(app, seeded, password: str) -> list[PageFigure]:
         client = clients[role]
         for _ in range(WARMUP):
             client.get(path)
-        times, counts, status = [], [], 0
+        times, counts, status, statements = [], [], 0, []
         for _ in range(REPEAT):
             with QueryCounter(engine) as counter:
                 started = time.perf_counter()
                 response = client.get(path)
                 times.append(time.perf_counter() - started)
             counts.append(counter.count)
-            status = response.status_code
+            status, statements = response.status_code, counter.statements
+        repeated = [(n, text) for text, n in Counter(statements).most_common() if n > 1]
         figures.append(PageFigure(label, path, status, statistics.median(times) * 1000, max(counts),
-                                  len(set(counts)) > 1))
+                                  len(set(counts)) > 1, repeated))
     return figures

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 from clinic.extensions import db
 
 THERAPIST_EMAIL = "bench-therapist@bench.clinic.test"
-PASSWORD = "calm-harbour-lantern-42"
+PASSWORD = "calm-harbour-lantern-42"  # noqa: S105 - the public demo password of fictional accounts
 BATCH = 5000
 
 
@@ -63,7 +63,7 @@ def seed(size: Size) -> Seeded:
     seed_demo()
     db.session.commit()
     seeded = Seeded(size)
-    rng = random.Random(20261126)
+    rng = random.Random(20261126)  # noqa: S311 - fictional data, not security
     now = datetime.now(UTC).replace(microsecond=0)
     therapist_id, client_ids = _users(size, seeded, now)
     couples = _couples(size, seeded, now, therapist_id, client_ids)

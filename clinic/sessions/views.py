@@ -105,8 +105,7 @@ def edit_note(therapy_session_id: int):
     therapy_session = services.get_session_for(current_user, therapy_session_id)
     note, couple = therapy_session.progress_note, therapy_session.couple
     if note.is_signed:
-        return _locked(therapy_session) if request.method == "POST" else redirect(
-            url_for("sessions.therapy_session", therapy_session_id=therapy_session.id))
+        return _signed_note_edit(therapy_session)
     form_class = note_form_class(note.template)
     if request.method == "POST":
         form = form_class(couple=couple)
@@ -156,11 +155,23 @@ def _conflict(therapy_session, form):
     return _note_page(therapy_session, form, SignForm(formdata=None), status=409, conflict=True, saved=saved)
 
 
-def _locked(therapy_session):
+def _signed_note_edit(therapy_session):
+    """A signed note is never edited: a post is refused; text kept from a timed-out post is shown back."""
+    if request.method == "POST":
+        return _locked(therapy_session)
+    pending = take_pending_submission(current_user, request.path)
+    db.session.commit()
+    if pending:
+        return _locked(therapy_session, _formdata(pending))
+    return redirect(url_for("sessions.therapy_session", therapy_session_id=therapy_session.id))
+
+
+def _locked(therapy_session, formdata=None):
     """409 for any change to a signed note; what was sent is shown back (unsaved) so nothing is lost."""
     db.session.rollback()
     note, couple = therapy_session.progress_note, therapy_session.couple
-    sent = note_form_class(note.template)(couple=couple, meta={"csrf": False})
+    source = {"formdata": formdata} if formdata is not None else {}  # default: the posted form
+    sent = note_form_class(note.template)(**source, couple=couple, meta={"csrf": False})
     submitted = display_pairs(note.template, sent.answers(), couple)
     return render_template("sessions/locked.html", ts=therapy_session, couple=couple, submitted=submitted), 409
 

@@ -77,6 +77,9 @@ def live_server(tmp_path, clock):
         "SECRET_KEY": "e2e-secret-key-that-is-long-enough-0123456789",
         "WTF_CSRF_ENABLED": True,
         "RATELIMIT_ENABLED": False,  # many sign-ins from one address; throttling has its own tests
+        # PDFs render in this process: a forked render helper would inherit the Playwright driver's pipes
+        # and this server's socket, and the test session could not end (the helper has its own tests).
+        "PDF_ISOLATE_RENDERS": False,
         **FAST_ARGON2,
     })
     with app.app_context():

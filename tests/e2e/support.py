@@ -221,7 +221,8 @@ class PageChecker:
             culprit = page.evaluate("""w => {
                 const over = el => el.getBoundingClientRect().right > w + 1;
                 const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
-                    + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+                    + (typeof el.className === 'string' && el.className
+                       ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
                 const path = el => { const parts = []; for (let e = el; e && e !== document.body && parts.length < 4;
                     e = e.parentElement) { parts.unshift(name(e)); } return parts.join(' > '); };
                 const out = [];

@@ -3,9 +3,12 @@ and signing in with the keyboard alone."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.support import ADMIN, DEMO_PASSWORD, THERAPIST, sign_in, sign_out
+
+pytestmark = pytest.mark.e2e
 
 
 def add_couple(page, visit=None, name="Okafor & Brandt", a=("Sam Okafor", "sam@example.org"),

@@ -3,9 +3,12 @@ request a questionnaire, each partner answers it on a phone, the therapist sees 
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.support import THERAPIST, sign_in, sign_out
+
+pytestmark = pytest.mark.e2e
 
 NOTE = "The part about pausing before replying is for both of you."
 PARTNERS = {"alex@demo.clinic.test": "Alex Rivera", "jordan@demo.clinic.test": "Jordan Chen"}

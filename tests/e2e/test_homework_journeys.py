@@ -2,9 +2,13 @@
 a phone (one shares the entry, one keeps it private), and the therapist reviews adherence."""
 
 import re
+
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.support import THERAPIST, sign_in, sign_out
+
+pytestmark = pytest.mark.e2e
 
 EXERCISE = "My self-care plan"
 PARTNERS = {"alex@demo.clinic.test": ("Alex Rivera", True), "jordan@demo.clinic.test": ("Jordan Chen", False)}

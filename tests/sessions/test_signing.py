@@ -98,6 +98,18 @@ def test_no_route_changes_a_signed_note(client, world, login, signed):
     assert (after.answers, after.version, after.signed_at, after.content_hash) == before
 
 
+def test_text_kept_after_a_timeout_on_a_note_signed_meanwhile_is_shown_back(client, world, login, signed):
+    login(client, world.therapist)
+    url = f"/sessions/{signed.id}/note"
+    with client.session_transaction() as session:
+        session["_seen_at"] = 1_000
+    client.post(url, data=body({"observations": "Typed in the old tab"}, 1), headers={"Referer": f"http://clinic.test{url}"})
+    login(client, world.therapist)
+    page = client.get(url)
+    assert page.status_code == 409 and "Typed in the old tab" in page.text and "signed and locked" in page.text
+    assert _note(signed.progress_note.id).answers["observations"] == "Original words"
+
+
 # --- the lock: form level ----------------------------------------------------------------------------
 
 def test_forms_bind_declared_fields_only(client, world, login, draft):

@@ -3,6 +3,11 @@
 // session has expired (the server then keeps what was sent and restores it after the next sign-in).
 (function () {
   "use strict";
+  // A signed note's page drops any copy of its draft kept in this tab (see keepCopy below).
+  document.querySelectorAll("[data-clear-note-copy]").forEach(function (el) {
+    try { window.sessionStorage.removeItem("clinic-note-copy:" + el.getAttribute("data-clear-note-copy")); }
+    catch (e) { /* storage off */ }
+  });
   var form = document.querySelector("form[data-autosave-url]");
   if (!form) { return; }
   var url = form.getAttribute("data-autosave-url");
