@@ -30,16 +30,20 @@ def machine() -> str:
             f"{platform.release()}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
 
 
-def build(size, workdir: Path):
-    """A fresh SQLite database of `size`, seeded; returns (app, seeded, database_url)."""
+def build(size, workdir: Path, database_url: str | None = None):
+    """A fresh database of `size` (SQLite in `workdir`, or the given one, emptied first); returns
+    (app, seeded, database_url)."""
     from bench.seed import seed
     from clinic import create_app
     from clinic.extensions import db
 
-    url = f"sqlite:///{workdir / f'{size.name}.sqlite3'}"
+    url = database_url or f"sqlite:///{workdir / f'{size.name}.sqlite3'}"
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
                       "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
     with app.app_context():
+        if database_url:
+            db.session.remove()
+            db.drop_all()
         db.create_all()
         seeded = seed(size)
         db.session.remove()
@@ -112,6 +116,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--sizes", default="small,large")
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn + wrk throughput run")
+    parser.add_argument("--database-url", help="a dedicated PostgreSQL database to use instead of SQLite "
+                        "(EMPTIED for each size), e.g. postgresql+psycopg://postgres@127.0.0.1:5432/clinic_bench")
     args = parser.parse_args()
     sizes = [{"small": SMALL, "large": LARGE}[name] for name in args.sizes.split(",")]
 
@@ -120,13 +126,14 @@ def main() -> None:
     os.environ["CLINIC_INSTANCE_PATH"] = str(workdir)  # no project instance/config.py, no shared secret file
     print(f"# clinic benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     print(f"Machine: {machine()}")
+    print(f"Database: {'PostgreSQL (' + args.database_url.rsplit('@', 1)[-1] + ')' if args.database_url else 'SQLite'}")
     print(f"Work directory: {workdir}\n")
 
     from bench.pages import measure
 
     results, urls = {}, {}
     for size in sizes:
-        app, seeded, url = build(size, workdir)
+        app, seeded, url = build(size, workdir, args.database_url)
         rows = ", ".join(f"{table} {n:,}" for table, n in seeded.rows.items())
         print(f"Seeded {size.name} ({size.couples:,} couples) in {seeded.seconds:.1f} s: {rows}")
         for skipped in seeded.skipped:
@@ -148,7 +155,7 @@ def main() -> None:
         name = "large" if "large" in urls else sizes[-1].name
         url, seeded = urls[name]
         print(f"\n## Throughput: gunicorn {WORKERS} workers, wrk 2 threads × {CONNECTIONS} connections × {SECONDS} s, "
-              f"{name} database (SQLite)\n")
+              f"{name} database ({'PostgreSQL' if args.database_url else 'SQLite'})\n")
         try:
             figures = throughput(url, str(workdir), seeded.therapist_email, seeded.client_email, PASSWORD)
             print("\n".join(load_table(figures)))

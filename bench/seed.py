@@ -70,6 +70,12 @@ def seed(size: Size) -> Seeded:
     sessions = _sessions(size, seeded, now, therapist_id, couples)
     _homework(size, seeded, rng, now, therapist_id, couples, sessions)
     _measures(size, seeded, rng, now, therapist_id, couples, client_ids)
+    if db.engine.dialect.name == "postgresql":
+        for table in db.metadata.sorted_tables:  # explicit ids were inserted: move each id sequence past them
+            if "id" in table.c and table.c.id.autoincrement:
+                highest = db.session.scalar(select(func.max(table.c.id))) or 0
+                db.session.execute(text("SELECT setval(pg_get_serial_sequence(:name, 'id'), :next, false)"),
+                                   {"name": f'"{table.name}"', "next": highest + 1})
     db.session.commit()
     if db.engine.dialect.name in ("sqlite", "postgresql"):
         db.session.execute(text("ANALYZE"))

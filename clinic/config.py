@@ -11,7 +11,8 @@ DEFAULTS = {
     "ENV_NAME": "development",  # "production" turns on Secure cookies, HSTS and strict checks
     "SECRET_KEY": None,
     "SQLALCHEMY_DATABASE_URI": None,  # None: instance/clinic.sqlite3
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # hide_parameters: a database error must never copy the values being written (note text) into a log
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
     "SESSION_COOKIE_NAME": "clinic_session",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -130,6 +130,7 @@ def login_as(client, user) -> None:
         session["_auth_at"] = now
         session["_seen_at"] = now
         session["_sid"] = f"test-{user.id}"
+        session["_reauth_at"] = now  # a real sign-in counts as a fresh re-authentication too
 
 
 @pytest.fixture

@@ -10,20 +10,6 @@ LOCKOUT_ENDPOINTS = {"auth.login", "auth.login_code", "auth.login_enrol", "auth.
 
 def init_app(app):
     app.after_request(_record_refusals)
-    _hide_sql_parameters(app)
-
-
-def _hide_sql_parameters(app):
-    """Database error messages must not carry the values being written (note text) into the logs.
-
-    The proper place is SQLALCHEMY_ENGINE_OPTIONS["hide_parameters"] in clinic/config.py; until that
-    lands, switch it on for the engines Flask-SQLAlchemy already created.
-    """
-    from clinic.extensions import db
-
-    with app.app_context():
-        for engine in db.engines.values():
-            engine.hide_parameters = True
 
 
 def _record_refusals(response):

@@ -1,6 +1,6 @@
 """Couple operations and owner-scoped loaders. They change and flush; views commit."""
 
-from flask import abort
+from flask import abort, has_request_context, request
 from sqlalchemy import func, select
 
 from clinic.audit.services import record
@@ -16,7 +16,12 @@ PARTNER_FIELDS = ("name", "pronouns", "email", "attachment_style", "cycle_positi
 
 def get_couple_for(user, couple_id: int) -> Couple:
     """The couple if `user` is its treating therapist; 404 for a missing and a foreign couple alike."""
-    couple = db.session.get(Couple, couple_id)
+    query = select(Couple).where(Couple.id == couple_id)
+    if has_request_context() and request.method == "POST":
+        # Concurrent saves to one couple take turns (PostgreSQL row lock), so a stale form is seen
+        # by the version check and answered 409 with the user's text, never a failed UPDATE.
+        query = query.with_for_update(of=Couple)
+    couple = db.session.scalars(query).unique().first()
     if couple is None or user.role != "therapist" or couple.therapist_id != user.id:
         abort(404)
     return couple

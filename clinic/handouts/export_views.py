@@ -6,6 +6,7 @@ from flask import Response, render_template
 from flask_login import current_user
 
 from clinic.audit.services import record
+from clinic.auth.reauth import recent_auth_required
 from clinic.couples.services import get_couple_for
 from clinic.extensions import db
 from clinic.handouts.documents import practice_footer, print_header
@@ -19,6 +20,7 @@ from clinic.security import therapist_required
 
 @bp.route("/couples/<int:couple_id>/export", methods=["GET", "POST"])
 @therapist_required
+@recent_auth_required(5)  # a whole record leaves the system: confirm who is asking
 def export_record(couple_id: int):
     couple = get_couple_for(current_user, couple_id)
     form = ExportForm()

@@ -69,11 +69,12 @@ CBCT_NOTES = [
 def seed_sessions(practice) -> None:
     therapist = practice.therapist
     efct, cbct = practice.couples["efct"], practice.couples["cbct"]
-    _cycle_maps(efct, therapist)
-    eft_sessions = [_session(efct, therapist, days, "efct", answers)
-                    for days, answers in zip((84, 70, 56, 42, 28, 14), EFT_NOTES, strict=True)]
-    for therapy_session in eft_sessions:
-        _sign(therapy_session, therapist)
+    eft_sessions = []
+    for days, answers in zip((84, 70, 56, 42, 28, 14), EFT_NOTES, strict=True):
+        eft_sessions.append(_session(efct, therapist, days, "efct", answers))
+        _sign(eft_sessions[-1], therapist)
+        if len(eft_sessions) in (2, 4):  # the cycle is mapped in session 2 and renamed by the couple in 4
+            _cycle_map(efct, therapist, eft_sessions[-1])
     services.add_addendum(eft_sessions[4].progress_note, therapist, "Late entry",
                           "After the session Alex phoned to say the enactment had stayed with her all week; "
                           "noted here as a late entry.", at=eft_sessions[4].starts_at + timedelta(days=3))
@@ -102,13 +103,17 @@ def _sign(therapy_session, therapist) -> None:
     services.sign_note(therapy_session.progress_note, therapist, at=therapy_session.starts_at + timedelta(hours=3))
 
 
-def _cycle_maps(couple, therapist) -> None:
-    first_a = {"trigger": "Jordan comes home late without a message", "reactive_emotion": "Anger, frustration",
+def _cycle_map(couple, therapist, therapy_session) -> None:
+    words_a = {"trigger": "Jordan comes home late without a message", "reactive_emotion": "Anger, frustration",
                "action_tendency": "Pursue: questions, criticism", "primary_emotion": "Fear of being alone",
                "attachment_need": "To know she matters and he will come back"}
-    first_b = {"trigger": "Alex's questions at the door", "reactive_emotion": "Numbness, irritation",
+    words_b = {"trigger": "Alex's questions at the door", "reactive_emotion": "Numbness, irritation",
                "action_tendency": "Withdraw: goes quiet, works more", "primary_emotion": "Shame, fear of failing",
                "attachment_need": "To be accepted without having to get everything right"}
-    services.save_cycle_map(couple, therapist, None, "the argument", first_a, first_b)
-    services.save_cycle_map(couple, therapist, 1, "the storm and the shell", first_a,
-                            {**first_b, "primary_emotion": "Shame; fear that he can never get it right"})
+    current = services.current_cycle_map(couple)
+    at = therapy_session.starts_at + timedelta(hours=2)
+    if current is None:
+        services.save_cycle_map(couple, therapist, None, "the argument", words_a, words_b, at=at)
+    else:
+        services.save_cycle_map(couple, therapist, current.number, "the storm and the shell", words_a,
+                                {**words_b, "primary_emotion": "Shame; fear that he can never get it right"}, at=at)

@@ -140,13 +140,16 @@ def cycle_map_history(couple: Couple) -> list[CycleMap]:
                                    .order_by(CycleMap.number.desc())))
 
 
-def save_cycle_map(couple: Couple, by, based_on: int | None, name: str, words_a: dict, words_b: dict) -> CycleMap:
-    """Add a new version of the cycle map; `based_on` must be the version the editor saw (else EditConflict)."""
+def save_cycle_map(couple: Couple, by, based_on: int | None, name: str, words_a: dict, words_b: dict,
+                   *, at: datetime | None = None) -> CycleMap:
+    """Add a new version of the cycle map; `based_on` must be the version the editor saw (else EditConflict).
+
+    `at` is only for demo data and imports."""
     current = current_cycle_map(couple)
     if (current.number if current else None) != (based_on or None):
         raise EditConflict(current=current)
     version = CycleMap(couple_id=couple.id, number=(current.number if current else 0) + 1, cycle_name=name,
-                       partner_a=words_a, partner_b=words_b, created_by_id=by.id)
+                       partner_a=words_a, partner_b=words_b, created_by_id=by.id, created_at=at or utcnow())
     db.session.add(version)
     db.session.flush()
     touch(couple)

@@ -86,14 +86,17 @@ def therapy_session(therapy_session_id: int):
     record("progress_note.viewed", therapy_session.progress_note)
     if (mine := services.get_process_note(therapy_session, current_user)) is not None:
         record("process_note.viewed", mine, couple_id=therapy_session.couple_id)
+    pending = take_pending_submission(current_user, request.path + "/addenda") or \
+        take_pending_submission(current_user, request.path)
     db.session.commit()
-    return _session_page(therapy_session, AddendumForm())
+    form = AddendumForm(formdata=_formdata(pending)) if pending else AddendumForm()
+    return _session_page(therapy_session, form, restored=bool(pending))
 
 
-def _session_page(therapy_session, addendum_form, status=200):
+def _session_page(therapy_session, addendum_form, status=200, restored=False):
     note = therapy_session.progress_note
     return render_template(
-        "sessions/session.html", ts=therapy_session, couple=therapy_session.couple, note=note,
+        "sessions/session.html", ts=therapy_session, couple=therapy_session.couple, note=note, restored=restored,
         pairs=display_pairs(note.template, note.answers, therapy_session.couple),
         addenda=services.addenda_for(note), addendum_form=addendum_form,
         process_note=services.get_process_note(therapy_session, current_user)), status
@@ -118,7 +121,9 @@ def edit_note(therapy_session_id: int):
             flash(f"Draft saved at {format_datetime(note.updated_at)}.", "success")
             return redirect(url_for("sessions.edit_note", therapy_session_id=therapy_session.id))
         return _note_page(therapy_session, form, SignForm(formdata=None), status=422)
-    pending = take_pending_submission(current_user, request.path)
+    # The form may have been sent from this page or from the page a refused signing left it on.
+    pending = take_pending_submission(current_user, request.path) or \
+        take_pending_submission(current_user, request.path + "/sign")
     if pending:
         form = form_class(formdata=_formdata(pending), couple=couple)
     else:
@@ -199,11 +204,16 @@ def autosave_note(therapy_session_id: int):
     return jsonify(ok=True, version=note.version, saved_at=format_datetime(note.updated_at))
 
 
-@bp.post("/sessions/<int:therapy_session_id>/note/sign")
+@bp.route("/sessions/<int:therapy_session_id>/note/sign", methods=["GET", "POST"])
 @therapist_only
 def sign_note(therapy_session_id: int):
-    """Save what is on the page, then sign it if complete, attested and the password is right."""
+    """Save what is on the page, then sign it if complete, attested and the password is right.
+
+    GET (e.g. back here after signing in again) goes to the note page, which restores kept text.
+    """
     therapy_session = services.get_session_for(current_user, therapy_session_id)
+    if request.method == "GET":
+        return redirect(url_for("sessions.edit_note", therapy_session_id=therapy_session.id))
     note = therapy_session.progress_note
     if note.is_signed:
         return _locked(therapy_session)
@@ -232,10 +242,13 @@ def sign_note(therapy_session_id: int):
     return redirect(url_for("sessions.therapy_session", therapy_session_id=therapy_session.id))
 
 
-@bp.post("/sessions/<int:therapy_session_id>/addenda")
+@bp.route("/sessions/<int:therapy_session_id>/addenda", methods=["GET", "POST"])
 @therapist_only
 def add_addendum(therapy_session_id: int):
     therapy_session = services.get_session_for(current_user, therapy_session_id)
+    if request.method == "GET":  # back here after signing in again: the session page restores kept text
+        return redirect(url_for("sessions.therapy_session", therapy_session_id=therapy_session.id,
+                                _anchor="addenda"))
     form = AddendumForm()
     if not form.validate_on_submit():
         return _session_page(therapy_session, form, status=422)

@@ -81,6 +81,8 @@ def _console(page, message) -> None:
 def _subresource(page, response) -> None:
     """A stylesheet, script, image or font that fails to load breaks the page (documents may 4xx on purpose)."""
     request = response.request
+    if request.resource_type == "document" and request.frame == page.main_frame:
+        page.clinic_document = response
     if response.status < 400 or request.resource_type in ("document", "fetch", "xhr"):
         return
     if request.url.endswith("/favicon.ico"):
@@ -183,6 +185,7 @@ class PageChecker:
         self.directory = directory
         self.problems: list[str] = []
         self.reflow_seen: set[str] = set()
+        self.html_checked: set[str] = set()
         self.count = 0
 
     def __call__(self, page, name: str, role: str, screenshot: bool = True) -> None:
@@ -203,6 +206,24 @@ class PageChecker:
             page.set_viewport_size(original)
         self.problems.extend(f"{name}: {error}" for error in page.clinic_errors)
         page.clinic_errors.clear()
+        self._check_html(page, name)
+
+    def _check_html(self, page, name: str) -> None:
+        """Valid HTML: the document as the server sent it, through an HTML5 parser that reports parse errors."""
+        response = getattr(page, "clinic_document", None)
+        if response is None or response.url in self.html_checked:
+            return
+        self.html_checked.add(response.url)
+        try:
+            source = response.text()
+        except Exception:  # noqa: BLE001 - the body is gone (a later navigation); nothing to check
+            return
+        from tinyhtml5.parser import HTMLParser
+
+        parser = HTMLParser()
+        parser.parse(source)
+        for (line, column), code, details in parser.errors[:5]:
+            self.problems.append(f"{name}: invalid HTML at line {line}, column {column}: {code} {details or ''}")
 
     def _scan(self, page, name: str, role: str, width: int) -> None:
         violations = run_axe(page)

@@ -29,6 +29,8 @@ SPECS = [
               scoped=True, data=_note_body),
     RouteSpec("sessions.sign_note", lambda w: _draft(w) + "/note/sign", THERAPIST, method="POST", scoped=True,
               data=_note_body),
+    RouteSpec("sessions.sign_note", lambda w: _draft(w) + "/note/sign", THERAPIST, scoped=True),
+    RouteSpec("sessions.add_addendum", lambda w: _signed(w) + "/addenda", THERAPIST, scoped=True),
     RouteSpec("sessions.add_addendum", lambda w: _signed(w) + "/addenda", THERAPIST, method="POST", scoped=True,
               data=lambda w: {"reason": "Late entry", "text": "Matrix addendum (fictional)."}),
     RouteSpec("sessions.process_note", lambda w: _signed(w) + "/process-note", THERAPIST, scoped=True),

@@ -187,3 +187,34 @@ def test_homework_prefill_is_empty_when_the_homework_domain_is_missing(app, worl
     monkeypatch.setitem(sys.modules, "clinic.homework.review", None)  # import now raises ImportError
     therapy_session = new_session(world.couple, world.therapist)
     assert therapy_session.progress_note.answers["homework_review"] == ""
+
+
+def test_text_sent_from_a_refused_signing_page_is_restored_too(client, world, login):
+    """A refused signing leaves the page at /note/sign; a timeout there must not lose the text either."""
+    therapy_session, note = _draft(world)
+    login(client, world.therapist)
+    sign_url = f"/sessions/{therapy_session.id}/note/sign"
+    _expire(client)
+    response = client.post(f"/sessions/{therapy_session.id}/note", data=body({"observations": LONG_TEXT}, note.version),
+                           headers={"Referer": f"http://clinic.test{sign_url}"})
+    assert "next=" in response.headers["Location"]
+    login(client, world.therapist)
+    back = client.get(sign_url)  # where sign-in sends the therapist back to
+    assert back.status_code == 302 and back.headers["Location"].endswith(f"/sessions/{therapy_session.id}/note")
+    page = client.get(back.headers["Location"]).text
+    assert "We restored what you were typing" in page and str(escape(LONG_TEXT)) in page
+
+
+def test_addendum_sent_after_the_session_expired_is_restored(client, world, login):
+    from tests.sessions.helpers import COMPLETE
+
+    therapy_session = new_session(world.couple, world.therapist, answers=COMPLETE["efct"], sign=True)
+    db.session.commit()
+    login(client, world.therapist)
+    page_url = f"/sessions/{therapy_session.id}"
+    _expire(client)
+    client.post(page_url + "/addenda", data={"reason": "Late entry", "text": LONG_TEXT},
+                headers={"Referer": f"http://clinic.test{page_url}"})
+    login(client, world.therapist)
+    page = client.get(page_url).text
+    assert "We restored the addendum you were writing" in page and str(escape(LONG_TEXT)) in page

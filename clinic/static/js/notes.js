@@ -96,7 +96,8 @@
   // (so the server no longer knows who is sending) and the therapist then presses Save draft. The copy is
   // compared with the page after the next load: identical means the server has the text, and the copy
   // is dropped; different means it was lost on the way, so it is put back into the form.
-  var KEY = "clinic-note-copy:" + window.location.pathname;
+  // Keyed by the note page (the form's action), whatever URL a refused signing left the page on.
+  var KEY = "clinic-note-copy:" + form.getAttribute("action");
 
   function fields() {
     var params = body();
