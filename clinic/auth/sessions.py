@@ -107,16 +107,21 @@ def _referring_path() -> str | None:
     return None
 
 
+NEVER_KEPT = {"csrf_token", "password", "current_password", "new_password", "confirm_password", "code"}
+
+
 def _keep_submission(user: User) -> bool:
     if request.method != "POST":
         return False
     data = request.get_json(silent=True) if request.is_json else None
     if data is None:
-        data = {k: v for k, v in request.form.items(multi=False) if k != "csrf_token"}
+        data = {}
         for key in request.form:
             values = request.form.getlist(key)
-            if len(values) > 1:
-                data[key] = values
+            data[key] = values if len(values) > 1 else values[0]
+    if isinstance(data, dict):
+        # Secrets are never kept: the user types them again after signing in.
+        data = {k: v for k, v in data.items() if k not in NEVER_KEPT}
     if not isinstance(data, dict) or not data:
         return False
     path = _referring_path() or request.path

@@ -87,7 +87,9 @@ def test_recovery_codes_work_once(app, client, world):
 
 def test_changes_to_the_second_factor_need_recent_re_authentication(app, client, world, login):
     set_require_totp(False)
-    login(client, world.therapist)  # a session without a recent password check
+    login(client, world.therapist)
+    with client.session_transaction() as session:  # the last password check was 10 minutes ago
+        session["_reauth_at"] = int(time.time()) - 600
     response = client.get("/account/second-factor/setup")
     assert response.status_code == 302 and "/account/confirm" in response.headers["Location"]
     wrong = client.post("/account/confirm?next=/account/second-factor/setup", data={"password": "nope-nope-nope"})
