@@ -9,7 +9,8 @@ from flask_wtf import CSRFProtect
 
 from clinic.db import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay loaded after the request's one commit, so rendering the page does not reload them.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -214,8 +214,7 @@ class _RenderWorker:
             if pid != 0:
                 gc.unfreeze()
         if pid == 0:  # pragma: no cover - the helper's life; it never returns
-            os.close(from_parent)
-            os.close(to_parent)
+            _close_inherited_files(keep={0, 1, 2, to_child, from_child})
             try:
                 _limit_memory(memory)
                 _serve(to_child, from_child, self.MAX_JOBS)
@@ -239,6 +238,17 @@ class _RenderWorker:
                 pass
             _reap(self.pid)
         self.pid = None
+
+
+def _close_inherited_files(keep: set[int]) -> None:  # pragma: no cover - runs in the helper
+    """The helper must not hold the server's listening socket or a test driver's pipes open."""
+    for name in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else ():
+        fd = int(name)
+        if fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 _worker = _RenderWorker()

@@ -80,6 +80,9 @@ def enforce_timeouts():
         if request.endpoint not in PASSIVE_ENDPOINTS:
             session["_seen_at"] = int(time.time())
         return None
+    if request.endpoint in PASSIVE_ENDPOINTS:
+        # Asking how long is left never ends the session: the next real request does, and keeps its form.
+        return jsonify(seconds_left=0) if request.endpoint == "auth.session_status" else None
     return _expire_session()
 
 
