@@ -105,6 +105,7 @@ def add_addendum(note: ProgressNote, author, reason: str, text: str, *, at: date
                             created_at=at or utcnow())
     db.session.add(addendum)
     db.session.flush()
+    db.session.expire(note, ["addenda"])  # the note's list is reloaded with the new addendum in it
     record("note_addendum.added", addendum, couple_id=note.couple_id)
     return addendum
 

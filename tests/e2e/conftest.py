@@ -14,7 +14,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from clinic import PROJECT_ROOT
-from tests.e2e.support import CHROMIUM, CHROMIUM_ARGS, A11yLog, Clock
+from tests.e2e.support import CHROMIUM, A11yLog, Clock
 
 E2E_DIR = Path(__file__).parent
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -103,14 +103,8 @@ def live_server(tmp_path, clock):
 
 # ---------------------------------------------------------------- the browser
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+# `browser` (one Playwright + Chromium for the whole run) lives in tests/conftest.py: Playwright's sync
+# API allows one instance per thread, and browser tests outside this folder need it too.
 
 
 A11Y = A11yLog()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import a11y_log, browser, clock, live_server, new_page, screenshot_dir, visit  # noqa: F401
+from tests.e2e.conftest import a11y_log, clock, live_server, new_page, screenshot_dir, visit  # noqa: F401
 from tests.e2e.support import CHROMIUM, THERAPIST, sign_in, sign_out
 
 pytestmark = [pytest.mark.e2e,

@@ -24,8 +24,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow,
               pytest.mark.skipif(is_postgres(), reason="browser checks run in the SQLite pass (as tests/e2e)")]
 
 
-def test_no_payload_runs_in_the_browser(tmp_path):
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+def test_no_payload_runs_in_the_browser(tmp_path, browser):
     url = f"sqlite:///{tmp_path / 'inject.sqlite3'}"
     app = create_app({"TESTING": True, "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url,
                       "SERVER_NAME": "clinic.test", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
@@ -57,23 +56,21 @@ def test_no_payload_runs_in_the_browser(tmp_path):
     server.start()
     dialogs, visited = [], 0
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            for actor in actors:
-                page = browser.new_context().new_page()
-                page.on("dialog", lambda d, a=actor, p=page: (dialogs.append(f"{a} {p.url}: {d.message}"),
-                                                                d.dismiss()))
-                page.goto(server.base + "/login")
-                page.fill("#email", emails[actor])
-                page.fill("#password", PASSWORD)
-                page.click("main button[type=submit]")
-                for path in paths[actor]:
-                    page.goto(server.base + path)
-                    visited += 1
-                    for link in page.locator("main a[href^='javascript:']").all():
-                        dialogs.append(f"{actor} {path}: a javascript: link {link.get_attribute('href')!r}")
-                page.context.close()
-            browser.close()
+        # the shared session browser (tests/conftest.py)
+        for actor in actors:
+            page = browser.new_context().new_page()
+            page.on("dialog", lambda d, a=actor, p=page: (dialogs.append(f"{a} {p.url}: {d.message}"),
+                                                            d.dismiss()))
+            page.goto(server.base + "/login")
+            page.fill("#email", emails[actor])
+            page.fill("#password", PASSWORD)
+            page.click("main button[type=submit]")
+            for path in paths[actor]:
+                page.goto(server.base + path)
+                visited += 1
+                for link in page.locator("main a[href^='javascript:']").all():
+                    dialogs.append(f"{actor} {path}: a javascript: link {link.get_attribute('href')!r}")
+            page.context.close()
     finally:
         server.stop()
     print(f"\nbrowser injection: {len(PAYLOADS)} payloads in every text field; {visited} pages opened in Chromium "
