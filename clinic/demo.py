@@ -15,7 +15,7 @@ from clinic.couples.services import add_goal, create_couple
 from clinic.db import today_utc
 from clinic.extensions import db
 
-DEMO_PASSWORD = "calm-harbour-lantern-42"
+DEMO_PASSWORD = "calm-harbour-lantern-42"  # noqa: S105 - the fictional demo's published password
 DEMO_LOGINS = (
     ("therapist", "therapist@demo.clinic.test", "Dr. Noor Haddad"),
     ("admin", "admin@demo.clinic.test", "Sam Whitlock"),

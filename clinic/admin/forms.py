@@ -22,7 +22,8 @@ class StaffForm(BaseForm):
     is_admin = BooleanField("Also give admin rights (accounts, settings, audit trail)")
     password = PasswordField("Temporary password", validators=[DataRequired("Set a temporary password."),
                                                              Length(max=256)],
-                           description="At least 12 characters. Pass it on privately; they can change it after signing in.")
+                           description="At least 12 characters. Pass it on privately; "
+                                       "they can change it after signing in.")
     form_token = OnceField()
 
 
@@ -38,7 +39,8 @@ class SettingsForm(BaseForm):
                     NumberRange(5, 30, "Choose between 5 and 30 minutes.")])
     crisis_resources = TextAreaField("Local crisis resources", validators=[Optional(), Length(max=2000)],
                                      filters=[strip_filter],
-                                     description="Shown to clients with the national hotline and printed on the safety handout.")
+                                     description="Shown to clients with the national hotline "
+                                                 "and printed on the safety handout.")
     require_totp = BooleanField("Require a second factor (authenticator app) for therapists and admins")
     quick_exit_url = URLField("Quick-exit destination", validators=[DataRequired(), URL(), Length(max=200)],
                               description="A neutral website the quick-exit button opens on client pages.")

@@ -31,7 +31,8 @@ def new_staff():
                                         password=form.password.data, is_admin=form.is_admin.data)
         except DomainError as error:
             db.session.rollback()
-            getattr(form, "password" if error.field == "new_password" else error.field or "email").errors = [error.message]
+            field = "password" if error.field == "new_password" else error.field or "email"
+            getattr(form, field).errors = [error.message]
             return render_template("admin/staff_form.html", form=form), 422
         once.claim(form.form_token.data, current_user, url_for("admin.staff"))
         db.session.commit()

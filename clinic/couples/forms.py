@@ -33,10 +33,12 @@ class PartnerForm(BaseForm):
 
 class CoupleForm(BaseForm):
     display_name = StringField("Display name", validators=[DataRequired("Give the couple a name."), Length(max=120)],
-                               filters=TEXT, description="How the couple appears on your caseload, e.g. “Rivera & Chen”.")
+                               filters=TEXT,
+                               description="How the couple appears on your caseload, e.g. “Rivera & Chen”.")
     model = SelectField("Primary model", choices=MODELS)
     status = SelectField("Status", choices={k: v for k, v in STATUSES.items() if k != "closed"})
-    started_on = DateField("Start date", validators=[DataRequired("Enter the date the couple started (day, month and year).")])
+    started_on = DateField("Start date",
+                           validators=[DataRequired("Enter the date the couple started (day, month and year).")])
     presenting_concerns = TextAreaField("Presenting concerns", validators=[Optional(), Length(max=5000)],
                                         filters=TEXT)
     goals = TextAreaField("Treatment goals", validators=[Optional(), Length(max=3000)], filters=TEXT,

@@ -10,7 +10,8 @@ from clinic.extensions import db
 def couple_form(**overrides):
     data = {
         "display_name": "Moreau & Adeyemi", "model": "efct", "status": "intake", "started_on": "2026-10-01",
-        "presenting_concerns": "Fictional: distance after a new baby.", "goals": "Feel like a team again\nFewer late-night fights",
+        "presenting_concerns": "Fictional: distance after a new baby.",
+        "goals": "Feel like a team again\nFewer late-night fights",
         "confidentiality_policy": "no_secrets", "policy_agreed_on": "2026-10-01",
         "partner_a-name": "Camille Moreau", "partner_a-pronouns": "she/her", "partner_a-email": "camille@example.test",
         "partner_a-attachment_style": "anxious", "partner_a-cycle_position": "pursuer",

@@ -131,7 +131,8 @@ def test_a_render_that_needs_too_much_memory_gets_a_friendly_error(app, world, m
         with pytest.raises(pdf.PdfError):
             handouts_pdf([doc], user=world.therapist)
         monkeypatch.undo()  # a normal budget again: a fresh helper renders as before
-        assert handouts_pdf([handout_document(get_builtin("growing-together"))], user=world.therapist).data[:4] == b"%PDF"
+        again = handouts_pdf([handout_document(get_builtin("growing-together"))], user=world.therapist)
+        assert again.data[:4] == b"%PDF"
 
 
 def test_oversized_input_is_refused_before_rendering(app, world, monkeypatch):
