@@ -36,6 +36,19 @@ def has_role(user, *roles: str) -> bool:
     return ADMIN in roles and bool(getattr(user, "is_admin", False))
 
 
+def get_owned_or_404(model, record_id: int, **owner):
+    """The `model` row `record_id` when each `owner` column has the given value; otherwise 404.
+
+    A record that exists but belongs to someone else answers exactly like one that does not exist.
+    """
+    from clinic.extensions import db
+
+    found = db.session.get(model, record_id)
+    if found is None or any(getattr(found, column) != value for column, value in owner.items()):
+        abort(404)
+    return found
+
+
 def home_for(user) -> str:
     """Where a signed-in user lands: the caseload, the client's Today page, or the staff list."""
     if user.role == CLIENT:

@@ -9,6 +9,7 @@ from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.handouts.library import BuiltinHandout, builtin_handouts, get_builtin
 from clinic.handouts.models import GivenHandout, Handout
+from clinic.security import get_owned_or_404
 
 CARE_NOTE = ("This handout is here to support you between sessions. It does not replace care from a "
              "qualified professional. If you are worried about your safety or someone else's, get help "
@@ -28,10 +29,7 @@ def get_builtin_or_404(slug: str) -> BuiltinHandout:
 
 def get_handout_for(user, handout_id: int) -> Handout:
     """The therapist's own handout; 404 for a missing one and for anyone else's alike."""
-    handout = db.session.get(Handout, handout_id)
-    if handout is None or handout.owner_id != user.id or handout.is_archived:
-        abort(404)
-    return handout
+    return get_owned_or_404(Handout, handout_id, owner_id=user.id, is_archived=False)
 
 
 def own_handouts(user) -> list[Handout]:
@@ -41,10 +39,7 @@ def own_handouts(user) -> list[Handout]:
 
 
 def get_given_for_couple(couple, given_id: int) -> GivenHandout:
-    given = db.session.get(GivenHandout, given_id)
-    if given is None or given.couple_id != couple.id:
-        abort(404)
-    return given
+    return get_owned_or_404(GivenHandout, given_id, couple_id=couple.id)
 
 
 def given_to_couple(couple, *, include_withdrawn: bool = False) -> list[GivenHandout]:

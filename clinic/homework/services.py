@@ -15,6 +15,7 @@ from clinic.db import utcnow
 from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.homework.models import Assignment, Entry, EntryRevision, Exercise
+from clinic.security import get_owned_or_404
 
 EDIT_DAYS = 7
 MAX_ANSWER = 4000
@@ -31,10 +32,7 @@ def practice_today() -> date:
 
 def get_assignment_for_therapist(user, couple_id: int, assignment_id: int) -> Assignment:
     couple = get_couple_for(user, couple_id)
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or assignment.couple_id != couple.id:
-        abort(404)
-    return assignment
+    return get_owned_or_404(Assignment, assignment_id, couple_id=couple.id)
 
 
 def get_assignment_for_partner(user, assignment_id: int):
@@ -47,11 +45,7 @@ def get_assignment_for_partner(user, assignment_id: int):
 
 
 def get_own_entry(user, entry_id: int) -> Entry:
-    partner = partner_for_client(user)
-    entry = db.session.get(Entry, entry_id)
-    if entry is None or entry.partner_id != partner.id:
-        abort(404)
-    return entry
+    return get_owned_or_404(Entry, entry_id, partner_id=partner_for_client(user).id)
 
 
 def assignments_for_partner(partner) -> list[Assignment]:

@@ -4,7 +4,6 @@ Everything here is clinician-only except the answering partner's own form and th
 The other partner never learns that a screen was sent, answered or flagged.
 """
 
-from flask import abort
 from sqlalchemy import select
 
 from clinic.audit.services import record
@@ -14,6 +13,7 @@ from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.measures import screen
 from clinic.measures.models import DECISIONS, SafetyScreen
+from clinic.security import get_owned_or_404
 
 
 def has_open_safety_alert(couple: Couple) -> bool:
@@ -38,17 +38,11 @@ def waiting_screen(partner: Partner) -> SafetyScreen | None:
 
 def get_screen_for_partner(partner: Partner, screen_id: int) -> SafetyScreen:
     """The partner's own screen; 404 for a missing one and for the other partner's alike."""
-    found = db.session.get(SafetyScreen, screen_id)
-    if found is None or found.partner_id != partner.id:
-        abort(404)
-    return found
+    return get_owned_or_404(SafetyScreen, screen_id, partner_id=partner.id)
 
 
 def get_screen_for_couple(couple: Couple, screen_id: int) -> SafetyScreen:
-    found = db.session.get(SafetyScreen, screen_id)
-    if found is None or found.couple_id != couple.id:
-        abort(404)
-    return found
+    return get_owned_or_404(SafetyScreen, screen_id, couple_id=couple.id)
 
 
 def send_screen(couple: Couple, partner: Partner, by) -> SafetyScreen:

@@ -2,7 +2,6 @@
 
 from datetime import UTC, date, datetime, time
 
-from flask import abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -14,28 +13,20 @@ from clinic.extensions import db
 from clinic.measures import schedule
 from clinic.measures.library import MEASURES, score
 from clinic.measures.models import MeasureRequest, MeasureResponse
+from clinic.security import get_owned_or_404
 
 
 def get_request_for_partner(partner: Partner, request_id: int) -> MeasureRequest:
     """The partner's own request; 404 for a missing one and for the other partner's alike."""
-    request = db.session.get(MeasureRequest, request_id)
-    if request is None or request.partner_id != partner.id:
-        abort(404)
-    return request
+    return get_owned_or_404(MeasureRequest, request_id, partner_id=partner.id)
 
 
 def get_request_for_couple(couple: Couple, request_id: int) -> MeasureRequest:
-    request = db.session.get(MeasureRequest, request_id)
-    if request is None or request.couple_id != couple.id:
-        abort(404)
-    return request
+    return get_owned_or_404(MeasureRequest, request_id, couple_id=couple.id)
 
 
 def get_response_for_couple(couple: Couple, response_id: int) -> MeasureResponse:
-    response = db.session.get(MeasureResponse, response_id)
-    if response is None or response.couple_id != couple.id:
-        abort(404)
-    return response
+    return get_owned_or_404(MeasureResponse, response_id, couple_id=couple.id)
 
 
 def request_measure(couple: Couple, partners: list[Partner], measure_key: str, how_often: str,
