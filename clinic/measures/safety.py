@@ -24,6 +24,15 @@ def has_open_safety_alert(couple: Couple) -> bool:
     return any(s.needs_decision for s in screens_for(couple))
 
 
+def safeguard_active(couple: Couple) -> bool:
+    """True while the couple's homework safeguard holds: conflict-raising exercises then need a
+    per-assignment confirmation with a reason. The safeguard belongs to the couple, not to an alert.
+
+    Clinician-side only; never shown to partners.
+    """
+    return has_open_safety_alert(couple)
+
+
 def screens_for(couple: Couple) -> list[SafetyScreen]:
     return list(db.session.scalars(
         select(SafetyScreen).where(SafetyScreen.couple_id == couple.id).order_by(SafetyScreen.sent_at.desc(),
