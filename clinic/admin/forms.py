@@ -8,7 +8,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from clinic.admin.models import PAPER_SIZES
 from clinic.core.once import OnceField
@@ -44,6 +44,12 @@ class SettingsForm(BaseForm):
     require_totp = BooleanField("Require a second factor (authenticator app) for therapists and admins")
     quick_exit_url = URLField("Quick-exit destination", validators=[DataRequired(), URL(), Length(max=200)],
                               description="A neutral website the quick-exit button opens on client pages.")
+    rescreen_days = IntegerField(
+        "Re-screen for safety every this many days",
+        validators=[InputRequired("Enter a number of days (0 turns re-screening off)."),
+                    NumberRange(0, 3650, "Choose between 0 and 3650 days.")],
+        description="A caseload alert appears when a partner's latest safety screen is older. 0 = off.")
+    screen_before_conjoint = BooleanField("Screen each partner before the first conjoint session")
     version = VersionField()
 
     def validate_quick_exit_url(self, field):

@@ -1,6 +1,7 @@
 """Access declarations for every measures route (therapist pages, the partner's questionnaires and check-in)."""
 
 from tests.access.matrix import CLIENTS, THERAPIST, RouteSpec
+from tests.measures.helpers import NONE
 
 ONLY_A = frozenset({"partner_a"})
 
@@ -46,10 +47,7 @@ SPECS = [
               method="POST", scoped=True, data=_answers),
     RouteSpec("measures.check_in", lambda w: f"/portal/check-in/{w.extra['m_screen_a'].id}", ONLY_A, scoped=True),
     RouteSpec("measures.check_in", lambda w: f"/portal/check-in/{w.extra['m_screen_a'].id}", ONLY_A,
-              method="POST", scoped=True, data=lambda w: {"tension": "none", "arguments": "none", "down": "never",
-                                                          "hitting": "never", "frightened": "never",
-                                                          "abuse_physical": "never", "abuse_emotional": "never",
-                                                          "abuse_sexual": "never"}),
+              method="POST", scoped=True, data=lambda w: dict(NONE)),
 ]
 
 
