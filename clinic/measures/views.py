@@ -185,7 +185,7 @@ def record_decision(couple_id: int, screen_id: int):
         return _screen_page(couple, found, decision_form=form, status=422)
     db.session.commit()
     flash("Saved.", "success")
-    return redirect(url_for("measures.screen_detail", couple_id=couple.id, screen_id=found.id, _anchor="decision"))
+    return redirect(url_for("measures.screen_detail", couple_id=couple.id, screen_id=found.id, _anchor="decide"))
 
 
 @bp.post("/couples/<int:couple_id>/safety/<int:screen_id>/follow-up")
