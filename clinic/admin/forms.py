@@ -8,7 +8,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from clinic.admin.models import PAPER_SIZES
 from clinic.core.once import OnceField
@@ -46,9 +46,9 @@ class SettingsForm(BaseForm):
                               description="A neutral website the quick-exit button opens on client pages.")
     rescreen_days = IntegerField(
         "Re-screen for safety every this many days",
-        validators=[InputRequired("Enter a number of days (0 turns re-screening off)."),
-                    NumberRange(0, 3650, "Choose between 0 and 3650 days.")],
-        description="A caseload alert appears when a partner's latest safety screen is older. 0 = off.")
+        validators=[Optional(), NumberRange(0, 3650, "Choose between 0 and 3650 days.")],
+        description="A caseload alert appears when a partner's latest safety screen is older. 0 = off; "
+                    "left empty, the setting stays as it was.")
     screen_before_conjoint = BooleanField("Screen each partner before the first conjoint session")
     version = VersionField()
 

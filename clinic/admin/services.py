@@ -39,6 +39,8 @@ def time_zone_choices() -> list[str]:
 def update_settings(settings: PracticeSettings, seen_version: int | None, data: dict) -> None:
     settings.claim_version(seen_version)
     for key in SETTING_FIELDS:
+        if key == "rescreen_days" and data.get(key) is None:
+            continue  # left empty: keep the current interval
         setattr(settings, key, data[key])
     record("practice_settings.updated", settings)
 

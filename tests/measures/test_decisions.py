@@ -183,3 +183,18 @@ def test_rescreen_alert_when_due(world, app):
     assert f"Safety screen due for {name_a}." not in _alerts(world)
     get_practice_settings().rescreen_days = 120
     assert f"Safety screen due for {name_a}." not in _alerts(world)
+
+
+def test_rescreen_settings_on_the_admin_page(client, world, login):
+    from clinic.admin.services import get_practice_settings
+
+    login(client, world.admin)
+    data = {"practice_name": "Fictional Practice", "time_zone": "Europe/Berlin", "paper_size": "a4",
+            "idle_timeout_minutes": "20", "quick_exit_url": "https://www.weather.gov/", "version": "1"}
+    assert "Re-screen for safety every" in client.get("/admin/settings").get_data(as_text=True)
+    assert client.post("/admin/settings", data={**data, "rescreen_days": "-1"}).status_code == 422
+    assert client.post("/admin/settings", data={**data, "rescreen_days": "30", "screen_before_conjoint": "y"}) \
+        .status_code == 302
+    settings = get_practice_settings()
+    db.session.refresh(settings)
+    assert settings.rescreen_days == 30 and settings.screen_before_conjoint
