@@ -3,7 +3,7 @@
 While this browser session is in office mode, every route but the office page itself answers with the
 office page (a `before_app_request` hook), so the partner holding the device can't browse the
 therapist's pages. The page shows only the neutral screen; after sending, only a thank-you. Leaving
-needs the therapist's password.
+needs the therapist's password (also to end office mode before the partner has answered).
 """
 
 from flask import redirect, render_template, request, session, url_for
@@ -40,7 +40,7 @@ def _office_page(state, form=None, unlock=None, status=200):
     if state.get("answered"):
         return render_template("measures/office.html", done=True, unlock=unlock or UnlockForm(formdata=None)), status
     return render_template("measures/office.html", done=False, form=form or ScreenForm(formdata=None),
-                           title=screen.NEUTRAL_TITLE), status
+                           unlock=unlock or UnlockForm(formdata=None), title=screen.NEUTRAL_TITLE), status
 
 
 @bp.post("/couples/<int:couple_id>/safety/office")
@@ -85,7 +85,7 @@ def office():
 @therapist_required
 def office_unlock():
     state = session.get(OFFICE_KEY)
-    if not state or not state.get("answered"):
+    if not state:
         return redirect(url_for("measures.office"))
     form = UnlockForm()
     try:

@@ -77,3 +77,14 @@ def test_office_mode_answers_a_screen_already_waiting(client, world, login):
     client.post(f"/couples/{world.couple.id}/safety", data={"partner": "a"})
     start(client, world, "a")
     assert db.session.scalar(select(db.func.count()).select_from(SafetyScreen)) == 1
+
+
+def test_therapist_can_end_office_mode_before_an_answer_with_the_password(client, world, login):
+    login(client, world.therapist)
+    start(client, world)
+    assert "end without answers" in client.get("/safety/office").get_data(as_text=True)
+    assert client.post("/safety/office/unlock", data={"password": ""}).status_code == 422
+    assert client.get("/caseload").status_code == 423
+    assert client.post("/safety/office/unlock", data={"password": PASSWORD}).status_code == 302
+    assert client.get("/caseload").status_code == 200
+    assert db.session.scalar(select(SafetyScreen)).answered_at is None
