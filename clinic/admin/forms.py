@@ -44,6 +44,12 @@ class SettingsForm(BaseForm):
     require_totp = BooleanField("Require a second factor (authenticator app) for therapists and admins")
     quick_exit_url = URLField("Quick-exit destination", validators=[DataRequired(), URL(), Length(max=200)],
                               description="A neutral website the quick-exit button opens on client pages.")
+    rescreen_days = IntegerField(
+        "Re-screen for safety every this many days",
+        validators=[Optional(), NumberRange(0, 3650, "Choose between 0 and 3650 days.")],
+        description="A caseload alert appears when a partner's latest safety screen is older. 0 = off; "
+                    "left empty, the setting stays as it was.")
+    screen_before_conjoint = BooleanField("Screen each partner before the first conjoint session")
     version = VersionField()
 
     def validate_quick_exit_url(self, field):

@@ -1,4 +1,4 @@
-from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy import Boolean, Integer, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clinic.db import VersionedMixin
@@ -21,3 +21,5 @@ class PracticeSettings(VersionedMixin, db.Model):
     crisis_resources: Mapped[str] = mapped_column(Text, default="")
     require_totp: Mapped[bool] = mapped_column(Boolean, default=True)
     quick_exit_url: Mapped[str] = mapped_column(String(200), default="https://www.weather.gov/")
+    rescreen_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    screen_before_conjoint: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())

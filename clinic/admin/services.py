@@ -12,7 +12,7 @@ from clinic.errors import DomainError
 from clinic.extensions import db
 
 SETTING_FIELDS = ("practice_name", "contact_line", "time_zone", "paper_size", "idle_timeout_minutes",
-                  "crisis_resources", "require_totp", "quick_exit_url")
+                  "crisis_resources", "require_totp", "quick_exit_url", "rescreen_days", "screen_before_conjoint")
 
 
 def get_practice_settings() -> PracticeSettings:
@@ -39,6 +39,8 @@ def time_zone_choices() -> list[str]:
 def update_settings(settings: PracticeSettings, seen_version: int | None, data: dict) -> None:
     settings.claim_version(seen_version)
     for key in SETTING_FIELDS:
+        if key == "rescreen_days" and data.get(key) is None:
+            continue  # left empty: keep the current interval
         setattr(settings, key, data[key])
     record("practice_settings.updated", settings)
 

@@ -1,15 +1,23 @@
 """What the measures domain adds to the caseload and couple overview: latest scores and alerts.
 
-Two queries for any number of couples (all CSI-4 answers of the page's couples, and their safety
-screens). Alerts are clinician-only.
+A fixed number of queries for any number of couples: the page's CSI-4 answers, their safety screens
+(with their decisions, one select-in), which couples had a conjoint session, and the practice settings.
+Alerts are clinician-only.
 """
+
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from clinic.admin.services import get_practice_settings
 from clinic.couples.caseload import CaseloadInfo
+from clinic.db import utcnow
 from clinic.extensions import db
 from clinic.measures.library import normalise_answers, score
 from clinic.measures.models import MeasureResponse, SafetyScreen
+from clinic.measures.safety import latest_answered
+from clinic.measures.screen import TIERS as TIER_ORDER
+from clinic.sessions.models import TherapySession
 
 DROP_POINTS = 5
 DROP_RULE = (f"An alert appears when a partner's CSI-4 total falls by {DROP_POINTS} or more points from one answer "
@@ -34,20 +42,51 @@ def provide(couples: list) -> dict[int, CaseloadInfo]:
     for _couple_id, partner_id, answers, version in rows:
         totals.setdefault(partner_id, []).append(score("csi4", version, normalise_answers(answers))["total"])
     screens = list(db.session.scalars(select(SafetyScreen).where(SafetyScreen.couple_id.in_(ids))))
-    return {couple.id: _info(couple, totals, [s for s in screens if s.couple_id == couple.id]) for couple in couples}
+    conjoint = _had_conjoint_session(ids)
+    rescreen = _rescreen_rule()
+    return {couple.id: _info(couple, totals, [s for s in screens if s.couple_id == couple.id],
+                             couple.id in conjoint, rescreen) for couple in couples}
 
 
-def _info(couple, totals: dict[int, list[float]], screens: list) -> CaseloadInfo:
+def _had_conjoint_session(ids: list[int]) -> set[int]:
+    return set(db.session.scalars(select(TherapySession.couple_id).where(
+        TherapySession.couple_id.in_(ids), TherapySession.kind == "conjoint").distinct()))
+
+
+def _rescreen_rule() -> tuple[int, bool]:
+    settings = get_practice_settings()
+    return settings.rescreen_days, settings.screen_before_conjoint
+
+
+def screen_due(latest, waiting: bool, had_conjoint: bool, rescreen: tuple[int, bool], now=None) -> bool:
+    """Due when never answered and a conjoint session was recorded (if the practice screens before
+    conjoint work), or when the latest answer is older than the re-screen interval (0 = off) and no
+    newer screen is waiting."""
+    days, before_conjoint = rescreen
+    if latest is None:
+        return before_conjoint and had_conjoint
+    now = now or utcnow()
+    return days > 0 and not waiting and latest.answered_at < now - timedelta(days=days)
+
+
+def _info(couple, totals: dict[int, list[float]], screens: list, had_conjoint: bool = False,
+          rescreen: tuple[int, bool] = (90, True)) -> CaseloadInfo:
+    latest = latest_answered(screens)
     info = CaseloadInfo()
-    latest = [f"{p.position.upper()} {totals[p.id][-1]:g}" for p in couple.partners if totals.get(p.id)]
-    if latest:
-        info.facts["Latest scores"] = "CSI-4 " + " · ".join(latest)
+    scores = [f"{p.position.upper()} {totals[p.id][-1]:g}" for p in couple.partners if totals.get(p.id)]
+    if scores:
+        info.facts["Latest scores"] = "CSI-4 " + " · ".join(scores)
     for partner in couple.partners:
         if drop := csi_drop(totals.get(partner.id, [])):
             info.alerts.append(f"CSI-4 fell {drop[0] - drop[1]:g} points for {partner.name} "
                                f"({drop[0]:g} → {drop[1]:g}).")
-        if any(s.partner_id == partner.id and s.needs_decision for s in screens):
-            info.alerts.append(f"Positive safety screen ({partner.name}): record a decision.")
+        own = [s for s in screens if s.partner_id == partner.id]
+        if flagged := [s for s in own if s.needs_decision]:
+            tier = max((s.tier for s in flagged), key=TIER_ORDER.index)
+            info.alerts.append(f"{tier.capitalize()} safety screen ({partner.name}): record a decision.")
+        waiting = any(not s.is_answered for s in own)
+        if not couple.is_closed and screen_due(latest.get(partner.id), waiting, had_conjoint, rescreen):
+            info.alerts.append(f"Safety screen due for {partner.name}.")
     if not couple.is_closed and not all(any(s.partner_id == p.id for s in screens) for p in couple.partners):
         info.alerts.append("Safety screen not yet sent to both partners.")
     return info

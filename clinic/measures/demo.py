@@ -7,6 +7,7 @@ from clinic.db import today_utc
 from clinic.extensions import db
 from clinic.measures.library import CSI4, ECR_RS
 from clinic.measures.models import MeasureRequest, MeasureResponse, SafetyScreen
+from clinic.measures.screen import DIRECTIONAL_ITEMS
 from clinic.measures.screen import VERSION as SCREEN_VERSION
 
 # Per couple key: (days since start of the first answer, CSI every N days, CSI totals A/B, ECR every N days,
@@ -19,7 +20,8 @@ COURSES = {
              ([(2.67, 2.5), (2.33, 2.33), (2.33, 2.17)], [(5.0, 3.0), (4.67, 3.0), (4.67, 2.83)])),
 }
 NEGATIVE = {"tension": "some", "arguments": "some", "down": "sometimes", "hitting": "never",
-            "frightened": "never", "abuse_physical": "never", "abuse_emotional": "never", "abuse_sexual": "never"}
+            "frightened": "never", "abuse_physical": "never", "abuse_emotional": "never", "abuse_sexual": "never",
+            **{item.key: "no" for item in DIRECTIONAL_ITEMS}}
 
 
 def csi_answers(total: int) -> dict[str, int]:

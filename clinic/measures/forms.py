@@ -2,13 +2,13 @@
 
 from functools import cache
 
-from wtforms import DateField, Field, HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, Field, HiddenField, IntegerField, PasswordField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from clinic.forms import BaseForm, strip_filter
+from clinic.forms import BaseForm, VersionField, strip_filter
 from clinic.measures import screen
 from clinic.measures.library import MEASURE_CHOICES, MEASURES
-from clinic.measures.models import DECISIONS, SCHEDULES
+from clinic.measures.models import DECISIONS, INDICATOR_ANSWERS, SCHEDULES
 
 
 class ChoiceAnswerField(Field):
@@ -69,7 +69,30 @@ def answer_form_class(measure_key: str, paper: bool = False) -> type[AnswerFormB
 
 
 class ScreenForm(BaseForm):
-    """The partner's safety screen: every question required."""
+    """The partner's safety screen (current version): every question required, grouped by section."""
+
+    def item_fields(self) -> list[ChoiceAnswerField]:
+        return [f for f in self if isinstance(f, ChoiceAnswerField)]
+
+    def sections(self) -> list[tuple[str, list[ChoiceAnswerField]]]:
+        fields = self.item_fields()
+        return [(title, [f for f, item in zip(fields, screen.ITEMS, strict=True) if item.section == key])
+                for key, title in screen.SECTIONS.items()]
+
+    def answers(self) -> dict[str, str]:
+        return {f.name: f.data for f in self.item_fields()}
+
+
+for _item in screen.ITEMS:
+    setattr(ScreenForm, _item.key, ChoiceAnswerField(_item.text, options=_item.options))
+
+
+class FollowUpForm(BaseForm):
+    """The clinician's lethality checklist (each indicator yes / no / unknown) and own notes."""
+
+    notes = TextAreaField("Your notes", filters=[strip_filter], validators=[Optional(), Length(max=10000)],
+                          description="Clinician only. Never shown to either partner.")
+    version = VersionField()
 
     def item_fields(self) -> list[ChoiceAnswerField]:
         return [f for f in self if isinstance(f, ChoiceAnswerField)]
@@ -78,8 +101,8 @@ class ScreenForm(BaseForm):
         return {f.name: f.data for f in self.item_fields()}
 
 
-for _item in screen.ITEMS:
-    setattr(ScreenForm, _item.key, ChoiceAnswerField(_item.text, options=_item.options))
+for _key, _text in screen.FOLLOW_UP_INDICATORS.items():
+    setattr(FollowUpForm, _key, ChoiceAnswerField(_text, options=INDICATOR_ANSWERS))
 
 
 class RequestForm(BaseForm):
@@ -107,6 +130,20 @@ class DecisionForm(BaseForm):
                            validators=[InputRequired("Choose how you will proceed.")])
     note = TextAreaField("Note (optional)", filters=[strip_filter], validators=[Optional(), Length(max=2000)],
                          description="For example the referral made or the safety plan agreed. Clinician only.")
+    override_reason = TextAreaField(
+        "Reason for conjoint work after a severe screen", filters=[strip_filter],
+        validators=[Optional(), Length(max=2000)],
+        description="Needed only to choose a conjoint option after a severe screen. Audited.")
+    attest = BooleanField("I have assessed the risk with each partner privately, and I sign this decision.")
+    password = PasswordField("Your password", validators=[Length(max=256)], description="Signs the decision.")
+
+
+class OfficeStartForm(BaseForm):
+    partner = SelectField("Partner", choices={"a": "Partner A", "b": "Partner B"})
+
+
+class UnlockForm(BaseForm):
+    password = PasswordField("Therapist's password", validators=[Length(max=256)])
 
 
 class StopForm(BaseForm):

@@ -6,10 +6,10 @@ on each response (see library.score).
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from clinic.db import UTCDateTime, utcnow
+from clinic.db import UTCDateTime, VersionedMixin, utcnow
 from clinic.extensions import db
 
 SCHEDULES = {"once": "Once", "before_session": "Before every session", "every_n_days": "Every N days"}
@@ -96,14 +96,19 @@ DECISIONS = {
     "individual_sessions": "Individual sessions instead of conjoint work for now",
     "referral": "Referral to specialised services",
     "conjoint_with_safety_plan": "Conjoint work with a safety plan",
+    "conjoint_appropriate": "Conjoint work is appropriate",
 }
+CONJOINT_DECISIONS = ("conjoint_with_safety_plan", "conjoint_appropriate")
+SCREEN_METHODS = {"portal": "At home (portal)", "office": "In the office"}
+INDICATOR_ANSWERS = {"yes": "Yes", "no": "No", "unknown": "Unknown"}
 
 
 class SafetyScreen(db.Model):
     """A private screen for intimate partner violence sent to ONE partner. Clinician-only results.
 
-    The other partner never learns it exists. A positive screen keeps a clinician alert open until
-    the therapist records a decision.
+    The other partner never learns it exists. A concern, positive or severe screen awaits the
+    therapist's decision (a SafetyDecision row). The `decision*` columns are the pre-0003 single
+    decision: read-only now; migration 0003 copied them into `safety_decision`.
     """
 
     __tablename__ = "safety_screen"
@@ -111,6 +116,7 @@ class SafetyScreen(db.Model):
         CheckConstraint(
             "decision is null or decision in ('individual_sessions', 'referral', 'conjoint_with_safety_plan')",
             name="decision_known"),
+        CheckConstraint("method in ('portal', 'office')", name="method_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,27 +127,88 @@ class SafetyScreen(db.Model):
     answers: Mapped[dict | None] = mapped_column(JSON)
     scoring_version: Mapped[str | None] = mapped_column(String(20))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decision: Mapped[str | None] = mapped_column(String(40))
-    decision_note: Mapped[str] = mapped_column(Text, default="")
-    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    method: Mapped[str] = mapped_column(String(10), default="portal", server_default="portal")
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decision: Mapped[str | None] = mapped_column(String(40))  # legacy, read-only
+    decision_note: Mapped[str] = mapped_column(Text, default="")  # legacy, read-only
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # legacy, read-only
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # legacy, read-only
 
-    partner = relationship("Partner", lazy="joined")
+    partner = relationship("Partner", lazy="joined", foreign_keys=[partner_id])
+    decisions: Mapped[list["SafetyDecision"]] = relationship(
+        back_populates="screen", order_by="SafetyDecision.id.desc()", lazy="selectin")
 
     @property
     def is_answered(self) -> bool:
         return self.answered_at is not None
 
     @property
-    def is_positive(self) -> bool:
-        from clinic.measures.screen import is_positive
+    def result(self):
+        from clinic.measures.screen import classify
 
-        return self.is_answered and is_positive(self.scoring_version, self.answers)
+        return classify(self.scoring_version, self.answers) if self.is_answered else None
+
+    @property
+    def tier(self) -> str | None:
+        return self.result.tier if self.result else None
+
+    @property
+    def is_positive(self) -> bool:
+        """Positive or severe."""
+        return self.tier in ("positive", "severe")
+
+    @property
+    def latest_decision(self) -> "SafetyDecision | None":
+        return self.decisions[0] if self.decisions else None
 
     @property
     def needs_decision(self) -> bool:
-        return self.is_positive and self.decision is None
+        return self.tier in ("concern", "positive", "severe") and not self.decisions
 
     @property
     def decision_label(self) -> str:
-        return DECISIONS.get(self.decision or "", "")
+        latest = self.latest_decision
+        return latest.label if latest else ""
+
+
+class SafetyDecision(db.Model):
+    """One signed decision about how to proceed after a screen. Append-only: a revision is a new row."""
+
+    __tablename__ = "safety_decision"
+    __table_args__ = (
+        CheckConstraint("decision in ('individual_sessions', 'referral', 'conjoint_with_safety_plan', "
+                        "'conjoint_appropriate')", name="decision_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
+    screen_id: Mapped[int] = mapped_column(ForeignKey("safety_screen.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(40))
+    tier: Mapped[str] = mapped_column(String(20))  # the tier the decision was made against
+    note: Mapped[str] = mapped_column(Text, default="")
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    is_attested: Mapped[bool] = mapped_column(Boolean, default=False)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    screen: Mapped[SafetyScreen] = relationship(back_populates="decisions")
+    decided_by = relationship("User", lazy="joined")
+
+    @property
+    def label(self) -> str:
+        return DECISIONS.get(self.decision, self.decision)
+
+
+class SafetyFollowUp(VersionedMixin, db.Model):
+    """The therapist's private, in-session lethality checklist and notes after a positive or severe screen."""
+
+    __tablename__ = "safety_follow_up"
+    __table_args__ = (UniqueConstraint("screen_id", name="uq_safety_follow_up_screen_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
+    screen_id: Mapped[int] = mapped_column(ForeignKey("safety_screen.id"))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

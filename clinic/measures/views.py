@@ -7,12 +7,18 @@ from flask_login import current_user
 from clinic.audit.services import record
 from clinic.couples.services import get_couple_for
 from clinic.db import utcnow
-from clinic.errors import DomainError
+from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
 from clinic.measures import caseload, charts, safety, schedule, screen, services
-from clinic.measures.forms import DecisionForm, RequestForm, SendScreenForm, StopForm, answer_form_class
+from clinic.measures.forms import (
+    DecisionForm,
+    FollowUpForm,
+    RequestForm,
+    SendScreenForm,
+    StopForm,
+    answer_form_class,
+)
 from clinic.measures.library import MEASURES
-from clinic.measures.models import DECISIONS
 from clinic.security import therapist_required
 
 bp = Blueprint("measures", __name__)
@@ -36,8 +42,8 @@ def _couple_page(couple, request_form=None, status=200):
         others=[r for r in services.couple_responses(couple) if r.measure_key not in ("csi4", "ecr_rs")],
         requests=requests, due_ids={r.id for r in requests if schedule.is_due(r, now, sessions)}, measures=MEASURES,
         request_form=request_form or RequestForm(formdata=None), screens=screens,
-        screen_status=safety.screen_status(couple, screens), rule_text=screen.RULE_TEXT,
-        plain_form=StopForm(formdata=None)), status
+        screen_status=safety.screen_status(couple, screens), rule_text=screen.RULE_TEXT[screen.VERSION],
+        plain_form=StopForm(formdata=None), tier_labels=screen.TIER_LABELS), status
 
 
 @bp.get("/couples/<int:couple_id>/measures")
@@ -121,15 +127,14 @@ def send_screen(couple_id: int):
     couple = get_couple_for(current_user, couple_id)
     form = SendScreenForm()
     if form.validate_on_submit():
-        partner = couple.partner(form.partner.data)
         try:
-            safety.send_screen(couple, partner, current_user)
+            safety.send_screen(couple, couple.partner(form.partner.data), current_user)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")
             return redirect(url_for("measures.couple_measures", couple_id=couple.id, _anchor="safety"))
         db.session.commit()
-        flash(f"Safety screen sent to {partner.name}. Only {partner.name} sees it, under a neutral title.", "success")
+        flash("Sent.", "success")
     else:
         flash("Choose partner A or B.", "error")
     return redirect(url_for("measures.couple_measures", couple_id=couple.id, _anchor="safety"))
@@ -142,13 +147,25 @@ def screen_detail(couple_id: int, screen_id: int):
     found = safety.get_screen_for_couple(couple, screen_id)
     record("safety_screen.viewed", found)
     db.session.commit()
-    return _screen_page(couple, found, DecisionForm(formdata=None))
+    return _screen_page(couple, found)
 
 
-def _screen_page(couple, found, form, status=200):
-    return render_template("measures/screen_detail.html", couple=couple, screen=found, form=form,
-                           labels=screen.answer_labels(found.answers or {}), rule_text=screen.RULE_TEXT,
-                           decisions=DECISIONS), status
+def _screen_page(couple, found, decision_form=None, follow_form=None, status=200, conflict=False):
+    follow = safety.follow_up_for(found)
+    if follow_form is None:
+        follow_form = FollowUpForm(formdata=None, obj=follow, data=(follow.answers if follow else {}))
+    decision_form = decision_form or DecisionForm(formdata=None)
+    tier = safety.decision_tier(couple, found) if found.is_answered else "none"
+    decision_form.decision.choices = {"": "Choose how you will proceed…", **safety.allowed_decisions(tier)}
+    result = found.result
+    return render_template(
+        "measures/screen_detail.html", couple=couple, screen=found, result=result, tier_labels=screen.TIER_LABELS,
+        reasons=screen.reason_labels(result.reasons) if result else [], decision_tier=tier,
+        labels=screen.answer_labels(found.answers or {}), rows=screen.both_directions(found.answers or {},
+                                                                                       found.scoring_version),
+        directions=screen.DIRECTION_LABELS, rule_text=screen.RULE_TEXT.get(found.scoring_version or screen.VERSION),
+        form=decision_form, follow_form=follow_form, follow=follow, conflict=conflict,
+        follow_citation=screen.FOLLOW_UP_CITATION), status
 
 
 @bp.post("/couples/<int:couple_id>/safety/<int:screen_id>/decision")
@@ -157,17 +174,40 @@ def record_decision(couple_id: int, screen_id: int):
     couple = get_couple_for(current_user, couple_id)
     found = safety.get_screen_for_couple(couple, screen_id)
     form = DecisionForm()
+    form.decision.choices = {"": "Choose…", **safety.allowed_decisions("none")}
     if not form.validate_on_submit():
-        return _screen_page(couple, found, form, 422)
+        return _screen_page(couple, found, decision_form=form, status=422)
     try:
-        safety.record_decision(found, form.decision.data, form.note.data, current_user)
+        safety.record_decision(couple, found, form.data, current_user)
     except DomainError as error:
         db.session.rollback()
-        form.decision.errors = [error.message]
-        return _screen_page(couple, found, form, 422)
+        getattr(form, error.field or "decision").errors = [error.message]
+        return _screen_page(couple, found, decision_form=form, status=422)
     db.session.commit()
-    flash("Decision recorded; the alert is cleared.", "success")
-    return redirect(url_for("measures.screen_detail", couple_id=couple.id, screen_id=found.id))
+    flash("Saved.", "success")
+    return redirect(url_for("measures.screen_detail", couple_id=couple.id, screen_id=found.id, _anchor="decide"))
 
 
-from clinic.measures import portal  # noqa: E402,F401  (the partner's routes, on this blueprint)
+@bp.post("/couples/<int:couple_id>/safety/<int:screen_id>/follow-up")
+@therapist_required
+def save_follow_up(couple_id: int, screen_id: int):
+    couple = get_couple_for(current_user, couple_id)
+    found = safety.get_screen_for_couple(couple, screen_id)
+    form = FollowUpForm()
+    if not form.validate_on_submit():
+        return _screen_page(couple, found, follow_form=form, status=422)
+    try:
+        safety.save_follow_up(found, form.version.data, form.answers(), form.notes.data, current_user)
+    except EditConflict:
+        db.session.rollback()
+        return _screen_page(couple, found, follow_form=form, status=409, conflict=True)
+    except DomainError as error:
+        db.session.rollback()
+        form.notes.errors = [error.message]
+        return _screen_page(couple, found, follow_form=form, status=422)
+    db.session.commit()
+    flash("Saved.", "success")
+    return redirect(url_for("measures.screen_detail", couple_id=couple.id, screen_id=found.id, _anchor="follow-up"))
+
+
+from clinic.measures import office, portal  # noqa: E402,F401  (the office mode and partner routes, on this blueprint)

@@ -1,6 +1,9 @@
 """Access declarations for every measures route (therapist pages, the partner's questionnaires and check-in)."""
 
+from clinic.measures.screen import FOLLOW_UP_INDICATORS
 from tests.access.matrix import CLIENTS, THERAPIST, RouteSpec
+from tests.factories import PASSWORD
+from tests.measures.helpers import NONE
 
 ONLY_A = frozenset({"partner_a"})
 
@@ -38,7 +41,19 @@ SPECS = [
     RouteSpec("measures.screen_detail", lambda w: f"{_couple(w)}/safety/{w.extra['m_screen_positive'].id}",
               THERAPIST, scoped=True),
     RouteSpec("measures.record_decision", lambda w: f"{_couple(w)}/safety/{w.extra['m_screen_positive'].id}/decision",
-              THERAPIST, method="POST", scoped=True, data=lambda w: {"decision": "referral"}),
+              THERAPIST, method="POST", scoped=True, data=lambda w: {"decision": "referral", "attest": "y",
+                                                                            "password": PASSWORD}),
+    RouteSpec("measures.save_follow_up",
+              lambda w: f"{_couple(w)}/safety/{w.extra['m_screen_positive'].id}/follow-up", THERAPIST, method="POST",
+              scoped=True, data=lambda w: {**dict.fromkeys(FOLLOW_UP_INDICATORS, "unknown"), "notes": "Seen."}),
+    RouteSpec("measures.start_office", lambda w: _couple(w) + "/safety/office", THERAPIST, method="POST",
+              scoped=True, data=lambda w: {"partner": "a"}),
+    # Outside office mode these only redirect the therapist back; partners and others are refused.
+    RouteSpec("measures.office", lambda w: "/safety/office", THERAPIST | {"other_therapist"}),
+    RouteSpec("measures.office", lambda w: "/safety/office", THERAPIST | {"other_therapist"}, method="POST",
+              data=lambda w: dict(NONE)),
+    RouteSpec("measures.office_unlock", lambda w: "/safety/office/unlock", THERAPIST | {"other_therapist"},
+              method="POST", data=lambda w: {"password": "wrong"}),
     RouteSpec("measures.portal_list", lambda w: "/portal/questionnaires", CLIENTS),
     RouteSpec("measures.answer", lambda w: f"/portal/questionnaires/{w.extra['m_request_a'].id}", ONLY_A,
               scoped=True),
@@ -46,10 +61,7 @@ SPECS = [
               method="POST", scoped=True, data=_answers),
     RouteSpec("measures.check_in", lambda w: f"/portal/check-in/{w.extra['m_screen_a'].id}", ONLY_A, scoped=True),
     RouteSpec("measures.check_in", lambda w: f"/portal/check-in/{w.extra['m_screen_a'].id}", ONLY_A,
-              method="POST", scoped=True, data=lambda w: {"tension": "none", "arguments": "none", "down": "never",
-                                                          "hitting": "never", "frightened": "never",
-                                                          "abuse_physical": "never", "abuse_emotional": "never",
-                                                          "abuse_sexual": "never"}),
+              method="POST", scoped=True, data=lambda w: dict(NONE)),
 ]
 
 

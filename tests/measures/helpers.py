@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from clinic.extensions import db
 from clinic.measures import safety, services
+from clinic.measures.screen import DIRECTIONAL_ITEMS
 
 
 def request_for(world, position="a", measure_key="csi4", schedule="once", interval_days=None):
@@ -30,9 +31,13 @@ def csi_form(values, sequence=1):
     return {"sequence": str(sequence), **{f"item_{n}": str(v) for n, v in enumerate(values, start=1)}}
 
 
-POSITIVE = {"tension": "a_lot", "arguments": "great", "down": "often", "hitting": "never", "frightened": "never",
-            "abuse_physical": "never", "abuse_emotional": "never", "abuse_sexual": "never"}
-NEGATIVE = {**POSITIVE, "tension": "some", "arguments": "some"}
+NONE_V1 = {"tension": "none", "arguments": "none", "down": "never", "hitting": "never", "frightened": "never",
+           "abuse_physical": "never", "abuse_emotional": "never", "abuse_sexual": "never"}
+NONE = {**NONE_V1, **{item.key: "no" for item in DIRECTIONAL_ITEMS}}
+NEGATIVE = {**NONE, "tension": "some", "arguments": "some", "down": "often"}
+CONCERN = {**NONE, "tension": "a_lot", "arguments": "great", "down": "often"}
+POSITIVE = {**CONCERN, "recv_physical": "yes"}
+SEVERE = {**POSITIVE, "recv_strangulation": "yes"}
 
 
 def screen_for(world, position="a", answers=None):

@@ -98,21 +98,25 @@ def _request_answer_and_chart(new_page, visit):
 def _safety_screen(new_page, visit):
     from playwright.sync_api import expect
 
+    from clinic.measures.screen import DIRECTIONAL_ITEMS
+
     therapist = new_page()
     sign_in(therapist, THERAPIST)
     _open_measures(therapist, "Rivera & Chen")
     therapist.get_by_role("button", name="Send again to Alex Rivera").click()
-    expect(therapist.get_by_text("Only Alex Rivera sees it")).to_be_visible()
+    expect(therapist.get_by_text("Sent.", exact=True)).to_be_visible()
 
     alex = new_page(phone=True)
     sign_in(alex, "alex@demo.clinic.test")
     alex.get_by_role("link", name="A few questions about how things are going").click()
     visit(alex, "check-in form", "client")
     answers = {"relationship?": "A lot of tension", "work out arguments": "Great difficulty", "feeling down": "Never",
-               "hitting": "Never", "frightened": "Sometimes", "physically": "Never", "emotionally": "Never",
-               "sexually": "Never"}
+               "result in hitting": "Never", "ever feel frightened": "Sometimes", "abused you physically": "Never",
+               "abused you emotionally": "Never", "abused you sexually": "Never"}
     for question, option in answers.items():
         _choose(alex.get_by_role("group", name=re.compile(re.escape(question))).get_by_label(option, exact=True))
+    for item in DIRECTIONAL_ITEMS:  # the last-12-months items, both directions
+        _choose(alex.locator(f"input[name='{item.key}'][value='no']"))
     alex.get_by_role("button", name="Send").click()
     expect(alex.get_by_role("heading", name="Support is available")).to_be_visible()
     expect(alex.get_by_text("1-800-799-SAFE (7233)")).to_be_visible()

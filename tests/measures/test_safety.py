@@ -7,30 +7,31 @@ from clinic.audit.models import AuditEvent
 from clinic.extensions import db
 from clinic.measures import safety
 from clinic.measures.models import SafetyScreen
-from clinic.measures.screen import NEUTRAL_TITLE, is_positive_v1
+from clinic.measures.screen import NEUTRAL_TITLE, tier_v1
+from tests.factories import PASSWORD
 from tests.measures.helpers import NEGATIVE, POSITIVE, screen_for
 
 NEVER = dict.fromkeys(("down", "hitting", "frightened", "abuse_physical", "abuse_emotional", "abuse_sexual"), "never")
 
 
-@pytest.mark.parametrize(("changes", "positive"), [
-    ({"tension": "a_lot", "arguments": "great"}, True),  # short form positive
-    ({"tension": "a_lot", "arguments": "some"}, False),
-    ({"tension": "some", "arguments": "great"}, False),
-    ({"tension": "none", "arguments": "none", "hitting": "sometimes"}, True),
-    ({"tension": "none", "arguments": "none", "frightened": "often"}, True),
-    ({"tension": "none", "arguments": "none", "abuse_emotional": "sometimes"}, True),
-    ({"tension": "none", "arguments": "none", "abuse_sexual": "often"}, True),
-    ({"tension": "none", "arguments": "none", "down": "often"}, False),  # feeling down alone is not positive
-    ({"tension": "some", "arguments": "some"}, False),
+@pytest.mark.parametrize(("changes", "tier"), [
+    ({"tension": "a_lot", "arguments": "great"}, "concern"),  # the short form alone is a concern now
+    ({"tension": "a_lot", "arguments": "some"}, "none"),
+    ({"tension": "some", "arguments": "great"}, "none"),
+    ({"tension": "none", "arguments": "none", "hitting": "sometimes"}, "positive"),
+    ({"tension": "none", "arguments": "none", "frightened": "often"}, "positive"),
+    ({"tension": "none", "arguments": "none", "abuse_emotional": "sometimes"}, "positive"),
+    ({"tension": "none", "arguments": "none", "abuse_sexual": "often"}, "positive"),
+    ({"tension": "none", "arguments": "none", "down": "often"}, "none"),  # feeling down alone is not positive
+    ({"tension": "some", "arguments": "some"}, "none"),
 ])
-def test_positive_rules(changes, positive):
-    assert is_positive_v1({**NEVER, **changes}) is positive
+def test_wast_v1_answers_still_classify(changes, tier):
+    assert tier_v1({**NEVER, **changes}).tier == tier
 
 
 def test_incomplete_screen_cannot_be_scored():
     with pytest.raises(ValueError):
-        is_positive_v1({"tension": "a_lot"})
+        tier_v1({"tension": "a_lot"})
 
 
 def test_therapist_sends_to_one_partner_who_answers_under_a_neutral_title(client, world, login):
@@ -80,14 +81,14 @@ def test_positive_screen_shows_resources_alerts_clinician_and_needs_a_decision(c
     url = f"/couples/{world.couple.id}/safety/{sent.id}"
     assert "A lot of tension" in client.get(url).get_data(as_text=True)
     assert client.post(url + "/decision", data={"decision": "hug"}).status_code == 422
-    assert client.post(url + "/decision", data={"decision": "individual_sessions", "note": "Seen alone."}).status_code \
-        == 302
-    assert not safety.has_open_safety_alert(world.couple)
+    assert client.post(url + "/decision", data={"decision": "individual_sessions", "note": "Seen alone.",
+                                                "attest": "y", "password": PASSWORD}).status_code == 302
+    assert safety.has_open_safety_alert(world.couple)  # the safeguard holds while the latest screen is positive
     assert "Positive safety screen" not in client.get("/caseload").get_data(as_text=True)
-    assert client.post(url + "/decision", data={"decision": "referral"}).status_code == 422
+    assert client.post(url + "/decision", data={"decision": "referral"}).status_code == 422  # unsigned
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"safety_screen.sent", "safety_screen.answered", "safety_screen.viewed",
-            "safety_screen.decision_recorded"} <= actions
+            "safety_decision.recorded"} <= actions
 
 
 def test_negative_screen_shows_no_alert_and_no_decision_needed(client, world, login):
@@ -98,7 +99,7 @@ def test_negative_screen_shows_no_alert_and_no_decision_needed(client, world, lo
     assert "Thank you" in done and "7233" not in done
     login(client, world.therapist)
     url = f"/couples/{world.couple.id}/safety/{sent.id}/decision"
-    assert client.post(url, data={"decision": "referral"}).status_code == 422
+    assert client.post(url, data={"decision": "referral"}).status_code == 422  # unsigned
 
 
 def test_reminder_until_both_partners_were_sent_a_screen(client, world, login):
