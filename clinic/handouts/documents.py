@@ -9,13 +9,13 @@ log = logging.getLogger(__name__)
 MAX_CYCLE_TEXT = 400
 
 
-def handout_document(source, *, couple=None, note: str = "") -> dict:
+def handout_document(source, *, couple=None, note: str = "", partner=None) -> dict:
     """Everything a handout page or PDF shows, as plain data.
 
     `source` is a built-in handout, a therapist's own handout or a given handout (all have title,
-    summary and body). With a couple, the partners' names go in; for handouts built on the attachment
-    or cycle material, the couple's own cycle words too. The crisis handout carries the practice's
-    local resources.
+    summary and body). With a couple, the partners' names go in (with `partner`, that partner's alone);
+    for handouts built on the attachment or cycle material, the couple's own cycle words too. The crisis
+    handout carries the practice's local resources.
     """
     builtin = source if hasattr(source, "uses_cycle_words") else builtin_for(source)
     is_crisis = bool(builtin and builtin.is_crisis)
@@ -25,7 +25,7 @@ def handout_document(source, *, couple=None, note: str = "") -> dict:
         "summary": source.summary or "",
         "html": markdown.to_html(source.body),
         "note": note or "",
-        "names": partner_names(couple) if couple is not None else [],
+        "names": [partner.name] if partner is not None else partner_names(couple) if couple is not None else [],
         "cycle": cycle_words(couple) if couple is not None and uses_cycle else None,
         "is_crisis": is_crisis,
         "crisis_resources": _crisis_resources() if is_crisis else "",
@@ -80,13 +80,14 @@ def _crisis_resources() -> str:
     return get_practice_settings().crisis_resources or ""
 
 
-def print_header(couple, therapist, *, when=None) -> dict:
-    """The personalised page header: the couple's names, the date, the therapist and the practice."""
+def print_header(couple, therapist, *, when=None, partner=None) -> dict:
+    """The personalised page header: the couple's names (or `partner`'s alone), the date, the therapist
+    and the practice."""
     from clinic.admin.services import get_practice_settings
 
     settings = get_practice_settings()
     return {
-        "for": " & ".join(partner_names(couple)) if couple is not None else "",
+        "for": partner.name if partner is not None else " & ".join(partner_names(couple)) if couple else "",
         "date": _date_text(when),
         "therapist": getattr(therapist, "name", "") or "",
         "practice": settings.practice_name,

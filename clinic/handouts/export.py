@@ -59,7 +59,8 @@ def couple_details(couple) -> dict:
 
 def _given(given) -> dict:
     return {"title": given.title, "given_at": given.given_at, "given_by": given.given_by.name if given.given_by else "",
-            "note": given.note, "withdrawn_at": given.withdrawn_at}
+            "note": given.note, "withdrawn_at": given.withdrawn_at,
+            "given_to": f"{given.partner.name} only" if given.partner is not None else "Both partners"}
 
 
 _MISSING = object()

@@ -33,9 +33,12 @@ class HandoutForm(BaseForm):
 
 class GiveForm(BaseForm):
     source = SelectField("Handout", validators=[DataRequired(message="Choose a handout.")])
+    for_partner = RadioField("Who is it for", default="both",
+                             validators=[DataRequired(message="Choose who it is for.")],
+                             description="Given to one partner, it shows only in that partner's portal.")
     note = TextAreaField("Personal note (optional)", filters=[strip_filter],
                          validators=[Optional(), Length(max=MAX_NOTE)],
-                         description="Printed in a box at the top and shown to both partners.")
+                         description="Printed in a box at the top and shown to whoever it is for.")
     form_token = OnceField()
 
 
@@ -46,18 +49,26 @@ class PrintForm(BaseForm):
         csrf = False
 
     source = SelectField("Handout", validators=[DataRequired(message="Choose a handout.")])
+    for_partner = RadioField("Who is it for", default="both",
+                             validators=[DataRequired(message="Choose who it is for.")])
     note = TextAreaField("Note for this print (optional)", filters=[strip_filter],
                          validators=[Optional(), Length(max=MAX_NOTE)])
     paper = SelectField("Paper", choices=PAPER_CHOICES, validators=[Optional()])
 
 
 class PacketForm(BaseForm):
+    """One partner's packet (never both partners' private items in one file), plus an optional couple part."""
+
     class Meta:
         csrf = False
 
-    handouts = MultiCheckboxField("Handouts to include", validators=[Optional()])
-    worksheets = BooleanField("The couple's current homework worksheets", default=True)
-    forms = BooleanField("Questionnaires due, as paper forms", default=True)
+    for_partner = RadioField("Packet for", validators=[DataRequired(message="Choose whose packet to print.")])
+    handouts = MultiCheckboxField("Extra handouts for this partner", validators=[Optional()])
+    given = BooleanField("Handouts given to this partner alone", default=True)
+    worksheets = BooleanField("Their own current homework worksheets", default=True)
+    forms = BooleanField("Their own questionnaires due, as paper forms", default=True)
+    couple_part = BooleanField("Add a part for both partners: handouts given to both, homework done together",
+                               default=False)
     paper = SelectField("Paper", choices=PAPER_CHOICES, validators=[Optional()])
 
 

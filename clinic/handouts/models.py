@@ -37,6 +37,8 @@ class GivenHandout(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
+    # One partner only (private to them); None means the couple: both partners see it.
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"), index=True)
     builtin_slug: Mapped[str | None] = mapped_column(String(80))
     handout_id: Mapped[int | None] = mapped_column(ForeignKey("handout.id"))
     title: Mapped[str] = mapped_column(String(160))
@@ -48,8 +50,13 @@ class GivenHandout(db.Model):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     couple = relationship("Couple")
+    partner = relationship("Partner", lazy="joined")
     given_by = relationship("User", lazy="joined")
 
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    def is_for(self, partner) -> bool:
+        """Whether `partner` may see it: given to their couple, and to both or to them alone."""
+        return self.couple_id == partner.couple_id and self.partner_id in (None, partner.id)

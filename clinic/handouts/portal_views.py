@@ -19,7 +19,7 @@ from clinic.security import client_required
 def portal_list():
     partner = partner_for_client(current_user)
     return render_template("handouts/portal_list.html", partner=partner,
-                           given=services.given_to_couple(partner.couple))
+                           given=services.given_to_partner(partner))
 
 
 @bp.get("/portal/handouts/<int:given_id>")
@@ -29,7 +29,7 @@ def portal_read(given_id: int):
     given = services.get_given_for_partner(partner, given_id)
     record("handout.viewed", given, couple_id=given.couple_id)
     db.session.commit()
-    doc = handout_document(given, couple=partner.couple, note=given.note)
+    doc = handout_document(given, couple=partner.couple, note=given.note, partner=given.partner)
     return render_template("handouts/portal_read.html", partner=partner, given=given, doc=doc)
 
 
@@ -38,10 +38,10 @@ def portal_read(given_id: int):
 def portal_pdf(given_id: int):
     partner = partner_for_client(current_user)
     given = services.get_given_for_partner(partner, given_id)
-    doc = handout_document(given, couple=partner.couple, note=given.note)
+    doc = handout_document(given, couple=partner.couple, note=given.note, partner=given.partner)
     try:
         pdf = handouts_pdf([doc], user=given.given_by, couple=partner.couple, paper=request.args.get("paper"),
-                           when=given.given_at, viewer=current_user)
+                           when=given.given_at, viewer=current_user, partner=given.partner)
     except PdfError as error:
         return render_template("handouts/pdf_failed.html", message=error.message), 503
     record("handout.downloaded", given, couple_id=given.couple_id)

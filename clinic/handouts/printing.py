@@ -4,13 +4,12 @@ Every PDF goes through `clinic.pdf.build_pdf` with plain-data context and a cach
 user and couple it was made for.
 """
 
-import logging
-
 from clinic.admin.services import get_practice_settings
-from clinic.handouts.documents import practice_footer, print_header
+from clinic.handouts.documents import handout_document, practice_footer, print_header
+from clinic.handouts.services import given_to_couple
+from clinic.handouts.worksheets import partner_worksheets, together_worksheets
+from clinic.measures.paper import due_paper_forms
 from clinic.pdf import PAPER_SIZES, RenderedPdf, build_pdf
-
-log = logging.getLogger(__name__)
 
 
 def paper_for(choice: str | None) -> str:
@@ -26,13 +25,14 @@ def scope_for(user, couple=None) -> str:
 
 
 def handouts_pdf(docs: list[dict], *, user, couple=None, paper: str | None = None, title: str | None = None,
-                 when=None, viewer=None) -> RenderedPdf:
+                 when=None, viewer=None, partner=None) -> RenderedPdf:
     """One PDF holding `docs` (from documents.handout_document), each starting on a new page.
 
     `user` is the therapist named in the header; `viewer` (default: `user`) is who downloads it, and
-    the cache scope, so one person's PDF is never served from cache to another.
+    the cache scope, so one person's PDF is never served from cache to another. With `partner`, the
+    header names that partner alone (a handout given to one partner).
     """
-    header = print_header(couple, user, when=when)
+    header = print_header(couple, user, when=when, partner=partner)
     context = {"sections": [{"kind": "handout", "doc": doc} for doc in docs], "header": header,
                "footer": practice_footer()}
     return build_pdf("pdf/document.html", context, title=title or docs[0]["title"], paper=paper_for(paper),
@@ -48,44 +48,44 @@ def worksheets_pdf(sheets: list[dict], *, user, couple=None, paper: str | None =
                      scope=scope_for(viewer or user, couple))
 
 
-def packet_pdf(couple, *, user, docs: list[dict], include_worksheets: bool, include_forms: bool,
-               paper: str | None = None) -> tuple[RenderedPdf, dict]:
-    """The session packet: chosen handouts, current homework worksheets, questionnaires due on paper.
+def packet_pdf(couple, partner, *, user, docs: list[dict], include_given: bool, include_worksheets: bool,
+               include_forms: bool, include_couple_part: bool, paper: str | None = None) -> tuple[RenderedPdf, dict]:
+    """The session packet for one partner, with an optional couple part; returns the PDF and counts.
 
-    Returns the PDF and counts of what went in (so the page can say what was included).
+    The partner's part holds only what is theirs: `docs` (extra handouts, already personalised for them),
+    handouts given to them alone, their own homework worksheets, their own questionnaires due on paper.
+    The couple part holds shared items only: handouts given to both, worksheets for homework done
+    together. The other partner's private items never go in.
     """
-    sheets = current_worksheets(couple) if include_worksheets else []
-    forms = due_paper_forms(couple) if include_forms else []
-    sections = ([{"kind": "cover"}] + [{"kind": "handout", "doc": d} for d in docs]
-                + [{"kind": "worksheet", "sheet": s} for s in sheets] + [{"kind": "form", "form": f} for f in forms])
-    counts = {"handouts": len(docs), "worksheets": len(sheets), "forms": len(forms)}
-    context = {"sections": sections, "header": print_header(couple, user), "footer": practice_footer(),
-               "counts": counts, "couple_name": couple.display_name}
-    pdf = build_pdf("pdf/document.html", context, title=f"Session packet for {couple.display_name}",
-                    paper=paper_for(paper), scope=scope_for(user, couple))
+    own = packet_part(couple, partner, docs=docs, include_given=include_given,
+                      include_worksheets=include_worksheets, include_forms=include_forms)
+    shared = couple_part(couple, include_worksheets=include_worksheets) if include_couple_part else []
+    sections = [{"kind": "cover"}, *own, *shared]
+    counts = {kind: sum(1 for s in sections if s["kind"] == kind) for kind in ("handout", "worksheet", "form")}
+    context = {"sections": sections, "header": print_header(couple, user, partner=partner),
+               "footer": practice_footer(), "counts": counts, "couple_name": couple.display_name,
+               "partner_name": partner.name, "has_couple_part": include_couple_part}
+    pdf = build_pdf("pdf/document.html", context, title=f"Session packet for {partner.name}",
+                    paper=paper_for(paper), scope=f"{scope_for(user, couple)}/partner:{partner.id}")
     return pdf, counts
 
 
-def current_worksheets(couple) -> list[dict]:
-    """Worksheets for the couple's current homework, via the homework domain ([] if unavailable)."""
-    try:
-        from clinic.handouts.worksheets import couple_worksheets
-    except ImportError:
-        return []
-    return couple_worksheets(couple)
+def packet_part(couple, partner, *, docs, include_given, include_worksheets, include_forms) -> list[dict]:
+    given = [handout_document(g, couple=couple, note=g.note, partner=partner)
+             for g in given_to_couple(couple) if g.partner_id == partner.id] if include_given else []
+    sheets = partner_worksheets(couple, partner) if include_worksheets else []
+    forms = [_paper_form(f) for f in due_paper_forms(couple) if f["partner_id"] == partner.id] \
+        if include_forms else []
+    return ([{"kind": "handout", "doc": d, "part": "own"} for d in [*docs, *given]]
+            + [{"kind": "worksheet", "sheet": s, "part": "own"} for s in sheets]
+            + [{"kind": "form", "form": f, "part": "own"} for f in forms])
 
 
-def due_paper_forms(couple) -> list[dict]:
-    """Questionnaires due for the couple as paper forms, via the measures domain ([] if unavailable)."""
-    try:
-        from clinic.measures.paper import due_paper_forms as measures_forms
-    except ImportError:
-        return []
-    try:
-        return [_paper_form(form) for form in measures_forms(couple) or []]
-    except Exception:  # noqa: BLE001 - the packet still prints without the forms; the page says so
-        log.exception("paper forms unavailable for couple %s", couple.id)
-        return []
+def couple_part(couple, *, include_worksheets: bool) -> list[dict]:
+    docs = [handout_document(g, couple=couple, note=g.note) for g in given_to_couple(couple) if g.partner_id is None]
+    sheets = together_worksheets(couple) if include_worksheets else []
+    return ([{"kind": "handout", "doc": d, "part": "couple"} for d in docs]
+            + [{"kind": "worksheet", "sheet": s, "part": "couple"} for s in sheets])
 
 
 def _paper_form(form: dict) -> dict:

@@ -1,7 +1,7 @@
 """Handout operations and owner-scoped loaders. They change and flush; views commit."""
 
 from flask import abort
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from clinic.audit.services import record
 from clinic.db import utcnow
@@ -15,6 +15,9 @@ CARE_NOTE = ("This handout is here to support you between sessions. It does not 
              "qualified professional. If you are worried about your safety or someone else's, get help "
              "straight away: in the US call 911, or the National Domestic Violence Hotline on "
              "1-800-799-SAFE (7233), open 24/7.")
+SAFETY_SLUG = "safety-and-support"
+SAFETY_TO_BOTH = ("The safety handout is given to one partner at a time, privately. "
+                  "Choose which partner it is for.")
 
 
 # ---------------------------------------------------------------- loaders
@@ -42,6 +45,18 @@ def get_given_for_couple(couple, given_id: int) -> GivenHandout:
     return get_owned_or_404(GivenHandout, given_id, couple_id=couple.id)
 
 
+def _visible_to(partner):
+    return select(GivenHandout).where(
+        GivenHandout.couple_id == partner.couple_id, GivenHandout.withdrawn_at.is_(None),
+        or_(GivenHandout.partner_id.is_(None), GivenHandout.partner_id == partner.id))
+
+
+def given_to_partner(partner) -> list[GivenHandout]:
+    """What this partner may read: handouts given to the couple and those given to them alone."""
+    query = _visible_to(partner).order_by(GivenHandout.given_at.desc(), GivenHandout.id.desc())
+    return list(db.session.scalars(query))
+
+
 def given_to_couple(couple, *, include_withdrawn: bool = False) -> list[GivenHandout]:
     query = select(GivenHandout).where(GivenHandout.couple_id == couple.id)
     if not include_withdrawn:
@@ -50,9 +65,9 @@ def given_to_couple(couple, *, include_withdrawn: bool = False) -> list[GivenHan
 
 
 def get_given_for_partner(partner, given_id: int) -> GivenHandout:
-    """A handout given to the partner's couple and not withdrawn; 404 otherwise."""
+    """A handout given to the partner's couple (to both, or to this partner alone), not withdrawn; else 404."""
     given = get_given_for_couple(partner.couple, given_id)
-    if given.is_withdrawn:
+    if given.is_withdrawn or not given.is_for(partner):
         abort(404)
     return given
 
@@ -76,6 +91,34 @@ def resolve_source(user, source: str) -> BuiltinHandout | Handout:
         if handout is not None and handout.owner_id == user.id and not handout.is_archived:
             return handout
     raise DomainError("Choose one of the handouts in the list.", field="source")
+
+
+def is_safety_handout(source) -> bool:
+    """The built-in safety handout, or a therapist's copy of it, or a given snapshot of either."""
+    slug = getattr(source, "slug", None) if isinstance(source, BuiltinHandout) else \
+        getattr(source, "builtin_slug", None) or getattr(source, "based_on", None)
+    return slug == SAFETY_SLUG
+
+
+def partner_choices(couple) -> dict[str, str]:
+    """Who a handout is for: "both", or a partner's position ("a"/"b") for one partner only."""
+    return {"both": "Both partners", **{p.position: f"{p.name} only" for p in couple.partners}}
+
+
+def resolve_partner(couple, choice: str | None):
+    """The partner a "for" choice names, None for both; DomainError(field="for_partner") otherwise."""
+    if choice in (None, "", "both"):
+        return None
+    partner = next((p for p in couple.partners if p.position == choice), None)
+    if partner is None:
+        raise DomainError("Choose who it is for.", field="for_partner")
+    return partner
+
+
+def check_recipient(source, partner) -> None:
+    """The safety handout goes to one named partner only, never to the couple."""
+    if partner is None and is_safety_handout(source):
+        raise DomainError(SAFETY_TO_BOTH, field="for_partner")
 
 
 # ---------------------------------------------------------------- the therapist's own handouts
@@ -116,13 +159,19 @@ def archive_handout(handout: Handout) -> None:
 # ---------------------------------------------------------------- giving
 
 
-def give_handout(couple, source: BuiltinHandout | Handout, note: str, by) -> GivenHandout:
-    """Give a handout to a couple (it appears in both partners' portals), snapshotting its text."""
+def give_handout(couple, source: BuiltinHandout | Handout, note: str, by, partner=None) -> GivenHandout:
+    """Give a handout, snapshotting its text: to the couple (both portals) or, with `partner`, to that
+    partner alone (only their portal). Raises DomainError for a closed couple, a partner of another
+    couple, and the safety handout given to both."""
     if couple.is_closed:
         raise DomainError("This couple's treatment is closed; reopen it before giving handouts.", field="source")
+    if partner is not None and partner.couple_id != couple.id:
+        raise DomainError("Choose who it is for.", field="for_partner")
+    check_recipient(source, partner)
     is_builtin = isinstance(source, BuiltinHandout)
     given = GivenHandout(
-        couple_id=couple.id, title=source.title, summary=source.summary or "", body=source.body,
+        couple_id=couple.id, partner_id=partner.id if partner is not None else None, title=source.title,
+        summary=source.summary or "", body=source.body,
         builtin_slug=source.slug if is_builtin else source.based_on,
         handout_id=None if is_builtin else source.id, note=note or "", given_by_id=by.id, given_at=utcnow())
     db.session.add(given)
@@ -144,7 +193,5 @@ def builtin_for(given_or_handout) -> BuiltinHandout | None:
 
 
 def latest_for_partner(partner, limit: int = 3) -> list[GivenHandout]:
-    query = (select(GivenHandout).where(GivenHandout.couple_id == partner.couple_id,
-                                        GivenHandout.withdrawn_at.is_(None))
-             .order_by(GivenHandout.given_at.desc(), GivenHandout.id.desc()).limit(limit))
+    query = _visible_to(partner).order_by(GivenHandout.given_at.desc(), GivenHandout.id.desc()).limit(limit)
     return list(db.session.scalars(query))

@@ -81,14 +81,29 @@ def _fields(completion: str, labels: list[str], repeated: bool) -> list[dict]:
 
 def couple_worksheets(couple) -> list[dict]:
     """Worksheets for the couple's active assignments: one per partner when each does it separately."""
-    from clinic.homework.services import couple_assignments
-
     sheets = []
-    for assignment in couple_assignments(couple):
-        if assignment.status != "active":
-            continue
+    for assignment in _active(couple):
         sheets += assignment_worksheets(assignment, couple)
     return sheets
+
+
+def partner_worksheets(couple, partner) -> list[dict]:
+    """`partner`'s own worksheets: assignments to them alone, and their sheet of those each partner does."""
+    return [exercise_worksheet(a.exercise, frequency_kind=a.frequency_kind, frequency=a.frequency_label,
+                               for_name=partner.name, note=a.note)
+            for a in _active(couple)
+            if (a.who == "one" and a.partner_id == partner.id) or a.who == "each"]
+
+
+def together_worksheets(couple) -> list[dict]:
+    """Worksheets for the homework the couple does together (shared with both partners)."""
+    return [sheet for a in _active(couple) if a.who == "together" for sheet in assignment_worksheets(a, couple)]
+
+
+def _active(couple) -> list:
+    from clinic.homework.services import couple_assignments
+
+    return [a for a in couple_assignments(couple) if a.status == "active"]
 
 
 def assignment_worksheets(assignment, couple) -> list[dict]:

@@ -14,7 +14,11 @@ from clinic.measures.models import MeasureRequest
 
 
 def due_paper_forms(couple) -> list[dict]:
-    """One dict per due request: title, instructions, items with option labels, partner and request id."""
+    """One dict per due request: title, instructions, items with option labels, partner and request id.
+
+    Each form belongs to one partner (`partner_id`): a printed packet filters by it, so that one file
+    never holds both partners' private questionnaires.
+    """
     requests = db.session.scalars(select(MeasureRequest).where(
         MeasureRequest.couple_id == couple.id, MeasureRequest.stopped_at.is_(None)).order_by(MeasureRequest.id))
     sessions = schedule.last_session_times([couple.id])
@@ -28,7 +32,8 @@ def due_paper_forms(couple) -> list[dict]:
         forms.append({
             "request_id": request.id, "measure_key": measure.key, "title": measure.title,
             "short_title": measure.short_title, "instructions": measure.instructions,
-            "partner_name": name, "partner_position": position, "citation": measure.citation,
+            "partner_id": request.partner_id, "partner_name": name, "partner_position": position,
+            "citation": measure.citation,
             "licence": measure.licence,
             "items": [{"number": item.number, "text": item.text,
                        "options": [{"value": v, "label": _plain(v, label)} for v, label in item.options.items()]}

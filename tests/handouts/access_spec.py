@@ -13,6 +13,11 @@ def _given(w):
     return w.extra["given_handout"]
 
 
+def _private(w):
+    """The safety handout, given to partner A alone: partner B gets 404 like a stranger."""
+    return w.extra["private_handout"]
+
+
 def _own(w):
     return w.extra["own_handout"]
 
@@ -44,8 +49,17 @@ SPECS = [
               scoped=True),
     RouteSpec("handouts.print_for_couple",
               lambda w: _couple(w) + "/handouts/print?print-source=b:growing-together", THERAPIST, scoped=True),
-    RouteSpec("handouts.session_packet", lambda w: _couple(w) + "/packet?packet-handouts=b:growing-together",
+    RouteSpec("handouts.session_packet",
+              lambda w: _couple(w) + "/packet?packet-for_partner=a&packet-handouts=b:growing-together"
+                                     "&packet-couple_part=y", THERAPIST, scoped=True),
+    RouteSpec("handouts.print_for_couple",
+              lambda w: _couple(w) + "/handouts/print?print-source=b:safety-and-support&print-for_partner=a",
               THERAPIST, scoped=True),
+    RouteSpec("handouts.given_pdf", lambda w: _couple(w) + f"/handouts/{_private(w).id}/pdf", THERAPIST,
+              scoped=True),
+    RouteSpec("handouts.portal_read", lambda w: f"/portal/handouts/{_private(w).id}", {"partner_a"}, scoped=True),
+    RouteSpec("handouts.portal_pdf", lambda w: f"/portal/handouts/{_private(w).id}/pdf", {"partner_a"},
+              scoped=True),
     RouteSpec("handouts.export_record", lambda w: _couple(w) + "/export", THERAPIST, scoped=True),
     RouteSpec("handouts.export_record", lambda w: _couple(w) + "/export", THERAPIST, method="POST", scoped=True,
               data=lambda w: {"format": "json"}),
@@ -55,6 +69,8 @@ SPECS = [
               lambda w: _couple(w) + f"/worksheets/{w.extra['ho_assignment'].id}/pdf", THERAPIST, scoped=True),
     RouteSpec("handouts.portal_worksheet_pdf", lambda w: f"/portal/worksheets/{w.extra['ho_assignment'].id}/pdf",
               PARTNERS, scoped=True),
+    RouteSpec("handouts.portal_worksheet_pdf",
+              lambda w: f"/portal/worksheets/{w.extra['ho_private_assignment'].id}/pdf", {"partner_a"}, scoped=True),
     RouteSpec("handouts.portal_list", lambda w: "/portal/handouts", PARTNERS | {"outsider"}),
     RouteSpec("handouts.portal_read", lambda w: f"/portal/handouts/{_given(w).id}", PARTNERS, scoped=True),
     RouteSpec("handouts.portal_pdf", lambda w: f"/portal/handouts/{_given(w).id}/pdf", PARTNERS, scoped=True),
@@ -84,3 +100,9 @@ def populate(world):
     world.extra["own_handout"] = create_handout(world.therapist, {"title": "Owner's handout", "body": "Text."})
     world.extra["given_handout"] = give_handout(world.couple, get_builtin("growing-together"), "A note",
                                                 world.therapist)
+    world.extra["private_handout"] = give_handout(world.couple, get_builtin("safety-and-support"), "For you alone",
+                                                  world.therapist, partner=world.couple.partner("a"))
+    world.extra["ho_private_assignment"] = create_assignment(world.couple, world.therapist, exercise, {
+        "who": "one", "partner_id": world.couple.partner("a").id, "starts_on": today_utc(),
+        "due_on": today_utc() + timedelta(days=7), "frequency_kind": "daily", "times_per_week": None,
+        "note": "Just for partner A", "therapy_session_id": None}, confirmed=True)

@@ -52,3 +52,19 @@ def test_sentences_are_short_enough_for_easy_reading(handout):
 def test_the_safety_handout_names_the_hotline():
     safety = next(h for h in builtin_handouts() if h.is_crisis)
     assert "1-800-799-SAFE (7233)" in safety.body and "24/7" in safety.body
+
+
+@pytest.mark.parametrize("slug", ["unhealthy-coping-patterns", "supporting-a-partner", "reassurance-without-enabling"])
+def test_control_is_named_a_safety_matter_not_a_fear_to_soothe(slug):
+    handout = next(h for h in builtin_handouts() if h.slug == slug)
+    text = " ".join(handout.body.split())
+    assert "safety matter" in text and '"Safety and support" handout' in text and "therapist" in text
+    for sign in ("messages", "money", "afraid"):
+        assert sign in text, sign
+
+
+def test_checking_on_a_partner_is_not_presented_as_simple_anxious_coping():
+    coping = next(h for h in builtin_handouts() if h.slug == "unhealthy-coping-patterns").body
+    assert "checking where a partner is, or feeling lost" not in coping
+    supporting = next(h for h in builtin_handouts() if h.slug == "supporting-a-partner").body
+    assert "Your partner's reactions come from fear, not from" not in supporting

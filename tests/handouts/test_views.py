@@ -172,7 +172,8 @@ def test_session_packet_holds_the_chosen_handouts(app, world, named_couple, logi
     login(client, world.therapist)
     response = client.get(f"/couples/{named_couple.id}/packet",
                           query_string=[("packet-handouts", "b:supporting-a-partner"),
-                                        ("packet-handouts", "b:growing-together"), ("packet-worksheets", "y")])
+                                        ("packet-handouts", "b:growing-together"), ("packet-worksheets", "y"),
+                                        ("packet-for_partner", "a")])
     assert response.status_code == 200
     text = pdftools.text(response.data)
     assert "session packet" in text.lower() and "Supporting a partner who fears abandonment" in text

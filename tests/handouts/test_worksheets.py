@@ -93,7 +93,8 @@ def test_session_packet_has_handouts_worksheets_and_paper_forms(app, world, name
     login(client, world.therapist)
     response = client.get(f"/couples/{named_couple.id}/packet",
                           query_string={"packet-handouts": "b:supporting-a-partner", "packet-worksheets": "y",
-                                        "packet-forms": "y", "packet-paper": "a4"})
+                                        "packet-forms": "y", "packet-paper": "a4", "packet-for_partner": "a",
+                                        "packet-couple_part": "y"})
     assert response.status_code == 200 and pdftools.qpdf_ok(response.data)
     text = pdftools.text(response.data)
     assert "Supporting a partner who fears abandonment" in text

@@ -6,7 +6,9 @@ The visibility oracle (from PRODUCT.md and CLINICAL.md), applied to whatever tab
 - therapist-only records (process and progress notes, addenda, safety screens, cycle maps, the presenting
   concerns) are seen by the treating therapist alone;
 - a partner's private records (answers to questionnaires, homework entries not shared, their history) are
-  seen by that partner and the therapist, never by the other partner.
+  seen by that partner and the therapist, never by the other partner;
+- what was given to one partner (a handout with `partner_id` set, an assignment with `who == 'one'`) is
+  private to that partner; rows hanging off it (entries, revisions) inherit that through the foreign keys.
 """
 
 import dataclasses
@@ -46,12 +48,21 @@ def _text_columns(table):
             yield column
 
 
+def _given_to_one(table_name: str, values) -> bool:
+    """Rows given to one partner only: private to that partner, like an unshared entry."""
+    if table_name == "given_handout":
+        return values.get("partner_id") is not None
+    if table_name == "assignment":
+        return values.get("who") == "one" and values.get("partner_id") is not None
+    return False
+
+
 def _row_owner(table, row, cache):
     """(couple_id, partner_id, is_private) of a row, following foreign keys up to two levels."""
     values = row._mapping
     couple_id = values.get("couple_id")
     partner_id = values.get("partner_id")
-    private = values.get("is_shared") is False
+    private = values.get("is_shared") is False or _given_to_one(table.name, values)
     if table.name == "partner":
         partner_id = None
     if couple_id is None or partner_id is None:
