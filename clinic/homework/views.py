@@ -19,7 +19,12 @@ bp = Blueprint("homework", __name__)
 
 
 def attach_error(form, error: DomainError) -> None:
-    """Put a service's message next to its field (answers are `a_<key>`), or at the top of the form."""
+    """Put a service's message next to its field (answers are `a_<key>`), or at the top of the form.
+    An error carrying several `problems` puts each one next to its own field."""
+    if problems := getattr(error, "problems", None):
+        for problem in problems:
+            attach_error(form, problem)
+        return
     for name in (error.field, f"a_{error.field}"):
         if name and name in form:
             form[name].errors = [*form[name].errors, error.message]
