@@ -117,16 +117,17 @@ def _check_assignment(couple, data: dict) -> None:
 
 def _gather(*checks) -> None:
     """Run every check and raise all their DomainErrors together, so a form shows each message at once."""
-    problems = []
+    problems, confirming = [], False
     for check in checks:
         try:
             check()
         except ConfirmationNeeded as error:
             problems.extend(error.problems)
+            confirming = True
         except DomainError as error:
             problems.append(error)
     if problems:
-        raise ConfirmationNeeded(problems) if len(problems) > 1 else problems[0]
+        raise ConfirmationNeeded(problems) if confirming or len(problems) > 1 else problems[0]
 
 
 def create_assignment(couple, therapist, exercise: Exercise, data: dict, confirmed: bool = False,
