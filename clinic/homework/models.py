@@ -132,6 +132,12 @@ class Assignment(VersionedMixin, TimestampMixin, db.Model):
     risk_confirmed_by = relationship("User", foreign_keys=[risk_confirmed_by_id])
 
     @property
+    def paused_on(self) -> date | None:
+        """The day the current pause started (None when not paused)."""
+        last = (self.pauses or [None])[-1]
+        return date.fromisoformat(last[0]) if self.status == "paused" and last and last[1] is None else None
+
+    @property
     def is_safety_paused(self) -> bool:
         """Paused by the safeguard and not yet reviewed (resumed or ended) by the therapist."""
         last = (self.pauses or [None])[-1]
