@@ -271,11 +271,16 @@ def add_entry(assignment: Assignment, partner, data: dict) -> Entry:
     answers, rating = clean_answers(assignment.exercise, data.get("answers") or {}, data.get("rating"))
     entry = Entry(assignment_id=assignment.id, partner_id=partner.id, couple_id=assignment.couple_id,
                   done_on=data["done_on"], answers=answers, rating=rating,
-                  free_text=(data.get("free_text") or "").strip(), is_shared=bool(data.get("is_shared")))
+                  free_text=(data.get("free_text") or "").strip(), is_shared=_shareable(assignment, data))
     db.session.add(entry)
     db.session.flush()
     record("homework_entry.created", entry)
     return entry
+
+
+def _shareable(assignment: Assignment, data: dict) -> bool:
+    """Sharing is with the partner; homework for one partner alone is never shown to the other."""
+    return bool(data.get("is_shared")) and assignment.who != "one"
 
 
 def editable_until(entry: Entry):
@@ -299,5 +304,5 @@ def edit_entry(entry: Entry, user, seen_version: int | None, data: dict) -> None
                                  free_text=entry.free_text, is_shared=entry.is_shared))
     entry.done_on, entry.answers, entry.rating = data["done_on"], answers, rating
     entry.free_text = (data.get("free_text") or "").strip()
-    entry.is_shared = bool(data.get("is_shared"))
+    entry.is_shared = _shareable(entry.assignment, data)
     record("homework_entry.updated", entry)

@@ -80,7 +80,7 @@ def new_exercise():
         else:
             once.claim(form.form_token.data, current_user, url_for("homework.exercise", exercise_id=item.id))
             db.session.commit()
-            flash(f"“{item.title}” is in your library. Only you can see it.", "success")
+            flash("Added to your library. Only you can see it.", "success")
             return redirect(url_for("homework.exercise", exercise_id=item.id))
     status = 422 if form.errors or getattr(form, "form_message", None) else 200
     return render_template("homework/exercise_form.html", form=form, exercise=None), status

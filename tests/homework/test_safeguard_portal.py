@@ -65,7 +65,10 @@ def test_one_partner_homework_never_reaches_the_other_partner(client, world, log
         assert "My self-care plan" not in page and "ONLY-A-MARKER" not in page
         assert f"/portal/homework/{only_a.id}" not in page
     assert client.get(f"/portal/homework/{only_a.id}").status_code == 404
+    from clinic.homework.models import Entry
     from clinic.homework.progress import today_summary
+
+    assert db.session.query(Entry).filter_by(assignment_id=only_a.id).one().is_shared is False  # nobody to share with
 
     summary = today_summary(world.couple.partner("b"), world.couple)
     assert not summary["has_any"] and not summary["due"] and not summary["week"] and not summary["shared"]
