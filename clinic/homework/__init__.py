@@ -5,6 +5,9 @@ Public functions for other domains:
 - `clinic.homework.export.couple_homework_summary(couple)` → plain data for the record export
 - `clinic.homework.library.exercise_as_worksheet(exercise)` → plain data for a printed worksheet
 - `clinic.homework.library.sync_builtin_exercises()` → load/fix the built-in exercises (idempotent)
+
+It listens to `clinic.measures.signals.safety_screen_flagged` and pauses the couple's active
+conflict-raising homework at once (see `clinic.homework.safeguard`).
 """
 
 import click
@@ -15,11 +18,13 @@ def init_app(app) -> None:
     from clinic.demo import register_demo_seeder
     from clinic.homework.demo import seed_homework
     from clinic.homework.progress import caseload_provider, today_summary
+    from clinic.homework.safeguard import connect
 
     register_caseload_provider(caseload_provider, order=60)
     register_demo_seeder(seed_homework, order=60)
     app.add_template_global(today_summary, "homework_today")
     app.cli.add_command(sync_exercises_command)
+    connect()
 
 
 @click.command("sync-exercises")

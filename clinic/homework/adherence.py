@@ -49,7 +49,7 @@ def last_active_day(assignment) -> date | None:
 
 
 def _paused(assignment, day: date) -> bool:
-    for start, end in assignment.pauses or []:
+    for start, end, *_marker in assignment.pauses or []:
         if date.fromisoformat(start) <= day and (end is None or day < date.fromisoformat(end)):
             return True
     return False

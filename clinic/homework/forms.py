@@ -78,8 +78,14 @@ class AssignForm(BaseForm):
     times_per_week = IntegerField("Times a week", validators=[Optional(), NumberRange(1, 7, "Between 1 and 7.")])
     note = TextAreaField("A personal note to the couple", validators=[Optional(), Length(max=2000)], filters=TEXT)
     therapy_session_id = SelectField("Given in session", choices={}, validate_choice=False)
-    confirm_risk = BooleanField("I have reviewed the safety concerns and still want to assign this")
+    confirm_risk = BooleanField("I have reviewed the safety concerns and still want this to go ahead")
+    risk_reason = TextAreaField("Why it can go ahead now", validators=[Optional(), Length(max=2000)], filters=TEXT,
+                                description="Kept on the assignment with your name and the time. "
+                                            "Only clinicians see it, never the partners.")
     form_token = OnceField()
+
+    def confirmation(self) -> dict:
+        return {"confirmed": bool(self.confirm_risk.data), "reason": self.risk_reason.data or ""}
 
     def assignment_data(self) -> dict:
         data = {k: getattr(self, k).data for k in ("who", "starts_on", "due_on", "frequency_kind",
@@ -93,7 +99,6 @@ class EditAssignmentForm(AssignForm):
     exercise_id = None
     who = None
     partner_id = None
-    confirm_risk = None
     form_token = None
     version = VersionField()
 
@@ -105,6 +110,13 @@ class EditAssignmentForm(AssignForm):
 
 class AssignmentStatusForm(BaseForm):
     action = SelectField("Change", choices={"pause": "Pause", "resume": "Resume", "end": "End"})
+    next = StringField(validators=[Optional(), Length(max=500)])
+
+
+class ResumeForm(BaseForm):
+    confirm_risk = AssignForm.confirm_risk
+    risk_reason = AssignForm.risk_reason
+    confirmation = AssignForm.confirmation
 
 
 def _int_or_none(value) -> int | None:

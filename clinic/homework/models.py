@@ -20,6 +20,7 @@ WHO = {"together": "The couple together", "each": "Each partner", "one": "One pa
 COMPLETION_TYPES = {"checklist": "Checklist", "log": "Structured log", "reflection": "Reflection",
                     "rating": "Rating (1–5)"}
 ASSIGNMENT_STATUSES = {"active": "Active", "paused": "Paused", "ended": "Ended"}
+SAFEGUARD_PAUSE = "safeguard"
 FREQUENCY_KINDS = {"once": "Once", "daily": "Daily", "weekly": "Times a week"}
 
 
@@ -92,7 +93,11 @@ class Exercise(VersionedMixin, TimestampMixin, db.Model):
 class Assignment(VersionedMixin, TimestampMixin, db.Model):
     """An exercise given to a couple: together, each partner separately, or one partner.
 
-    `pauses` is a list of [start_iso, end_iso_or_None] date pairs; paused days expect nothing.
+    `pauses` is a list of [start_iso, end_iso_or_None] date pairs; paused days expect nothing. A pause the
+    safety safeguard made carries a third item, `SAFEGUARD_PAUSE`; partners are never shown the difference.
+
+    `risk_confirmed_at/_by_id` and `risk_reason`: the therapist's latest confirmation, with a written reason,
+    that a conflict-raising exercise may run although the couple's safeguard holds (clinician-only).
     """
 
     __tablename__ = "assignment"
@@ -118,10 +123,26 @@ class Assignment(VersionedMixin, TimestampMixin, db.Model):
     pauses: Mapped[list] = mapped_column(JSON, default=list)
     ended_on: Mapped[date | None] = mapped_column(Date)
     risk_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    risk_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    risk_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     exercise: Mapped[Exercise] = relationship(lazy="joined")
     couple = relationship("Couple")
     partner = relationship("Partner")
+    risk_confirmed_by = relationship("User", foreign_keys=[risk_confirmed_by_id])
+
+    @property
+    def paused_on(self) -> date | None:
+        """The day the current pause started (None when not paused)."""
+        last = (self.pauses or [None])[-1]
+        return date.fromisoformat(last[0]) if self.status == "paused" and last and last[1] is None else None
+
+    @property
+    def is_safety_paused(self) -> bool:
+        """Paused by the safeguard and not yet reviewed (resumed or ended) by the therapist."""
+        last = (self.pauses or [None])[-1]
+        return (self.status == "paused" and last is not None and last[1] is None
+                and len(last) > 2 and last[2] == SAFEGUARD_PAUSE)
 
     @property
     def frequency_label(self) -> str:

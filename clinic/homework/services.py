@@ -14,18 +14,19 @@ from clinic.couples.services import get_couple_for, partner_for_client, touch
 from clinic.db import utcnow
 from clinic.errors import DomainError
 from clinic.extensions import db
+from clinic.homework.calendar import practice_today
 from clinic.homework.models import Assignment, Entry, EntryRevision, Exercise
+from clinic.homework.safeguard import (
+    ConfirmationNeeded,
+    edit_needs_confirmation,
+    require_confirmation,
+    store_confirmation,
+)
 from clinic.security import get_owned_or_404
 
 EDIT_DAYS = 7
 MAX_ANSWER = 4000
 ASSIGNMENT_FIELDS = ("starts_on", "due_on", "frequency_kind", "times_per_week", "note", "therapy_session_id")
-
-
-def practice_today() -> date:
-    from clinic.admin.services import practice_zone
-
-    return utcnow().astimezone(practice_zone()).date()
 
 
 # ---- loaders -------------------------------------------------------------------------------------
@@ -102,26 +103,6 @@ def sessions_for_choice(couple) -> dict[str, str]:
 
 # ---- assignments ---------------------------------------------------------------------------------
 
-def needs_risk_confirmation(couple, exercise: Exercise) -> list[str]:
-    """Reasons a conflict-raising exercise should not be given without the therapist confirming."""
-    if not exercise.raises_conflict:
-        return []
-    reasons = []
-    if couple.is_closed:
-        reasons.append("this couple is closed")
-    if _has_open_safety_alert(couple):
-        reasons.append("a safety screen is open with a positive result")
-    return reasons
-
-
-def _has_open_safety_alert(couple) -> bool:
-    try:
-        from clinic.measures.safety import has_open_safety_alert
-    except ImportError:
-        return False
-    return bool(has_open_safety_alert(couple))
-
-
 def _check_assignment(couple, data: dict) -> None:
     if data.get("due_on") and data["due_on"] < data["starts_on"]:
         raise DomainError("The due date can't be before the start date.", field="due_on")
@@ -134,47 +115,77 @@ def _check_assignment(couple, data: dict) -> None:
         raise DomainError("Choose one of this couple's sessions.", field="therapy_session_id")
 
 
-def create_assignment(couple, therapist, exercise: Exercise, data: dict, confirmed: bool = False) -> Assignment:
-    """Give `exercise` to the couple. Raises DomainError for bad dates, a partner not in the couple,
-    or a conflict-raising exercise for a closed couple / open safety alert without confirmation."""
+def _gather(*checks) -> None:
+    """Run every check and raise all their DomainErrors together, so a form shows each message at once."""
+    problems, confirming = [], False
+    for check in checks:
+        try:
+            check()
+        except ConfirmationNeeded as error:
+            problems.extend(error.problems)
+            confirming = True
+        except DomainError as error:
+            problems.append(error)
+    if problems:
+        raise ConfirmationNeeded(problems) if confirming or len(problems) > 1 else problems[0]
+
+
+def create_assignment(couple, therapist, exercise: Exercise, data: dict, confirmed: bool = False,
+                      reason: str = "") -> Assignment:
+    """Give `exercise` to the couple. Raises DomainError for bad dates or a partner not in the couple, and
+    (all problems at once) for a conflict-raising exercise under the safeguard or for a closed couple
+    without the confirmation and a written reason."""
     if exercise.is_retired or (exercise.owner_id is not None and exercise.owner_id != therapist.id):
         raise DomainError("Choose an exercise from your library.", field="exercise_id")
-    reasons = needs_risk_confirmation(couple, exercise)
-    if reasons and not confirmed:
-        raise DomainError(f"This exercise can stir up conflict and {' and '.join(reasons)}. "
-                          "Tick the confirmation if you have reviewed this and still want to assign it.",
-                          field="confirm_risk")
     partner_id = data.get("partner_id") if data["who"] == "one" else None
-    if data["who"] == "one" and partner_id not in {p.id for p in couple.partners}:
-        raise DomainError("Choose which partner this is for.", field="partner_id")
-    _check_assignment(couple, data)
+
+    def check_partner():
+        if data["who"] == "one" and partner_id not in {p.id for p in couple.partners}:
+            raise DomainError("Choose which partner this is for.", field="partner_id")
+
+    needed = []
+    _gather(lambda: needed.append(require_confirmation(couple, exercise, confirmed, reason)), check_partner,
+            lambda: _check_assignment(couple, data))
     assignment = Assignment(couple_id=couple.id, exercise_id=exercise.id, assigned_by_id=therapist.id,
-                            who=data["who"], partner_id=partner_id, pauses=[],
-                            risk_confirmed_at=utcnow() if reasons else None,
+                            who=data["who"], partner_id=partner_id, pauses=[], risk_reason="",
                             **{k: data.get(k) for k in ASSIGNMENT_FIELDS})
     assignment.note = assignment.note or ""
     db.session.add(assignment)
     db.session.flush()
     touch(couple)
     record("assignment.created", assignment)
+    if needed[0]:
+        store_confirmation(assignment, therapist, reason, "assign")
     return assignment
 
 
-def update_assignment(assignment: Assignment, seen_version: int | None, data: dict) -> None:
+def update_assignment(assignment: Assignment, seen_version: int | None, data: dict, by=None,
+                      confirmed: bool = False, reason: str = "") -> None:
     first = db.session.scalar(select(Entry.done_on).where(Entry.assignment_id == assignment.id)
                               .order_by(Entry.done_on).limit(1))
-    if first is not None and data["starts_on"] > first:
-        raise DomainError(f"An entry is already dated {first:%-d %b %Y}; the start can't be later than that.",
-                          field="starts_on")
-    _check_assignment(assignment.couple, data)
+
+    def check_start():
+        if first is not None and data["starts_on"] > first:
+            raise DomainError(f"An entry is already dated {first:%-d %b %Y}; the start can't be later than that.",
+                              field="starts_on")
+
+    needed = edit_needs_confirmation(assignment, data.get("due_on"))
+    confirm = (lambda: require_confirmation(assignment.couple, assignment.exercise, confirmed, reason)) \
+        if needed else (lambda: None)
+    _gather(check_start, lambda: _check_assignment(assignment.couple, data), confirm)
     assignment.claim_version(seen_version)
     for key in ASSIGNMENT_FIELDS:
         setattr(assignment, key, data.get(key) if key != "note" else (data.get(key) or ""))
     record("assignment.updated", assignment)
+    if needed:
+        store_confirmation(assignment, by, reason, "edit")
 
 
-def change_assignment_status(assignment: Assignment, action: str) -> None:
-    """pause | resume | end. Ending is final; an ended assignment takes no more entries."""
+def change_assignment_status(assignment: Assignment, action: str, by=None, confirmed: bool = False,
+                             reason: str = "") -> None:
+    """pause | resume | end. Ending is final; an ended assignment takes no more entries. Resuming a
+    conflict-raising exercise under the safeguard (or for a closed couple) raises ConfirmationNeeded
+    unless it is confirmed with a written reason."""
     today = practice_today().isoformat()
     pauses = [list(p) for p in assignment.pauses or []]
     if assignment.status == "ended":
@@ -183,6 +194,8 @@ def change_assignment_status(assignment: Assignment, action: str) -> None:
         pauses.append([today, None])
         assignment.status = "paused"
     elif action == "resume" and assignment.status == "paused":
+        if require_confirmation(assignment.couple, assignment.exercise, confirmed, reason):
+            store_confirmation(assignment, by, reason, "resume")
         pauses[-1][1] = today
         assignment.status = "active"
     elif action == "end":
@@ -193,6 +206,11 @@ def change_assignment_status(assignment: Assignment, action: str) -> None:
         raise DomainError("That change doesn't apply to this assignment now.")
     assignment.pauses = pauses
     record(f"assignment.{action}", assignment)
+
+
+def safety_review(rows) -> list[Assignment]:
+    """The assignments (from already loaded adherence rows) the safeguard paused and nobody reviewed yet."""
+    return [row.assignment for row in rows if row.assignment.is_safety_paused]
 
 
 # ---- entries -------------------------------------------------------------------------------------
@@ -253,11 +271,16 @@ def add_entry(assignment: Assignment, partner, data: dict) -> Entry:
     answers, rating = clean_answers(assignment.exercise, data.get("answers") or {}, data.get("rating"))
     entry = Entry(assignment_id=assignment.id, partner_id=partner.id, couple_id=assignment.couple_id,
                   done_on=data["done_on"], answers=answers, rating=rating,
-                  free_text=(data.get("free_text") or "").strip(), is_shared=bool(data.get("is_shared")))
+                  free_text=(data.get("free_text") or "").strip(), is_shared=_shareable(assignment, data))
     db.session.add(entry)
     db.session.flush()
     record("homework_entry.created", entry)
     return entry
+
+
+def _shareable(assignment: Assignment, data: dict) -> bool:
+    """Sharing is with the partner; homework for one partner alone is never shown to the other."""
+    return bool(data.get("is_shared")) and assignment.who != "one"
 
 
 def editable_until(entry: Entry):
@@ -281,5 +304,5 @@ def edit_entry(entry: Entry, user, seen_version: int | None, data: dict) -> None
                                  free_text=entry.free_text, is_shared=entry.is_shared))
     entry.done_on, entry.answers, entry.rating = data["done_on"], answers, rating
     entry.free_text = (data.get("free_text") or "").strip()
-    entry.is_shared = bool(data.get("is_shared"))
+    entry.is_shared = _shareable(entry.assignment, data)
     record("homework_entry.updated", entry)

@@ -19,7 +19,12 @@ bp = Blueprint("homework", __name__)
 
 
 def attach_error(form, error: DomainError) -> None:
-    """Put a service's message next to its field (answers are `a_<key>`), or at the top of the form."""
+    """Put a service's message next to its field (answers are `a_<key>`), or at the top of the form.
+    An error carrying several `problems` puts each one next to its own field."""
+    if problems := getattr(error, "problems", None):
+        for problem in problems:
+            attach_error(form, problem)
+        return
     for name in (error.field, f"a_{error.field}"):
         if name and name in form:
             form[name].errors = [*form[name].errors, error.message]
@@ -75,7 +80,7 @@ def new_exercise():
         else:
             once.claim(form.form_token.data, current_user, url_for("homework.exercise", exercise_id=item.id))
             db.session.commit()
-            flash(f"“{item.title}” is in your library. Only you can see it.", "success")
+            flash("Added to your library. Only you can see it.", "success")
             return redirect(url_for("homework.exercise", exercise_id=item.id))
     status = 422 if form.errors or getattr(form, "form_message", None) else 200
     return render_template("homework/exercise_form.html", form=form, exercise=None), status

@@ -16,14 +16,14 @@ def builtin(slug: str) -> Exercise:
 
 
 def assign(world, slug="speaker-listener", *, who="each", kind="daily", per_week=None, days_ago=6, due_in=None,
-           couple=None, partner=None, note="", confirmed=False):
+           couple=None, partner=None, note="", confirmed=False, reason=""):
     couple = couple or world.couple
     today = services.practice_today()
     data = {"who": who, "partner_id": partner.id if partner else None, "starts_on": today - timedelta(days=days_ago),
             "due_on": today + timedelta(days=due_in) if due_in is not None else None, "frequency_kind": kind,
             "times_per_week": per_week, "note": note, "therapy_session_id": None}
     therapist = db.session.get(type(world.therapist), couple.therapist_id)
-    return services.create_assignment(couple, therapist, builtin(slug), data, confirmed=confirmed)
+    return services.create_assignment(couple, therapist, builtin(slug), data, confirmed=confirmed, reason=reason)
 
 
 def entry(assignment, partner, *, days_ago=0, shared=False, free_text="", answers=None, rating=None):

@@ -1,8 +1,6 @@
 """Assigning homework: who, dates, frequency, sessions, the safety confirmation, edit, pause and end."""
 
 import html
-import sys
-import types
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -101,7 +99,11 @@ def test_closed_couple_needs_confirmation_for_conflict_raising_exercises(client,
     assert refused.status_code == 422 and "this couple is closed" in page and "Tick the confirmation" in page
     calm = client.post(url, data=_form(world, "gratitude-exchange", form_token="tok-assign-cccccccccccccccc"))
     assert calm.status_code == 302  # not conflict-raising: no confirmation needed
+    no_reason = client.post(url, data=_form(world, "problem-solving", confirm_risk="y",
+                                            form_token="tok-assign-dddddddddddddddd"))
+    assert no_reason.status_code == 422 and "Write why it can go ahead" in text(no_reason)
     confirmed = client.post(url, data=_form(world, "problem-solving", confirm_risk="y",
+                                            risk_reason="Fictional: agreed in session, they asked for it.",
                                             form_token="tok-assign-dddddddddddddddd"))
     assert confirmed.status_code == 302
     risky = db.session.scalar(select(Assignment).join(Assignment.exercise).where(
@@ -109,15 +111,15 @@ def test_closed_couple_needs_confirmation_for_conflict_raising_exercises(client,
     assert risky.exercise.slug == "problem-solving"
 
 
-def test_open_safety_alert_needs_confirmation(client, world, login, monkeypatch):
-    fake = types.ModuleType("clinic.measures.safety")
+def test_safeguard_needs_confirmation(client, world, login, monkeypatch):
+    import clinic.measures.safety
+
     flagged = world.couple.id
-    fake.has_open_safety_alert = lambda couple: couple.id == flagged
-    monkeypatch.setitem(sys.modules, "clinic.measures.safety", fake)
+    monkeypatch.setattr(clinic.measures.safety, "safeguard_active", lambda couple: couple.id == flagged)
     login(client, world.therapist)
     refused = client.post(f"/couples/{world.couple.id}/homework/assign", data=_form(world, "raw-spot-conversation",
                                                                                    frequency_kind="once"))
-    assert refused.status_code == 422 and "safety screen" in text(refused)
+    assert refused.status_code == 422 and "safety safeguard is in place" in text(refused)
     assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
 
 

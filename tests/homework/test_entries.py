@@ -107,7 +107,9 @@ def test_entry_dates_follow_the_practice_time_zone(app, world, monkeypatch):
     # 03:30 UTC on 10 March is still 9 March in Los Angeles: "today" for the practice is the 9th.
     settings = get_practice_settings()
     settings.time_zone = "America/Los_Angeles"
-    monkeypatch.setattr(services, "utcnow", lambda: datetime(2026, 3, 10, 3, 30, tzinfo=UTC))
+    import clinic.homework.calendar
+
+    monkeypatch.setattr(clinic.homework.calendar, "utcnow", lambda: datetime(2026, 3, 10, 3, 30, tzinfo=UTC))
     assert services.practice_today().isoformat() == "2026-03-09"
     settings.time_zone = "Asia/Tokyo"
     assert services.practice_today().isoformat() == "2026-03-10"

@@ -52,7 +52,7 @@ def test_assign_log_share_and_review(new_page, visit, live_server):
     page.get_by_label("Frequency").select_option("daily")
     page.get_by_label("A personal note to the couple").fill("Ten minutes each evening; light topics first.")
     page.get_by_role("button", name="Assign").click()
-    expect(page.get_by_text("was assigned")).to_be_visible()
+    expect(page.get_by_text("Assigned. It now shows")).to_be_visible()
     sign_out(page)
 
     # Desktop contexts for now: at 390 px the site header (base.html/app.css) overflows, the phone's visual
