@@ -159,3 +159,42 @@ def test_quick_exit_is_reachable_by_keyboard_on_a_phone(new_page):
     with page.expect_navigation(url=re.compile(r"/exit$")):
         page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Weather forecast")).to_be_visible()
+
+
+def test_a_high_risk_rating_raises_an_alert_until_the_therapist_records_what_was_done(live_server, new_page,
+                                                                                     visit):
+    """Issue #11, part 2, in the browser: caseload alert → session page form → alert gone."""
+    from datetime import UTC, datetime
+
+    from clinic.couples.models import Couple
+    from clinic.demo import DEMO_LOGINS
+    from clinic.extensions import db
+    from clinic.sessions import services
+
+    with live_server.app.app_context():
+        couple = db.session.scalar(db.select(Couple).where(Couple.display_name == "Rivera & Chen"))
+        therapist = couple.therapist
+        ts = services.record_session(couple, {"starts_at": datetime.now(UTC).replace(microsecond=0),
+                                              "minutes": 50, "format": "in_person", "kind": "conjoint",
+                                              "individual_partner": "", "attendance": "attended",
+                                              "model": couple.model}, therapist)
+        ts.progress_note.answers = {**ts.progress_note.answers, "risk_a": "high",
+                                    "risk_note_a": "Fictional: said they felt afraid at home."}
+        db.session.commit()
+        session_id, number = ts.id, ts.number
+    assert DEMO_LOGINS[0][0] == "therapist"
+    page = new_page()
+    sign_in(page, DEMO_LOGINS[0][1])
+    alert = page.get_by_text(f"Risk rated high for {NAME} in session {number}: record how it was addressed.")
+    expect(alert).to_be_visible()
+    page.goto(f"/sessions/{session_id}")
+    expect(page.get_by_role("heading", name=f"Risk rated high for {NAME}")).to_be_visible()
+    visit(page, "session page with the risk form", "therapist")
+    page.get_by_role("button", name="Record how it was addressed").click()
+    expect(page.get_by_text("Write what was done about the risk.")).to_be_visible()
+    page.get_by_label("What was done").fill("Safety plan reviewed with Alex alone; crisis line given.")
+    page.get_by_role("button", name="Record how it was addressed").click()
+    expect(page.get_by_text("Recorded how the risk was addressed.")).to_be_visible()
+    page.goto("/caseload")
+    expect(page.get_by_text(f"Risk rated high for {NAME}")).to_have_count(0)
+    visit.assert_clean()
