@@ -17,7 +17,8 @@ from clinic.extensions import db, login_manager
 from clinic.security import safe_next_url
 
 # Requests to these endpoints do not count as activity (the page polls them to warn before timeout).
-PASSIVE_ENDPOINTS = {"auth.session_status", "static", "core.healthz"}
+# Quick exit is passive too: it must leave at once, even from a timed-out session.
+PASSIVE_ENDPOINTS = {"auth.session_status", "static", "core.healthz", "auth.quick_exit"}
 
 
 @login_manager.user_loader
@@ -46,6 +47,21 @@ def sign_out(user: User | None) -> None:
     """End this session and every other session of the same user."""
     if user is not None and user.is_authenticated:
         end_all_sessions(user)
+    logout_user()
+    session.clear()
+
+
+def quick_exit(user: User | None) -> None:
+    """End every session of `user` on the server and delete what is kept for them there
+    (forms kept after a timeout, double-submit tokens); records `auth.quick_exit` (ids only)."""
+    if user is not None and user.is_authenticated:
+        from clinic.audit.services import record
+        from clinic.core.models import SubmissionToken
+
+        end_all_sessions(user)
+        db.session.execute(db.delete(PendingSubmission).where(PendingSubmission.user_id == user.id))
+        db.session.execute(db.delete(SubmissionToken).where(SubmissionToken.user_id == user.id))
+        record("auth.quick_exit", user, actor=user)
     logout_user()
     session.clear()
 

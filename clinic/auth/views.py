@@ -5,11 +5,12 @@ from clinic.audit.services import record
 from clinic.auth import services, throttle, totp
 from clinic.auth.forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
 from clinic.auth.reauth import mark_recent_auth
+from clinic.auth.sessions import quick_exit as end_for_quick_exit
 from clinic.auth.sessions import seconds_left, sign_in, sign_out
 from clinic.couples import invitations
 from clinic.db import utcnow
 from clinic.errors import DomainError
-from clinic.extensions import db
+from clinic.extensions import csrf, db
 from clinic.security import home_for, safe_next_url
 
 bp = Blueprint("auth", __name__)
@@ -57,6 +58,26 @@ def logout():
     db.session.commit()
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/exit", methods=["GET", "POST"])
+@csrf.exempt  # leaving must never fail, not even with an expired form token
+def quick_exit():
+    """Quick exit: end the session on the server, wipe what this browser and the server keep, then
+    leave for the practice's neutral page. Public, so an anonymous visitor is simply sent there too."""
+    end_for_quick_exit(current_user._get_current_object() if current_user.is_authenticated else None)
+    db.session.commit()
+    response = redirect(_neutral_url(), code=303)
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _neutral_url() -> str:
+    from clinic.templating import practice_for_templates
+
+    url = practice_for_templates().quick_exit_url or ""
+    return url if url.startswith("https://") else "https://www.weather.gov/"
 
 
 @bp.route("/account", methods=["GET", "POST"])

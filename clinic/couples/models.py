@@ -10,6 +10,17 @@ MODELS = {"efct": "EFCT (emotionally focused)", "cbct": "CBCT (cognitive-behavio
           "integrative": "Integrative (IBCT-informed)"}
 STATUSES = {"intake": "Intake", "active": "Active", "paused": "Paused", "closed": "Closed"}
 POLICIES = {"no_secrets": "No secrets", "limited_secrets": "Limited secrets"}
+# The safety exception holds under either policy: it is stated in both, in plain words.
+SAFETY_EXCEPTION = ("Safety comes first: the therapist will not share with the other partner anything a partner "
+                    "discloses about violence, fear or their safety plans.")
+POLICY_TERMS = {
+    "no_secrets": "What one partner tells the therapist alone may be brought into the joint sessions: the "
+                  "therapist keeps no secrets for one partner from the other. " + SAFETY_EXCEPTION
+                  + " Safety comes before the no-secrets rule.",
+    "limited_secrets": "A partner may ask the therapist to keep something said alone private; the therapist "
+                       "keeps it unless keeping it would harm the therapy, and then helps that partner share it "
+                       "themselves. " + SAFETY_EXCEPTION + " That is never treated as a secret to be shared.",
+}
 ATTACHMENT_STYLES = {"not_assessed": "Not yet assessed", "secure": "Secure", "anxious": "Anxious",
                      "avoidant": "Avoidant", "fearful_avoidant": "Fearful-avoidant"}
 CYCLE_POSITIONS = {"unclear": "Unclear", "pursuer": "Pursuer", "withdrawer": "Withdrawer"}
@@ -52,6 +63,10 @@ class Couple(VersionedMixin, TimestampMixin, db.Model):
     @property
     def policy_label(self) -> str:
         return POLICIES.get(self.confidentiality_policy, self.confidentiality_policy)
+
+    @property
+    def policy_terms(self) -> str:
+        return POLICY_TERMS.get(self.confidentiality_policy, "")
 
     @property
     def is_closed(self) -> bool:

@@ -1,17 +1,20 @@
-"""What the sessions domain adds to the caseload: the last session, and alerts for overdue unsigned notes.
+"""What the sessions domain adds to the caseload: the last session, alerts for overdue unsigned notes,
+and alerts for a moderate or high risk rating that nobody has recorded as addressed yet.
 
-Two queries for any number of couples, never one per couple.
+Four queries for any number of couples, never one per couple.
 """
 
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import aliased
 
 from clinic.couples.caseload import CaseloadInfo
+from clinic.couples.models import Partner
 from clinic.db import utcnow
 from clinic.extensions import db
-from clinic.sessions.models import ProgressNote, TherapySession
+from clinic.sessions.models import NoteRiskReview, ProgressNote, TherapySession
 
 
 def sessions_caseload(couples: list) -> dict[int, CaseloadInfo]:
@@ -29,6 +32,9 @@ def sessions_caseload(couples: list) -> dict[int, CaseloadInfo]:
         .group_by(ProgressNote.couple_id)
     ).all()
     info: dict[int, CaseloadInfo] = {}
+    for couple_id, number, level, name in _unaddressed_risks(ids, "a") + _unaddressed_risks(ids, "b"):
+        info.setdefault(couple_id, CaseloadInfo()).alerts.append(
+            f"Risk rated {level} for {name} in session {number}: record how it was addressed.")
     for couple_id, starts_at, number in last:
         info.setdefault(couple_id, CaseloadInfo()).facts["Last session"] = f"{_date(starts_at)} (#{number})"
     for couple_id, count, oldest in overdue:
@@ -36,6 +42,27 @@ def sessions_caseload(couples: list) -> dict[int, CaseloadInfo]:
         info.setdefault(couple_id, CaseloadInfo()).alerts.append(
             f"{notes} unsigned more than {days} days after the session (oldest: session {oldest}).")
     return info
+
+
+def _unaddressed_risks(ids: list[int], position: str) -> list:
+    """(couple id, session number, level, partner name) for every note, draft or signed, rating the
+    partner at `position` moderate or high, with no review recorded for it and no later signed note
+    rating that partner none or low. One query for all couples."""
+    rating = ProgressNote.answers[f"risk_{position}"].as_string()
+    later, later_session = aliased(ProgressNote), aliased(TherapySession)
+    cleared_later = exists().where(
+        later_session.id == later.therapy_session_id, later.couple_id == ProgressNote.couple_id,
+        later.signed_at.is_not(None), later_session.number > TherapySession.number,
+        later.answers[f"risk_{position}"].as_string().in_(("none", "low")))
+    reviewed = exists().where(NoteRiskReview.progress_note_id == ProgressNote.id,
+                              NoteRiskReview.position == position)
+    return list(db.session.execute(
+        select(ProgressNote.couple_id, TherapySession.number, rating, Partner.name)
+        .join(TherapySession, TherapySession.id == ProgressNote.therapy_session_id)
+        .join(Partner, and_(Partner.couple_id == ProgressNote.couple_id, Partner.position == position))
+        .where(ProgressNote.couple_id.in_(ids), rating.in_(("moderate", "high")), ~reviewed, ~cleared_later)
+        .order_by(ProgressNote.couple_id, TherapySession.number)
+    ).all())
 
 
 def _date(value) -> str:

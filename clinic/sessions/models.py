@@ -10,7 +10,7 @@ import json
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 
 from clinic.db import TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from clinic.errors import DomainError
@@ -138,6 +138,29 @@ class NoteAddendum(db.Model):
 
     note: Mapped[ProgressNote] = relationship(back_populates="addenda")
     author = relationship("User", lazy="joined")
+
+    @property
+    def couple_id(self) -> int:
+        return self.note.couple_id
+
+
+class NoteRiskReview(db.Model):
+    """How the therapist addressed a moderate or high risk rating for one partner in one note.
+
+    Clinician-only, never in a client view; written once (a later review adds a row).
+    """
+
+    __tablename__ = "note_risk_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    progress_note_id: Mapped[int] = mapped_column(ForeignKey("progress_note.id"), index=True)
+    position: Mapped[str] = mapped_column(String(1))  # "a" or "b"
+    text: Mapped[str] = mapped_column(Text)
+    by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    by = relationship("User", lazy="joined")
+    note = relationship("ProgressNote", backref=backref("risk_reviews", order_by="NoteRiskReview.id"))
 
     @property
     def couple_id(self) -> int:

@@ -12,7 +12,16 @@ from clinic.couples.services import touch
 from clinic.db import utcnow
 from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
-from clinic.sessions.models import CycleMap, NoteAddendum, NoteLocked, ProcessNote, ProgressNote, TherapySession
+from clinic.forms import has_forbidden_characters
+from clinic.sessions.models import (
+    CycleMap,
+    NoteAddendum,
+    NoteLocked,
+    NoteRiskReview,
+    ProcessNote,
+    ProgressNote,
+    TherapySession,
+)
 
 
 def get_session_for(user, therapy_session_id: int) -> TherapySession:
@@ -170,3 +179,33 @@ def _current_cycle_map_id_for(couple_id: int) -> int | None:
 def addenda_for(note: ProgressNote) -> list[NoteAddendum]:
     return list(db.session.scalars(select(NoteAddendum).where(NoteAddendum.progress_note_id == note.id)
                                    .options(selectinload(NoteAddendum.author)).order_by(NoteAddendum.id)))
+
+
+RAISED_RISK = ("moderate", "high")
+
+
+def raised_risks(note: ProgressNote) -> dict[str, str]:
+    """Partner position -> "moderate" or "high", for each partner the note rates at raised risk."""
+    answers = note.answers or {}
+    return {pos: answers[f"risk_{pos}"] for pos in ("a", "b") if answers.get(f"risk_{pos}") in RAISED_RISK}
+
+
+def record_risk_review(note: ProgressNote, position: str, text: str | None, by) -> NoteRiskReview:
+    """Record how a raised risk rating for one partner was addressed (ends the caseload alert).
+
+    Raises DomainError(field="position") when the note doesn't rate that partner moderate or high,
+    DomainError(field="text") when the text is missing, too long or holds control characters.
+    """
+    if position not in raised_risks(note):
+        raise DomainError("This note does not rate that partner at moderate or high risk.", field="position")
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise DomainError("Write what was done about the risk.", field="text")
+    if len(text) > 4000 or has_forbidden_characters(text):
+        raise DomainError("Keep it under 4,000 characters of plain text.", field="text")
+    review = NoteRiskReview(progress_note_id=note.id, position=position, text=text, by_id=by.id)
+    db.session.add(review)
+    db.session.flush()
+    db.session.expire(note, ["risk_reviews"])
+    record("note_risk_review.added", review, couple_id=note.couple_id)
+    return review

@@ -93,13 +93,14 @@ def therapy_session(therapy_session_id: int):
     return _session_page(therapy_session, form, restored=bool(pending))
 
 
-def _session_page(therapy_session, addendum_form, status=200, restored=False):
+def _session_page(therapy_session, addendum_form, status=200, restored=False, **context):
     note = therapy_session.progress_note
     return render_template(
         "sessions/session.html", ts=therapy_session, couple=therapy_session.couple, note=note, restored=restored,
         pairs=display_pairs(note.template, note.answers, therapy_session.couple),
         addenda=services.addenda_for(note), addendum_form=addendum_form,
-        process_note=services.get_process_note(therapy_session, current_user)), status
+        process_note=services.get_process_note(therapy_session, current_user),
+        risks=services.raised_risks(note), **context), status
 
 
 @bp.route("/sessions/<int:therapy_session_id>/note", methods=["GET", "POST"])
@@ -296,6 +297,23 @@ def process_note(therapy_session_id: int):
     db.session.commit()
     return render_template("sessions/process_note.html", ts=therapy_session, couple=therapy_session.couple,
                            form=form, restored=bool(pending)), 422 if form.errors else 200
+
+
+@bp.post("/sessions/<int:therapy_session_id>/risk-reviews")
+@therapist_only
+def add_risk_review(therapy_session_id: int):
+    """Record how a moderate or high risk rating was addressed; ends that caseload alert."""
+    therapy_session = services.get_session_for(current_user, therapy_session_id)
+    position, text = request.form.get("position", ""), request.form.get("text", "")
+    try:
+        services.record_risk_review(therapy_session.progress_note, position, text, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return _session_page(therapy_session, AddendumForm(formdata=None), status=422,
+                             risk_error=(position, error.message), risk_text=text)
+    db.session.commit()
+    flash("Recorded how the risk was addressed.", "success")
+    return redirect(url_for("sessions.therapy_session", therapy_session_id=therapy_session.id, _anchor="risk"))
 
 
 from clinic.sessions import course_views  # noqa: E402, F401  (registers the course routes on bp)

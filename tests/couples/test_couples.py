@@ -193,3 +193,18 @@ def test_actions_are_audited_without_text(client, world, login):
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "couple.viewed"))
     assert event.actor_id == world.therapist.id and event.couple_id == world.couple.id
     assert "Owner Couple" not in repr([getattr(event, c.name) for c in AuditEvent.__table__.columns])
+
+
+def test_overview_states_the_safety_exception_for_either_policy(client, world, login):
+    login(client, world.therapist)
+    for policy in ("no_secrets", "limited_secrets"):
+        world.couple.confidentiality_policy = policy
+        db.session.commit()
+        page = client.get(f"/couples/{world.couple.id}").get_data(as_text=True)
+        assert "will not share with the other partner anything a partner discloses about violence, fear or " \
+               "their safety plans" in page, policy
+    assert "Safety comes before the no-secrets rule" not in page  # limited-secrets has its own wording
+    world.couple.confidentiality_policy = "no_secrets"
+    db.session.commit()
+    assert "Safety comes before the no-secrets rule." in client.get(f"/couples/{world.couple.id}").get_data(
+        as_text=True)

@@ -36,6 +36,8 @@ SPECS = [
     RouteSpec("sessions.process_note", lambda w: _signed(w) + "/process-note", THERAPIST, scoped=True),
     RouteSpec("sessions.process_note", lambda w: _signed(w) + "/process-note", THERAPIST, method="POST",
               scoped=True, data=lambda w: {"text": "Matrix process note (fictional).", "version": "0"}),
+    RouteSpec("sessions.add_risk_review", lambda w: _signed(w) + "/risk-reviews", THERAPIST, method="POST",
+              scoped=True, data=lambda w: {"position": "a", "text": "Safety plan reviewed (fictional)."}),
     RouteSpec("sessions.course", lambda w: f"/couples/{w.couple.id}/course", THERAPIST, scoped=True),
     RouteSpec("sessions.cycle_map", lambda w: f"/couples/{w.couple.id}/cycle-map", THERAPIST, scoped=True),
     RouteSpec("sessions.cycle_map", lambda w: f"/couples/{w.couple.id}/cycle-map", THERAPIST, method="POST",
@@ -46,6 +48,6 @@ SPECS = [
 def populate(world):
     from tests.sessions.helpers import COMPLETE, new_session
 
-    world.extra["ts_signed"] = new_session(world.couple, world.therapist, days_ago=7, answers=COMPLETE["efct"],
-                                           sign=True)
+    risky = {**COMPLETE["efct"], "risk_a": "high", "risk_note_a": "Matrix risk (fictional)."}
+    world.extra["ts_signed"] = new_session(world.couple, world.therapist, days_ago=7, answers=risky, sign=True)
     world.extra["ts_draft"] = new_session(world.couple, world.therapist, days_ago=1)

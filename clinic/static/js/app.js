@@ -9,14 +9,35 @@
   }
   window.clinicCsrfToken = csrfToken;
 
-  // Quick exit: clear every form, replace this page in history so Back doesn't return here.
+  // Quick exit: wipe this tab's copies, then go to the exit route (which ends the session on the
+  // server) with location.replace, so this page's history entry becomes the neutral page.
+  function clearStorage() {
+    try { window.sessionStorage.clear(); } catch (e) { /* storage off */ }
+    try {
+      var store = window.localStorage;
+      for (var i = store.length - 1; i >= 0; i -= 1) {
+        var key = store.key(i);
+        if (key && key.indexOf("clinic") === 0) { store.removeItem(key); }
+      }
+    } catch (e) { /* storage off */ }
+  }
+  function quickExit(link) {
+    clearStorage();
+    document.querySelectorAll("form").forEach(function (form) { form.reset(); });
+    document.body.innerHTML = "";
+    document.title = "";
+    window.location.replace(link.getAttribute("href"));
+  }
+  // A page restored from the back/forward cache would show what it showed before: fetch it again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { window.location.reload(); }
+  });
+
   document.addEventListener("click", function (event) {
     var exit = event.target.closest("[data-quick-exit]");
     if (exit) {
       event.preventDefault();
-      document.querySelectorAll("form").forEach(function (form) { form.reset(); });
-      document.body.innerHTML = "";
-      window.location.replace(exit.getAttribute("href"));
+      quickExit(exit);
       return;
     }
     if (event.target.closest("[data-print]")) {
@@ -32,7 +53,7 @@
     var now = Date.now();
     window.clinicEscapes = (window.clinicEscapes || []).filter(function (t) { return now - t < 1500; });
     window.clinicEscapes.push(now);
-    if (window.clinicEscapes.length >= 3) { exit.click(); }
+    if (window.clinicEscapes.length >= 3) { quickExit(exit); }
   });
 
   // Idle warning: ask the server how long is left (asking does not count as activity).
