@@ -1,7 +1,7 @@
 """given_to_partner: a handout can be given to one partner only (given_handout.partner_id)
 
 Revision ID: 0004_given_to_partner
-Revises: 0002_features
+Revises: 0003_safety_tiers
 Create Date: 2026-12-01 22:10:00
 
 Hand-written; batch operations so that SQLite (which cannot add a foreign key in place) and
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0004_given_to_partner'
-down_revision = '0002_features'
+down_revision = '0003_safety_tiers'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """homework safeguard: who confirmed a conflict-raising assignment under the safeguard, and why
 
 Revision ID: 0005_homework_safeguard
-Revises: 0002_features
+Revises: 0004_given_to_partner
 Create Date: 2026-12-01 22:00:00
 
 Hand-written. Batch operations so that SQLite (which cannot add a foreign key with ALTER) rebuilds the
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0005_homework_safeguard'
-down_revision = '0002_features'
+down_revision = '0004_given_to_partner'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """note_risk_review: how a moderate or high risk rating in a note was addressed
 
 Revision ID: 0006_note_risk_review
-Revises: 0002_features
+Revises: 0005_homework_safeguard
 Create Date: 2026-12-01 22:25:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006_note_risk_review'
-down_revision = '0002_features'
+down_revision = '0005_homework_safeguard'
 branch_labels = None
 depends_on = None
 
