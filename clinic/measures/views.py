@@ -3,6 +3,7 @@ safety screen. The partner's pages live in portal.py on the same blueprint."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from clinic.audit.services import record
 from clinic.couples.services import get_couple_for
@@ -198,7 +199,7 @@ def save_follow_up(couple_id: int, screen_id: int):
         return _screen_page(couple, found, follow_form=form, status=422)
     try:
         safety.save_follow_up(found, form.version.data, form.answers(), form.notes.data, current_user)
-    except EditConflict:
+    except (EditConflict, IntegrityError):  # IntegrityError: two first saves of the same follow-up at once
         db.session.rollback()
         return _screen_page(couple, found, follow_form=form, status=409, conflict=True)
     except DomainError as error:
