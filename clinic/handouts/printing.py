@@ -84,8 +84,11 @@ def packet_part(couple, partner, *, docs, include_given, include_worksheets, inc
 def couple_part(couple, *, include_worksheets: bool) -> list[dict]:
     docs = [handout_document(g, couple=couple, note=g.note) for g in given_to_couple(couple) if g.partner_id is None]
     sheets = together_worksheets(couple) if include_worksheets else []
-    return ([{"kind": "handout", "doc": d, "part": "couple"} for d in docs]
-            + [{"kind": "worksheet", "sheet": s, "part": "couple"} for s in sheets])
+    sections = ([{"kind": "handout", "doc": d, "part": "couple"} for d in docs]
+                + [{"kind": "worksheet", "sheet": s, "part": "couple"} for s in sheets])
+    if sections:
+        sections[0]["starts_part"] = True  # the page says where the shared part begins
+    return sections
 
 
 def _paper_form(form: dict) -> dict:

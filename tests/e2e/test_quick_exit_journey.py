@@ -95,6 +95,7 @@ def _assert_old_cookie_refused(browser, base_url, cookies) -> None:
 
 
 def _leave(page, how: str) -> None:
+    page.wait_for_load_state("load")  # the page script (deferred) listens for the keys once it has run
     with page.expect_navigation(url=re.compile(r"/exit$")):
         if how == "escape":
             for _ in range(3):

@@ -202,15 +202,16 @@ def test_the_packet_holds_one_partners_private_items_and_shared_ones_only(app, w
     alex = _packet(therapist, named_couple, "a")
     assert "SESSION PACKET" in alex and "FOR ALEX RIVERA" in alex
     assert "QUESTIONNAIRE · FOR ALEX RIVERA" in alex and "QUESTIONNAIRE · FOR JORDAN CHEN" not in alex
-    assert "ALEX'S PRIVATE NOTE" in alex and "SAFETY AND SUPPORT" in alex
+    assert "ALEX'S PRIVATE NOTE" in alex and "HANDOUT: SAFETY AND SUPPORT" in alex
     assert "JORDAN'S PRIVATE NOTE" not in alex and "JORDAN'S OWN HOMEWORK NOTE" not in alex
     assert "ALEX'S OWN HOMEWORK NOTE" in alex and "EACH NOTE" in alex
     assert "WORKSHEET · FOR JORDAN CHEN" not in alex  # not even a blank sheet of the partner's own
     assert "A NOTE FOR YOU BOTH" in alex and "TOGETHER NOTE" in alex  # the couple part
+    assert alex.index("FOR BOTH OF YOU ·") > alex.index("QUESTIONNAIRE · FOR ALEX RIVERA")  # shared part last
 
     jordan = _packet(therapist, named_couple, "b")
     assert "QUESTIONNAIRE · FOR JORDAN CHEN" in jordan and "QUESTIONNAIRE · FOR ALEX RIVERA" not in jordan
-    assert "SAFETY AND SUPPORT" not in jordan and "ALEX'S PRIVATE NOTE" not in jordan
+    assert "HANDOUT: SAFETY AND SUPPORT" not in jordan and "ALEX'S PRIVATE NOTE" not in jordan
     assert "ALEX'S OWN HOMEWORK NOTE" not in jordan and "JORDAN'S OWN HOMEWORK NOTE" in jordan
 
 
@@ -219,6 +220,7 @@ def test_without_the_couple_part_the_packet_holds_nothing_shared(app, world, nam
     therapist = _client(app, login, world.therapist)
     alex = _packet(therapist, named_couple, "a", couple_part=False)
     assert "ALEX'S PRIVATE NOTE" in alex and "A NOTE FOR YOU BOTH" not in alex and "TOGETHER NOTE" not in alex
+    assert "FOR BOTH OF YOU ·" not in alex
 
 
 def test_the_packet_asks_whose_it_is(app, world, named_couple, login):
