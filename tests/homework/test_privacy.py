@@ -44,7 +44,7 @@ def crawl(client, start="/portal/", limit=80):
         for href in re.findall(r'href="([^"]+)"', body):
             target = urljoin(url, html.unescape(href))
             parts = urlsplit(target)
-            if parts.netloc not in ("", "clinic.test") or parts.path.startswith("/static/"):
+            if parts.netloc not in ("", "clinic.test") or parts.path.startswith(("/static/", "/exit")):
                 continue
             path = parts.path + (f"?{parts.query}" if parts.query else "")
             if path not in seen:

@@ -207,7 +207,7 @@ def normalise_path(url: str) -> str:
 
 # ---------------------------------------------------------------- crawling
 
-SKIP_PATHS = ("/static/", "/logout")
+SKIP_PATHS = ("/static/", "/logout", "/exit")  # /exit is the quick exit: it signs the crawler out
 
 
 @dataclasses.dataclass

@@ -20,7 +20,8 @@ from sqlalchemy import JSON, String, Text, select, update
 from clinic.extensions import db
 
 MARKER = re.compile(r"mk\d{5}x")
-THERAPIST_ONLY_TABLES = {"process_note", "progress_note", "note_addendum", "safety_screen", "cycle_map"}
+THERAPIST_ONLY_TABLES = {"process_note", "progress_note", "note_addendum", "safety_screen", "cycle_map",
+                         "safety_decision", "safety_follow_up", "note_risk_review"}
 THERAPIST_ONLY_COLUMNS = {("couple", "presenting_concerns")}
 PARTNER_PRIVATE_TABLES = {"measure_response", "safety_screen"}
 SKIP_TABLES = {"audit_event", "audit_chain_head", "submission_token", "pending_submission", "user", "invitation",

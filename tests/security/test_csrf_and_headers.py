@@ -54,7 +54,10 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(make_app, app, 
     print(f"\nCSRF: {refused} of {len(cases)} POST routes refused a request without a token "
           f"({len(routes)} POST routes in the app, {len(declared)} declared)")
     assert not failures, "\n".join(failures)
-    assert routes <= declared | {("auth.login", "POST"), ("auth.accept_invitation", "POST")}
+    # Quick exit takes no token on purpose: leaving must never fail, and all it can do is end the
+    # caller's own session (tests/auth/test_quick_exit.py).
+    tokenless = {("auth.quick_exit", "POST")}
+    assert routes <= declared | tokenless | {("auth.login", "POST"), ("auth.accept_invitation", "POST")}
 
 
 def test_a_valid_token_is_accepted(make_app, app, world):
