@@ -20,7 +20,8 @@ def crawl(client, starts, limit=80) -> dict[str, str]:
     while queue and len(pages) < limit:
         url = queue.pop(0)
         path = urlsplit(url).path + (f"?{urlsplit(url).query}" if urlsplit(url).query else "")
-        if path in seen or path.startswith(("/static", "/logout", "/exit")) or urlsplit(url).netloc not in ("", "clinic.test"):
+        skipped = path.startswith(("/static", "/logout", "/exit"))  # /exit is the quick exit: it signs out
+        if path in seen or skipped or urlsplit(url).netloc not in ("", "clinic.test"):
             continue
         seen.add(path)
         response = client.get(path)
