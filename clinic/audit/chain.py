@@ -32,7 +32,8 @@ def _check_batch(key: bytes, seal: AuditSeal, prev_mac: str, report: ChainReport
     rows = db.session.execute(select(*columns).where(AuditEvent.seal_id == seal.id).order_by(AuditEvent.id)).all()
     report.checked += len(rows)
     if seal.prev_mac != prev_mac:
-        report.problems.append(f"batch {seal.id}: does not follow batch {seal.id - 1} (a batch was removed or replaced)")
+        report.problems.append(f"batch {seal.id}: does not follow batch {seal.id - 1} "
+                               "(a batch was removed or replaced)")
     if seal.mac != sealing.seal_mac(key, seal):
         report.problems.append(f"batch {seal.id}: its seal was not made with the practice's key (forged or altered)")
     ids = [r.id for r in rows]
