@@ -24,9 +24,9 @@ def start_sealer(app, interval: float) -> threading.Thread | None:
 
 
 def _is_reloader_parent(app) -> bool:
-    # The reloader's parent only watches files; its child (WERKZEUG_RUN_MAIN=true) serves requests.
-    return bool(app.debug) and os.environ.get("WERKZEUG_RUN_MAIN") != "true" and \
-        os.environ.get("FLASK_RUN_FROM_CLI") == "true"
+    # Under the `flask` CLI only the reloader's serving child (WERKZEUG_RUN_MAIN=true) seals: not the
+    # watching parent, and not one-off commands (db upgrade, seal-audit) which seal themselves if needed.
+    return os.environ.get("FLASK_RUN_FROM_CLI") == "true" and os.environ.get("WERKZEUG_RUN_MAIN") != "true"
 
 
 def _run(app, interval: float, stop: threading.Event) -> None:
