@@ -13,6 +13,7 @@ def register(app) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(deactivate_user_command)
     app.cli.add_command(verify_audit_command)
+    app.cli.add_command(seal_audit_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
 
@@ -72,17 +73,37 @@ def deactivate_user_command(email):
     click.echo(f"Deactivated {user.email}; their sessions have ended.")
 
 
+@click.command("seal-audit")
+@with_appcontext
+def seal_audit_command():
+    """Seal every not-yet-sealed audit event into keyed batches now (the background sealer does it too)."""
+    from clinic.audit.seal import seal_pending
+
+    total = 0
+    while (sealed := seal_pending()) > 0:
+        total += sealed
+    click.echo(f"Sealed {total} audit events.")
+
+
 @click.command("verify-audit")
 @with_appcontext
-def verify_audit_command():
-    """Check the audit trail's hash chain; exits non-zero when a row was altered, removed or reordered."""
+@click.option("--no-seal", is_flag=True, help="Check only; do not seal pending events first.")
+def verify_audit_command(no_seal):
+    """Check the sealed audit trail; exits 1 when a row or batch was altered, removed, reordered or forged."""
     from clinic.audit.chain import verify
+    from clinic.audit.seal import seal_pending
 
+    if not no_seal:
+        while seal_pending() > 0:
+            pass
     report = verify()
+    unsealed = (f"; {report.unsealed} events not sealed yet (oldest {report.oldest_unsealed:%Y-%m-%d %H:%M} UTC)"
+                if report.unsealed else "")
     if report.ok:
-        click.echo(f"Audit trail intact: {report.checked} events checked.")
+        click.echo(f"Audit trail intact: {report.checked} events checked in {report.batches} sealed batches{unsealed}.")
         return
-    click.echo(f"AUDIT TRAIL DAMAGED ({len(report.problems)} problems in {report.checked} events):", err=True)
+    click.echo(f"AUDIT TRAIL DAMAGED ({len(report.problems)} problems in {report.checked} sealed events"
+               f"{unsealed}):", err=True)
     for problem in report.problems[:50]:
         click.echo(f"  {problem}", err=True)
     sys.exit(1)

@@ -37,6 +37,10 @@ DEFAULTS = {
     "PER_PAGE": 20,
     "PROXY_FIX_HOPS": 0,  # number of trusted reverse proxies in front of the app
     "REQUIRE_TOTP_DEFAULT": True,
+    # Audit sealing (docs/AUDIT.md): key from CLINIC_AUDIT_KEY, else instance/audit_key; 0 = no thread.
+    "AUDIT_KEY": None,
+    "AUDIT_SEAL_INTERVAL_SECONDS": 2,
+    "AUDIT_CHECKPOINT_PATH": None,  # None: instance/audit_head.json (testing apps: none)
 }
 
 ENV_PREFIX = "CLINIC_"

@@ -1,5 +1,7 @@
 """Declarative base, a UTC-normalising timestamp type and small mixins shared by every domain."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 
 from sqlalchemy import DateTime, Integer, MetaData, event, types
@@ -100,13 +102,35 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.close()
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_writing: ContextVar[bool] = ContextVar("clinic_writing", default=False)
+
+
+@contextmanager
+def writing():
+    """Inside this block, new SQLite transactions start with BEGIN IMMEDIATE even during a read request."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def _is_read_only_request() -> bool:
+    from flask import has_request_context, request
+
+    return not _writing.get() and has_request_context() and request.method in READ_METHODS
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
-    """Every transaction takes the write lock up front (BEGIN IMMEDIATE).
+    """Writing transactions take the write lock up front (BEGIN IMMEDIATE); reads don't.
 
-    Nearly every request writes (the audit trail records views too), and a deferred transaction
-    that later writes fails at once with "database is locked" when another writer committed in
-    between; an immediate one waits its turn on the busy timeout instead.
+    A deferred transaction that later writes fails at once with "database is locked" when another
+    writer committed in between; an immediate one waits its turn on the busy timeout instead. So
+    every request that writes (POST and other methods), CLI and background work start IMMEDIATE,
+    while GET/HEAD/OPTIONS requests start a plain deferred BEGIN and never queue behind writers
+    (their audit events are buffered and written afterwards, see clinic.audit.services.record).
     """
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if _is_read_only_request() else "BEGIN IMMEDIATE")

@@ -4,6 +4,7 @@ import logging
 
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -46,6 +47,7 @@ def register(app):
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(StaleDataError, _stale_data)
+    app.register_error_handler(OperationalError, _operational_error)
     app.register_error_handler(Exception, _unexpected)
 
 
@@ -85,3 +87,21 @@ def _stale_data(error):
 def _unexpected(error: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
     return render_error(500)
+
+
+def is_database_busy(error: Exception) -> bool:
+    """True for SQLite's "database is locked" / "busy": a write waited longer than the busy timeout."""
+    message = str(getattr(error, "orig", error)).lower()
+    return "database is locked" in message or "database is busy" in message
+
+
+def database_busy(error=None):
+    """A friendly 503 with Retry-After: nothing was saved, try again in a moment."""
+    log.warning("database busy on %s %s", request.method, request.path)
+    body, code = render_error(503, "The practice's records are very busy right now, so nothing was saved. "
+                                   "Wait a moment and try again.")
+    return body, code, {"Retry-After": "5"}
+
+
+def _operational_error(error):
+    return database_busy(error) if is_database_busy(error) else _unexpected(error)

@@ -9,18 +9,47 @@ LOCKOUT_ENDPOINTS = {"auth.login", "auth.login_code", "auth.login_enrol", "auth.
 
 
 def init_app(app):
-    app.after_request(_record_refusals)
+    app.after_request(_after_request)
+    interval = app.config.get("AUDIT_SEAL_INTERVAL_SECONDS") or 0
+    if interval > 0 and not app.testing:
+        from clinic.audit.sealer import start_sealer
+
+        app.extensions["audit_sealer"] = start_sealer(app, interval)
+
+
+def _after_request(response):
+    """Record refusals, then write the events a read request buffered (in one short write)."""
+    from clinic.audit.services import discard_buffered, write_buffered
+
+    response = _record_refusals(response)
+    if response.status_code >= 500:
+        discard_buffered()
+        return response
+    from sqlalchemy.exc import OperationalError
+
+    from clinic.errors import database_busy, is_database_busy
+
+    try:
+        write_buffered()
+    except OperationalError as error:
+        # A page whose viewing cannot be recorded is not shown: the trail must hold every view.
+        discard_buffered()
+        if not is_database_busy(error):
+            raise
+        return database_busy(error)
+    return response
 
 
 def _record_refusals(response):
     """Denied access by a signed-in user (403/404) and throttled attempts (429) go into the trail.
 
-    The request's own uncommitted work is discarded first: a refused request must change nothing.
+    The request's own uncommitted work (and buffered events) is discarded first: a refused request
+    must change nothing.
     """
     from flask import request
     from flask_login import current_user
 
-    from clinic.audit.services import record
+    from clinic.audit.services import discard_buffered, record
     from clinic.extensions import db
 
     status = response.status_code
@@ -31,6 +60,7 @@ def _record_refusals(response):
         return response
     try:
         db.session.rollback()
+        discard_buffered()
         view_args = request.view_args or {}
         record_id = next((v for v in view_args.values() if isinstance(v, int)), None)
         action = DENIED_STATUSES.get(status) or ("auth.lockout" if request.endpoint in LOCKOUT_ENDPOINTS

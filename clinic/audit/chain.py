@@ -1,98 +1,89 @@
-"""The hash chain over the audit trail: appending a link, and checking every link.
+"""Checking the sealed audit trail: every batch's Merkle root, the keyed MAC chain and the checkpoint.
 
-row_hash = SHA-256 over the row's fields and the previous row's hash. Changing any field of any row,
-deleting a row (anywhere, including the newest ones) or reordering rows breaks the chain.
+Read-only. Detects any altered, deleted, moved or reordered sealed event, any altered, deleted or
+forged batch (a MAC computed without the key), and a database whose newest head differs from the
+checkpoint kept outside it. Unsealed events are reported, not judged: they are not sealed yet.
 """
 
-import hashlib
-from dataclasses import dataclass
-from datetime import UTC
+from dataclasses import dataclass, field
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select
 
-from clinic.audit.models import AuditChainHead, AuditEvent
-from clinic.db import utcnow
+from clinic.audit import seal as sealing
+from clinic.audit.models import AuditEvent, AuditSeal
 from clinic.extensions import db
-
-GENESIS = "0" * 64
-_LOCK_KEY = 7_202_611  # PostgreSQL advisory lock id for the chain tail
-HASHED_FIELDS = ("at", "actor_id", "actor_role", "action", "record_type", "record_id", "couple_id",
-                 "client_address", "outcome")
-
-
-def compute_hash(event: AuditEvent, prev_hash: str) -> str:
-    parts = [prev_hash]
-    for name in HASHED_FIELDS:
-        value = getattr(event, name)
-        if name == "at" and value is not None:
-            value = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
-        parts.append("" if value is None else str(value))
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
-
-
-def _locked_head() -> AuditChainHead:
-    if db.session.get_bind().dialect.name == "postgresql":
-        # Held until commit or rollback: the next writer waits and then sees this link.
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-    head = db.session.scalar(select(AuditChainHead).where(AuditChainHead.id == 1).with_for_update()
-                             .execution_options(populate_existing=True))
-    if head is None:
-        head = AuditChainHead(id=1, last_event_id=None, last_hash=GENESIS, event_count=0)
-        db.session.add(head)
-    return head
-
-
-def append(event: AuditEvent) -> None:
-    """Link `event` to the chain's tail and flush it (inside the caller's transaction)."""
-    head = _locked_head()
-    if event.at is None:
-        event.at = utcnow()
-    event.prev_hash = head.last_hash or GENESIS
-    event.row_hash = compute_hash(event, event.prev_hash)
-    db.session.add(event)
-    db.session.flush()
-    head.last_event_id = event.id
-    head.last_hash = event.row_hash
-    head.event_count = (head.event_count or 0) + 1
-    db.session.flush()
 
 
 @dataclass
 class ChainReport:
-    checked: int
-    problems: list[str]
+    checked: int = 0
+    batches: int = 0
+    unsealed: int = 0
+    oldest_unsealed: object = None
+    problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def verify(batch: int = 2000) -> ChainReport:
-    """Walk every event in order and check each link and the head; never changes anything."""
-    problems: list[str] = []
-    prev_hash, last_id, checked = GENESIS, 0, 0
-    while True:
-        columns = [getattr(AuditEvent, name) for name in ("id", "prev_hash", "row_hash", *HASHED_FIELDS)]
-        rows = db.session.execute(select(*columns).where(AuditEvent.id > last_id)
-                                  .order_by(AuditEvent.id).limit(batch)).all()
-        for row in rows:
-            if row.prev_hash != prev_hash:
-                problems.append(f"event {row.id}: does not follow the previous event (a row was deleted "
-                                "or reordered before it)")
-            if row.row_hash != compute_hash(row, row.prev_hash or ""):
-                problems.append(f"event {row.id}: its contents were altered after it was written")
-            prev_hash, last_id = row.row_hash, row.id
-            checked += 1
-        if len(rows) < batch:
-            break
-    head = db.session.scalar(select(AuditChainHead).where(AuditChainHead.id == 1)
-                             .execution_options(populate_existing=True))
-    if head is not None:
-        if head.last_hash != prev_hash or (head.last_event_id or 0) != last_id:
-            problems.append(f"the newest event should be {head.last_event_id}, found {last_id or 'none'}: "
-                            "events at the end were deleted")
-        if (head.event_count or 0) != checked:
-            problems.append(f"expected {head.event_count} events, found {checked}")
-    elif checked:
-        problems.append("the chain head is missing")
-    return ChainReport(checked=checked, problems=problems)
+def _check_batch(key: bytes, seal: AuditSeal, prev_mac: str, report: ChainReport) -> None:
+    columns = [getattr(AuditEvent, name) for name in sealing.DIGESTED_FIELDS]
+    rows = db.session.execute(select(*columns).where(AuditEvent.seal_id == seal.id).order_by(AuditEvent.id)).all()
+    report.checked += len(rows)
+    if seal.prev_mac != prev_mac:
+        report.problems.append(f"batch {seal.id}: does not follow batch {seal.id - 1} "
+                               "(a batch was removed or replaced)")
+    if seal.mac != sealing.seal_mac(key, seal):
+        report.problems.append(f"batch {seal.id}: its seal was not made with the practice's key (forged or altered)")
+    ids = [r.id for r in rows]
+    if len(rows) != seal.event_count or (ids and (ids[0], ids[-1]) != (seal.first_event_id, seal.last_event_id)):
+        report.problems.append(f"batch {seal.id}: expected {seal.event_count} events "
+                               f"{seal.first_event_id}–{seal.last_event_id}, found {len(rows)}: events were deleted")
+    elif sealing.merkle_root([sealing.event_digest(r) for r in rows]) != seal.merkle_root:
+        report.problems.append(f"batch {seal.id}: events {seal.first_event_id}–{seal.last_event_id} were altered "
+                               "or reordered after sealing")
+
+
+def _check_checkpoint(last: AuditSeal | None, report: ChainReport) -> None:
+    checkpoint = sealing.read_checkpoint()
+    if checkpoint is None:
+        if last is not None and sealing.checkpoint_path() is not None:
+            report.problems.append(f"the checkpoint file {sealing.checkpoint_path()} is missing, yet the "
+                                   f"database holds {last.id} sealed batches: it was removed")
+        return
+    found = db.session.get(AuditSeal, checkpoint["batch"])
+    if found is None or found.mac != checkpoint["mac"]:
+        newest = f"batch {last.id}" if last else "no batch at all"
+        report.problems.append(f"the checkpoint outside the database names batch {checkpoint['batch']} "
+                               f"(mac {checkpoint['mac'][:12]}…), the database has {newest}: batches were "
+                               "deleted or replaced")
+
+
+def verify() -> ChainReport:
+    """Check every batch in order, the MAC chain, the checkpoint and report unsealed events."""
+    key, report, prev_mac, last, expected = sealing.audit_key(), ChainReport(), sealing.GENESIS_MAC, None, 1
+    for seal in db.session.scalars(select(AuditSeal).order_by(AuditSeal.id)
+                                   .execution_options(populate_existing=True)):
+        if seal.id != expected:
+            report.problems.append(f"batches {expected}–{seal.id - 1} are missing")
+        _check_batch(key, seal, prev_mac, report)
+        prev_mac, last, expected = seal.mac, seal, seal.id + 1
+        report.batches += 1
+    _report_unsealed(report)
+    _check_checkpoint(last, report)
+    return report
+
+
+def _report_unsealed(report: ChainReport) -> None:
+    count, oldest = db.session.execute(select(func.count(AuditEvent.id), func.min(AuditEvent.at))
+                                       .where(AuditEvent.seal_id.is_(None))).one()
+    report.unsealed, report.oldest_unsealed = count, oldest
+    orphans = _orphans()
+    if orphans:
+        report.problems.append(f"{orphans} events name a sealing batch that does not exist (seals were deleted)")
+
+
+def _orphans() -> int:
+    return db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.seal_id.is_not(None), AuditEvent.seal_id.not_in(select(AuditSeal.id)))) or 0

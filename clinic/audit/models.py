@@ -9,7 +9,10 @@ from clinic.extensions import db
 
 
 class AuditEvent(db.Model):
-    """One row per audited action. Rows are only ever inserted; ids and action names, never text."""
+    """One row per audited action. Rows are only ever inserted; ids and action names, never text.
+
+    `seal_id` is set once, by the sealer (clinic.audit.seal), to the batch that sealed the event.
+    """
 
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_couple_at", "couple_id", "at"),)
@@ -24,29 +27,33 @@ class AuditEvent(db.Model):
     couple_id: Mapped[int | None] = mapped_column(Integer)
     client_address: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str] = mapped_column(String(20), default="ok")
-    # Hash chain: each row's hash covers its own fields and the previous row's hash.
-    prev_hash: Mapped[str | None] = mapped_column(String(64))
-    row_hash: Mapped[str | None] = mapped_column(String(64))
+    seal_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     actor = relationship("User", lazy="joined")
 
 
-class AuditChainHead(db.Model):
-    """One row: the newest event's id and hash, so that deleting the last rows is detected too.
+class AuditSeal(db.Model):
+    """One sealed batch: its events' id range, count and Merkle root, chained by a keyed MAC.
 
-    Writers lock this row (PostgreSQL: an advisory transaction lock, then the row) while they append,
-    so concurrent transactions extend the chain one after another.
+    `id` is the batch number (1, 2, …). `mac` = HMAC-SHA256(key, fields + `prev_mac`); the key is
+    never in the database, so a chain recomputed without it does not verify.
     """
 
-    __tablename__ = "audit_chain_head"
+    __tablename__ = "audit_seal"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    last_event_id: Mapped[int | None] = mapped_column(Integer)
-    last_hash: Mapped[str | None] = mapped_column(String(64))
-    event_count: Mapped[int] = mapped_column(Integer, default=0)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    first_event_id: Mapped[int] = mapped_column(Integer)
+    last_event_id: Mapped[int] = mapped_column(Integer)
+    event_count: Mapped[int] = mapped_column(Integer)
+    merkle_root: Mapped[str] = mapped_column(String(64))
+    prev_mac: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64))
+    sealed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(AuditEvent, "before_delete")
+@event.listens_for(AuditSeal, "before_update")
+@event.listens_for(AuditSeal, "before_delete")
 def _append_only(mapper, connection, target):
     raise RuntimeError("audit events are append-only")

@@ -2,22 +2,29 @@
 
 from datetime import datetime, time, timedelta
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
-from clinic.audit import chain
 from clinic.audit.models import AuditEvent
+from clinic.db import READ_METHODS, utcnow, writing
 from clinic.extensions import db
+
+_BUFFER = "_audit_buffer"
+_COLUMNS = ("at", "actor_id", "actor_role", "action", "record_type", "record_id", "couple_id", "client_address",
+            "outcome")
 
 
 def record(action: str, record=None, *, record_type=None, record_id=None, couple_id=None,
            outcome: str = "ok", actor=None) -> AuditEvent:
-    """Add an audit event to the current transaction (flushed, never committed here).
+    """Add an audit event: a plain insert, no lock and no read of any chain head.
 
     `record` may be any model instance: its table name and id are taken from it, and its
-    `couple_id` when it has one. Only ids and action names are stored. The event is linked into
-    the hash chain (see clinic.audit.chain), so it is written in the order transactions commit.
+    `couple_id` when it has one. Only ids and action names are stored. In a writing request or
+    CLI work the event joins the current transaction (flushed, never committed here); during a
+    read request (GET/HEAD/OPTIONS) it is buffered and written in one short write transaction
+    after the response is built (see write_buffered), so the read never takes the write lock.
+    Sealing happens later, beside the requests (clinic.audit.seal).
     """
     if record is not None:
         record_type = record_type or record.__tablename__
@@ -26,6 +33,7 @@ def record(action: str, record=None, *, record_type=None, record_id=None, couple
             couple_id = getattr(record, "couple_id", None)
     actor = actor if actor is not None else _current_actor()
     event = AuditEvent(
+        at=utcnow(),
         actor_id=getattr(actor, "id", None),
         actor_role=getattr(actor, "role", None),
         action=action[:60],
@@ -35,8 +43,33 @@ def record(action: str, record=None, *, record_type=None, record_id=None, couple
         client_address=(request.remote_addr or "")[:64] if has_request_context() else "cli",
         outcome=outcome[:20],
     )
-    chain.append(event)
+    if _is_read_request():
+        g.setdefault(_BUFFER, []).append(event)
+    else:
+        db.session.add(event)
+        db.session.flush()
     return event
+
+
+def _is_read_request() -> bool:
+    return has_request_context() and request.method in READ_METHODS
+
+
+def discard_buffered() -> None:
+    """Drop events buffered by this read request (it was refused or failed: they never happened)."""
+    if has_request_context():
+        g.pop(_BUFFER, None)
+
+
+def write_buffered() -> int:
+    """Insert this read request's buffered events in one short IMMEDIATE transaction; returns the count."""
+    events = g.pop(_BUFFER, None) if has_request_context() else None
+    if not events:
+        return 0
+    rows = [{name: getattr(e, name) for name in _COLUMNS} for e in events]
+    with writing(), db.engine.begin() as connection:
+        connection.execute(insert(AuditEvent), rows)
+    return len(rows)
 
 
 def _current_actor():

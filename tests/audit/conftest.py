@@ -1,3 +1,13 @@
-"""Fixtures for these tests: extra apps close their connections."""
+"""Fixtures for these tests: extra apps close their connections; each test has its own checkpoint file."""
+
+import pytest
 
 from tests.security.appfix import _close_setup_connections, make_app  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoint(tmp_path, monkeypatch):
+    """Apps built in these tests keep the audit head checkpoint in a fresh file outside the database."""
+    path = tmp_path / "audit_head.json"
+    monkeypatch.setenv("CLINIC_AUDIT_CHECKPOINT_PATH", str(path))
+    return path
