@@ -4,13 +4,13 @@ Events get a nullable seal_id; audit_seal holds the batches; the chain head tabl
 hash columns go. Existing events are left unsealed: the first sealing run seals them.
 
 Revision ID: 0007_audit_seal
-Revises: 0002_features
+Revises: 0006_note_risk_review
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = '0007_audit_seal'
-down_revision = '0002_features'
+down_revision = '0006_note_risk_review'
 branch_labels = None
 depends_on = None
 
