@@ -78,10 +78,24 @@ def _instance_key(instance: Path) -> str:
     instance.mkdir(parents=True, exist_ok=True)
     key_file = instance / "audit_key"
     if not key_file.exists():
-        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written whole to a private temp file, then linked into place: two processes starting at once
+        # agree on one key, and neither can read a half-written file.
+        temp = instance / f".audit_key.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
-    return key_file.read_text().strip()
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temp, key_file)
+        except FileExistsError:
+            pass  # another process won the race: use its key
+        finally:
+            temp.unlink()
+    key = key_file.read_text().strip()
+    if not key:
+        raise RuntimeError(f"the audit key file {key_file} is empty")
+    return key
 
 
 def checkpoint_path() -> Path | None:
