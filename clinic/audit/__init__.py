@@ -1,6 +1,7 @@
 """Append-only audit trail: who did what to which record, when and from where. Never clinical text."""
 
 import logging
+import threading
 
 log = logging.getLogger(__name__)
 
@@ -12,9 +13,22 @@ def init_app(app):
     app.after_request(_after_request)
     interval = app.config.get("AUDIT_SEAL_INTERVAL_SECONDS") or 0
     if interval > 0 and not app.testing:
-        from clinic.audit.sealer import start_sealer
+        # Started by the first request a process serves: so every serving process (gunicorn worker,
+        # `flask run` with or without the reloader) seals, and one-off commands never start a thread.
+        app.before_request(lambda: _start_sealer_once(app, interval))
 
-        app.extensions["audit_sealer"] = start_sealer(app, interval)
+
+_sealer_lock = threading.Lock()
+
+
+def _start_sealer_once(app, interval: float) -> None:
+    if "audit_sealer" in app.extensions:
+        return
+    from clinic.audit.sealer import start_sealer
+
+    with _sealer_lock:
+        if "audit_sealer" not in app.extensions:
+            app.extensions["audit_sealer"] = start_sealer(app, interval)
 
 
 def _after_request(response):
