@@ -17,6 +17,9 @@ from clinic.extensions import db
 from tests.factories import World, build_world
 
 FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
+# No app a test builds leaves an audit sealer thread behind (tests of the sealer turn it on explicitly,
+# and the scale-out instances set their own interval).
+os.environ.setdefault("CLINIC_AUDIT_SEAL_INTERVAL_SECONDS", "0")
 
 
 def _test_settings(tmp_path_factory) -> dict:

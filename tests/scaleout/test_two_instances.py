@@ -28,6 +28,7 @@ DATABASE_URL = os.environ.get("CLINIC_SCALEOUT_DATABASE_URL", "")
 REDIS = ("127.0.0.1", 6379)
 PORTS = (int(os.environ.get("CLINIC_SCALEOUT_PORT_A", "5111")), int(os.environ.get("CLINIC_SCALEOUT_PORT_B", "5112")))
 SECRET = "scale-out-secret-key-shared-by-both-instances-0123456789"
+AUDIT_KEY = "scale-out-audit-key-shared-by-both-instances-0123456789"
 PASSWORD = "calm-harbour-lantern-42"
 THERAPIST = "therapist@demo.clinic.test"
 
@@ -191,6 +192,7 @@ def instances(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("scaleout")
     env = {**os.environ, "CLINIC_DATABASE_URL": DATABASE_URL, "CLINIC_SECRET_KEY": SECRET,
            "CLINIC_ENV": "production", "CLINIC_PROXY_FIX_HOPS": "1", "CLINIC_INSTANCE_PATH": str(workdir),
+           "CLINIC_AUDIT_SEAL_INTERVAL_SECONDS": "1", "CLINIC_AUDIT_KEY": AUDIT_KEY,
            "CLINIC_RATELIMIT_ENABLED": "true", "CLINIC_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
            "CLINIC_RATELIMIT_KEY_PREFIX": f"clinic-scaleout-{uuid.uuid4().hex[:12]}",
            "CLINIC_ARGON2_TIME_COST": "1", "CLINIC_ARGON2_MEMORY_COST": "1024", "CLINIC_ARGON2_PARALLELISM": "1"}
@@ -295,3 +297,35 @@ def test_logout_on_one_instance_ends_the_session_on_both(instances):
     other.cookies = copied
     status, headers, _ = other.get(b, "/caseload")
     assert status == 302 and "/login" in headers["Location"]
+
+
+def test_both_instances_seal_one_trail_that_verifies(instances):
+    """Each instance appends with plain inserts and runs its own sealer; one sealer wins at a time, and
+    the result is one keyed chain that verify-audit accepts."""
+    from sqlalchemy import func, select
+
+    from clinic import create_app
+    from clinic.audit.chain import verify
+    from clinic.audit.models import AuditEvent
+    from clinic.extensions import db
+
+    a, b = instances
+    for port in (a, b):  # a partner's sign-in and page views (the therapist is throttled by now)
+        browser = Browser("203.0.113.15")
+        assert browser.sign_in(port, "alex@demo.clinic.test")[0] == 302
+        assert browser.get(port, "/portal/")[0] == 200
+    app = create_app({"SQLALCHEMY_DATABASE_URI": DATABASE_URL, "SECRET_KEY": SECRET, "AUDIT_KEY": AUDIT_KEY,
+                      "TESTING": True})
+    with app.app_context():
+        deadline, unsealed = time.monotonic() + 20, None
+        while time.monotonic() < deadline:
+            unsealed = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.seal_id.is_(None)))
+            db.session.rollback()
+            if unsealed == 0:
+                break
+            time.sleep(0.2)
+        report = verify()
+        db.session.remove()
+        db.engine.dispose()
+    assert unsealed == 0, f"{unsealed} audit events still unsealed after 20 s"
+    assert report.ok and report.checked > 0 and report.batches >= 1, report
