@@ -7,7 +7,7 @@ Four queries for any number of couples, never one per couple.
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, select, union_all
 from sqlalchemy.orm import aliased
 
 from clinic.couples.caseload import CaseloadInfo
@@ -32,7 +32,7 @@ def sessions_caseload(couples: list) -> dict[int, CaseloadInfo]:
         .group_by(ProgressNote.couple_id)
     ).all()
     info: dict[int, CaseloadInfo] = {}
-    for couple_id, number, level, name in _unaddressed_risks(ids, "a") + _unaddressed_risks(ids, "b"):
+    for couple_id, number, level, name in _unaddressed_risks(ids):
         info.setdefault(couple_id, CaseloadInfo()).alerts.append(
             f"Risk rated {level} for {name} in session {number}: record how it was addressed.")
     for couple_id, starts_at, number in last:
@@ -44,10 +44,15 @@ def sessions_caseload(couples: list) -> dict[int, CaseloadInfo]:
     return info
 
 
-def _unaddressed_risks(ids: list[int], position: str) -> list:
-    """(couple id, session number, level, partner name) for every note, draft or signed, rating the
-    partner at `position` moderate or high, with no review recorded for it and no later signed note
-    rating that partner none or low. One query for all couples."""
+def _unaddressed_risks(ids: list[int]) -> list:
+    """(couple id, session number, level, partner name) for every note, draft or signed, rating a partner
+    moderate or high, with no review recorded for it and no later signed note rating that partner none or
+    low. One query for all couples and both partners."""
+    both = union_all(_risk_select(ids, "a"), _risk_select(ids, "b")).subquery()
+    return list(db.session.execute(select(both).order_by(both.c.couple_id, both.c.number)).all())
+
+
+def _risk_select(ids: list[int], position: str):
     rating = ProgressNote.answers[f"risk_{position}"].as_string()
     later, later_session = aliased(ProgressNote), aliased(TherapySession)
     cleared_later = exists().where(
@@ -56,13 +61,10 @@ def _unaddressed_risks(ids: list[int], position: str) -> list:
         later.answers[f"risk_{position}"].as_string().in_(("none", "low")))
     reviewed = exists().where(NoteRiskReview.progress_note_id == ProgressNote.id,
                               NoteRiskReview.position == position)
-    return list(db.session.execute(
-        select(ProgressNote.couple_id, TherapySession.number, rating, Partner.name)
-        .join(TherapySession, TherapySession.id == ProgressNote.therapy_session_id)
-        .join(Partner, and_(Partner.couple_id == ProgressNote.couple_id, Partner.position == position))
-        .where(ProgressNote.couple_id.in_(ids), rating.in_(("moderate", "high")), ~reviewed, ~cleared_later)
-        .order_by(ProgressNote.couple_id, TherapySession.number)
-    ).all())
+    return (select(ProgressNote.couple_id, TherapySession.number, rating.label("level"), Partner.name)
+            .join(TherapySession, TherapySession.id == ProgressNote.therapy_session_id)
+            .join(Partner, and_(Partner.couple_id == ProgressNote.couple_id, Partner.position == position))
+            .where(ProgressNote.couple_id.in_(ids), rating.in_(("moderate", "high")), ~reviewed, ~cleared_later))
 
 
 def _date(value) -> str:
