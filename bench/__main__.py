@@ -22,12 +22,26 @@ MIN_THROUGHPUT_RATIO = 0.30
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "unknown CPU")
-    memory_kb = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal")), 0)
-    return (f"{os.cpu_count()} CPUs ({cpu}), {memory_kb / 1024 / 1024:.1f} GiB RAM, {platform.system()} "
-            f"{platform.release()}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    memory_kb = next(
+        (
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {memory_kb / 1024 / 1024:.1f} GiB RAM, {platform.system()} "
+        f"{platform.release()}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
 
 
 def build(size, workdir: Path, database_url: str | None = None):
@@ -38,8 +52,14 @@ def build(size, workdir: Path, database_url: str | None = None):
     from clinic.extensions import db
 
     url = database_url or f"sqlite:///{workdir / f'{size.name}.sqlite3'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
-                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with app.app_context():
         if database_url:
             db.session.remove()
@@ -52,8 +72,10 @@ def build(size, workdir: Path, database_url: str | None = None):
 
 def page_table(results: dict) -> list[str]:
     small, large = results.get("small"), results.get("large")
-    lines = ["| Page | small: median ms | small: queries | large: median ms | large: queries | time ratio | verdict |",
-             "|---|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        "| Page | small: median ms | small: queries | large: median ms | large: queries | time ratio | verdict |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
     by_label = {f.label: f for f in (large or small)[1]}
     for label in by_label:
         s = next((f for f in small[1] if f.label == label), None) if small else None
@@ -76,9 +98,11 @@ def page_table(results: dict) -> list[str]:
         def cell(fig, attr, fmt):
             return format(getattr(fig, attr), fmt) if fig else "—"
 
-        lines.append(f"| {label} `{(g or s).path}` | {cell(s, 'median_ms', '.1f')} | {cell(s, 'queries', 'd')} | "
-                     f"{cell(g, 'median_ms', '.1f')} | {cell(g, 'queries', 'd')} | "
-                     f"{ratio:.2f} | {verdict} |".replace("| nan |", "| — |"))
+        lines.append(
+            f"| {label} `{(g or s).path}` | {cell(s, 'median_ms', '.1f')} | {cell(s, 'queries', 'd')} | "
+            f"{cell(g, 'median_ms', '.1f')} | {cell(g, 'queries', 'd')} | "
+            f"{ratio:.2f} | {verdict} |".replace("| nan |", "| — |")
+        )
     return lines
 
 
@@ -97,16 +121,20 @@ def repeated_statements(results: dict) -> list[str]:
 
 def load_table(figures) -> list[str]:
     base = next((f.requests_per_second for f in figures if f.path == "/healthz"), 0.0)
-    lines = ["| Route | requests/s | p50 ms | p99 ms | ratio to /healthz | verdict | errors |",
-             "|---|---:|---:|---:|---:|---|---|"]
+    lines = [
+        "| Route | requests/s | p50 ms | p99 ms | ratio to /healthz | verdict | errors |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
     for f in figures:
         ratio = f.requests_per_second / base if base else float("nan")
         page = f.path not in ("/healthz",) and not f.path.startswith("/static/")
         verdict = "baseline"
         if page:
             verdict = "ok" if ratio >= MIN_THROUGHPUT_RATIO else f"MISSED (< {MIN_THROUGHPUT_RATIO})"
-        lines.append(f"| {f.label} `{f.path}` | {f.requests_per_second:,.0f} | {f.p50_ms:.1f} | {f.p99_ms:.1f} | "
-                     f"{ratio:.2f} | {verdict} | {f.errors} |")
+        lines.append(
+            f"| {f.label} `{f.path}` | {f.requests_per_second:,.0f} | {f.p50_ms:.1f} | {f.p99_ms:.1f} | "
+            f"{ratio:.2f} | {verdict} | {f.errors} |"
+        )
     return lines
 
 
@@ -116,8 +144,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("--sizes", default="small,large")
     parser.add_argument("--no-load", action="store_true", help="skip the gunicorn + wrk throughput run")
-    parser.add_argument("--database-url", help="a dedicated PostgreSQL database to use instead of SQLite "
-                        "(EMPTIED for each size), e.g. postgresql+psycopg://postgres@127.0.0.1:5432/clinic_bench")
+    parser.add_argument(
+        "--database-url",
+        help="a dedicated PostgreSQL database to use instead of SQLite "
+        "(EMPTIED for each size), e.g. postgresql+psycopg://postgres@127.0.0.1:5432/clinic_bench",
+    )
     args = parser.parse_args()
     sizes = [{"small": SMALL, "large": LARGE}[name] for name in args.sizes.split(",")]
 
@@ -154,8 +185,10 @@ def main() -> None:
 
         name = "large" if "large" in urls else sizes[-1].name
         url, seeded = urls[name]
-        print(f"\n## Throughput: gunicorn {WORKERS} workers, wrk 2 threads × {CONNECTIONS} connections × {SECONDS} s, "
-              f"{name} database ({'PostgreSQL' if args.database_url else 'SQLite'})\n")
+        print(
+            f"\n## Throughput: gunicorn {WORKERS} workers, wrk 2 threads × {CONNECTIONS} connections × {SECONDS} s, "
+            f"{name} database ({'PostgreSQL' if args.database_url else 'SQLite'})\n"
+        )
         try:
             figures = throughput(url, str(workdir), seeded.therapist_email, seeded.client_email, PASSWORD)
             print("\n".join(load_table(figures)))

@@ -16,9 +16,15 @@ def build(url: str, instance: Path):
     from clinic import create_app
     from clinic.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
-                      "AUDIT_SEAL_INTERVAL_SECONDS": 0, "AUDIT_CHECKPOINT_PATH": str(instance / "audit_head.json"),
-                      "AUDIT_KEY": "bench-audit-key-0123456789abcdef"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+            "AUDIT_SEAL_INTERVAL_SECONDS": 0,
+            "AUDIT_CHECKPOINT_PATH": str(instance / "audit_head.json"),
+            "AUDIT_KEY": "bench-audit-key-0123456789abcdef",
+        }
+    )
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -78,8 +84,10 @@ def main() -> None:
     sealed, seconds = timed(app, seal_all)
     print(f"\nsealed {sealed:,} events in {seconds:.2f} s: {sealed / seconds:,.0f} events/s")
     report, seconds = timed(app, verify)
-    print(f"verified {report.checked:,} events in {report.batches} batches in {seconds:.2f} s: "
-          f"{report.checked / seconds:,.0f} events/s, {'intact' if report.ok else report.problems[:2]}")
+    print(
+        f"verified {report.checked:,} events in {report.batches} batches in {seconds:.2f} s: "
+        f"{report.checked / seconds:,.0f} events/s, {'intact' if report.ok else report.problems[:2]}"
+    )
 
 
 if __name__ == "__main__":

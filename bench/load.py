@@ -58,8 +58,7 @@ def _wait_ready(process, deadline=90.0):
 
 def _sign_in(email, password) -> str:
     body = urlencode({"email": email, "password": password})
-    status, headers, _ = _request("POST", "/login", body,
-                                  {"Content-Type": "application/x-www-form-urlencoded"})
+    status, headers, _ = _request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"})
     cookies = [v.split(";", 1)[0] for k, v in headers if k.lower() == "set-cookie" and v.startswith("clinic_session=")]
     if status != 302 or not cookies:
         raise RuntimeError(f"sign-in as {email} under gunicorn failed ({status})")
@@ -70,11 +69,17 @@ def _wrk(path, cookie=None) -> tuple[float, float, float, str]:
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    output = subprocess.run([*command, f"http://127.0.0.1:{PORT}{path}"], capture_output=True, text=True,  # noqa: S603
-                            check=True).stdout
+    output = subprocess.run(
+        [*command, f"http://127.0.0.1:{PORT}{path}"],
+        capture_output=True,
+        text=True,  # noqa: S603
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    errors = ", ".join(line.strip() for line in output.splitlines()
-                       if "Non-2xx" in line or "Socket errors" in line) or "none"
+    errors = (
+        ", ".join(line.strip() for line in output.splitlines() if "Non-2xx" in line or "Socket errors" in line)
+        or "none"
+    )
     return rps, _latency(output, "50%"), _latency(output, "99%"), errors
 
 
@@ -89,15 +94,33 @@ def _latency(output, percentile) -> float:
 def throughput(database_url: str, instance_dir: str, therapist: str, client: str, password: str) -> list[LoadFigure]:
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed (apt-get install wrk)")
-    env = {**os.environ, "CLINIC_DATABASE_URL": database_url, "CLINIC_INSTANCE_PATH": instance_dir,
-           "CLINIC_SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
-           "CLINIC_WTF_CSRF_ENABLED": "false", "CLINIC_RATELIMIT_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "CLINIC_DATABASE_URL": database_url,
+        "CLINIC_INSTANCE_PATH": instance_dir,
+        "CLINIC_SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+        "CLINIC_WTF_CSRF_ENABLED": "false",
+        "CLINIC_RATELIMIT_ENABLED": "false",
+    }
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     log = open(Path(instance_dir) / "gunicorn.log", "w")  # noqa: SIM115 - closed in finally
     # Our own venv's gunicorn with fixed arguments.
-    process = subprocess.Popen([gunicorn, "--workers", str(WORKERS), "--bind", f"127.0.0.1:{PORT}",  # noqa: S603
-                                "--log-level", "info", "clinic:create_app()"],
-                               env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
+    process = subprocess.Popen(
+        [
+            gunicorn,
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{PORT}",  # noqa: S603
+            "--log-level",
+            "info",
+            "clinic:create_app()",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        start_new_session=True,
+    )
     try:
         try:
             _wait_ready(process)
@@ -106,10 +129,12 @@ def throughput(database_url: str, instance_dir: str, therapist: str, client: str
             tail = (Path(instance_dir) / "gunicorn.log").read_text()[-1500:]
             raise RuntimeError(f"{error}; gunicorn log: {tail or '(empty)'}") from None
         cookies = {"therapist": _sign_in(therapist, password), "client": _sign_in(client, password)}
-        targets = [("Bare route /healthz", "/healthz", None),
-                   ("Static file (app.css)", "/static/css/app.css", None),
-                   ("Caseload", "/caseload", cookies["therapist"]),
-                   ("Partner: homework", "/portal/homework", cookies["client"])]
+        targets = [
+            ("Bare route /healthz", "/healthz", None),
+            ("Static file (app.css)", "/static/css/app.css", None),
+            ("Caseload", "/caseload", cookies["therapist"]),
+            ("Partner: homework", "/portal/homework", cookies["client"]),
+        ]
         figures = []
         for label, path, cookie in targets:
             status = _request("GET", path, headers={"Cookie": cookie} if cookie else {})[0]

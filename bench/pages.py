@@ -37,8 +37,12 @@ def main_pages(app, seeded) -> list[tuple[str, str, str]]:
         ("Couple overview", "therapist", "couples.overview", {"couple_id": couple}),
         ("Sessions & notes", "therapist", "sessions.couple_sessions", {"couple_id": couple}),
         ("Course", "therapist", "sessions.course", {"couple_id": couple}),
-        ("Session page (signed)", "therapist", "sessions.session_detail",
-         {"therapy_session_id": seeded.signed_session_id}),
+        (
+            "Session page (signed)",
+            "therapist",
+            "sessions.session_detail",
+            {"therapy_session_id": seeded.signed_session_id},
+        ),
         ("Session note (edit)", "therapist", "sessions.edit_note", {"therapy_session_id": session_id}),
         ("Homework review", "therapist", "homework.couple_homework", {"couple_id": couple}),
         ("Measures chart", "therapist", "measures.couple_measures", {"couple_id": couple}),
@@ -103,8 +107,10 @@ def measure(app, seeded, password: str) -> list[PageFigure]:
         # SQLAlchemy's and Jinja's caches warm up on the first requests; they are not part of the figures.
         engine = db.engine
         assert db.session.scalar(select(User.id).where(User.email == seeded.client_email))
-    clients = {"therapist": signed_in_client(app, seeded.therapist_email, password),
-               "client": signed_in_client(app, seeded.client_email, password)}
+    clients = {
+        "therapist": signed_in_client(app, seeded.therapist_email, password),
+        "client": signed_in_client(app, seeded.client_email, password),
+    }
     figures = []
     for label, role, path in main_pages(app, seeded):
         client = clients[role]
@@ -119,6 +125,9 @@ def measure(app, seeded, password: str) -> list[PageFigure]:
             counts.append(counter.count)
             status, statements = response.status_code, counter.statements
         repeated = [(n, text) for text, n in Counter(statements).most_common() if n > 1]
-        figures.append(PageFigure(label, path, status, statistics.median(times) * 1000, max(counts),
-                                  len(set(counts)) > 1, repeated))
+        figures.append(
+            PageFigure(
+                label, path, status, statistics.median(times) * 1000, max(counts), len(set(counts)) > 1, repeated
+            )
+        )
     return figures

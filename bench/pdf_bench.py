@@ -51,10 +51,18 @@ def main() -> None:
     from clinic import create_app
     from clinic.extensions import db
 
-    app = create_app({"SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnop", "WTF_CSRF_ENABLED": False,
-                      "RATELIMIT_ENABLED": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
-                      "SERVER_NAME": "bench.test", "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024,
-                      "ARGON2_PARALLELISM": 1})
+    app = create_app(
+        {
+            "SECRET_KEY": "bench-secret-key-0123456789abcdefghijklmnop",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3",
+            "SERVER_NAME": "bench.test",
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
     with app.app_context():
         db.create_all()
         therapist, couple = _fictional_practice(db)
@@ -88,9 +96,11 @@ def _render_table(therapist, couple, repeat: int) -> None:
     handouts_pdf([handout_document(builtin_handouts()[0], couple=couple)], user=therapist, couple=couple)  # warm
     for handout in builtin_handouts():
         doc = handout_document(handout, couple=couple, note="A short note for the benchmark.")
-        plain = (f"<html lang=en><head><title>{handout.title}</title></head><body><h1>{handout.title}</h1>"
-                 f"<p>{handout.summary}</p><p>{' and '.join(doc['names'])}</p><p>A short note for the benchmark.</p>"
-                 f"{doc['html']}<p>{doc['care_note']}</p></body></html>")
+        plain = (
+            f"<html lang=en><head><title>{handout.title}</title></head><body><h1>{handout.title}</h1>"
+            f"<p>{handout.summary}</p><p>{' and '.join(doc['names'])}</p><p>A short note for the benchmark.</p>"
+            f"{doc['html']}<p>{doc['care_note']}</p></body></html>"
+        )
         HTML(string=plain).write_pdf()  # warm the floor too
 
         def ours(doc=doc):
@@ -145,11 +155,15 @@ def _cache_check(app, therapist, couple, repeat: int) -> None:
     page_ms = _median_ms(lambda: client.get(f"/couples/{couple.id}/handouts"), repeat * 3)
     build_fresh, build_cached = _build_times(therapist, couple, given, repeat)
     print("2. Re-downloading a PDF already rendered")
-    print(f"   render path (clinic.pdf.build_pdf): fresh {build_fresh:.0f} ms · cached {build_cached:.2f} ms "
-          f"({build_fresh / build_cached:.0f}x faster, target >= 20x)")
-    print(f"   over HTTP (test client: login check, loaders, audit write + commit): fresh {fresh_ms:.0f} ms · "
-          f"cached {cached_ms:.1f} ms ({fresh_ms / cached_ms:.0f}x) · If-None-Match 304 {conditional_ms:.1f} ms · "
-          f"for scale, the couple's Handouts HTML page {page_ms:.1f} ms")
+    print(
+        f"   render path (clinic.pdf.build_pdf): fresh {build_fresh:.0f} ms · cached {build_cached:.2f} ms "
+        f"({build_fresh / build_cached:.0f}x faster, target >= 20x)"
+    )
+    print(
+        f"   over HTTP (test client: login check, loaders, audit write + commit): fresh {fresh_ms:.0f} ms · "
+        f"cached {cached_ms:.1f} ms ({fresh_ms / cached_ms:.0f}x) · If-None-Match 304 {conditional_ms:.1f} ms · "
+        f"for scale, the couple's Handouts HTML page {page_ms:.1f} ms"
+    )
 
 
 def _build_times(therapist, couple, given, repeat: int) -> tuple[float, float]:
@@ -185,9 +199,11 @@ def _memory_check(therapist, couple, renders: int) -> None:
     after_all, current_all = _peak_rss_mb(), _current_rss_mb()
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     growth = (after_all - after_10) / after_10 * 100
-    print(f"3. Worker memory: peak RSS after 10 renders {after_10:.0f} MB, after {renders} {after_all:.0f} MB "
-          f"({growth:+.1f}%, target <= 20%); current RSS {current_10:.0f} -> {current_all:.0f} MB; "
-          f"largest render child {children:.0f} MB")
+    print(
+        f"3. Worker memory: peak RSS after 10 renders {after_10:.0f} MB, after {renders} {after_all:.0f} MB "
+        f"({growth:+.1f}%, target <= 20%); current RSS {current_10:.0f} -> {current_all:.0f} MB; "
+        f"largest render child {children:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

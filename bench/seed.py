@@ -51,7 +51,7 @@ def _next_id(table) -> int:
 
 def _insert(table, rows: list[dict], seeded: Seeded) -> None:
     for start in range(0, len(rows), BATCH):
-        db.session.execute(table.insert(), rows[start:start + BATCH])
+        db.session.execute(table.insert(), rows[start : start + BATCH])
     seeded.rows[table.name] = seeded.rows.get(table.name, 0) + len(rows)
 
 
@@ -74,8 +74,10 @@ def seed(size: Size) -> Seeded:
         for table in db.metadata.sorted_tables:  # explicit ids were inserted: move each id sequence past them
             if "id" in table.c and table.c.id.autoincrement:
                 highest = db.session.scalar(select(func.max(table.c.id))) or 0
-                db.session.execute(text("SELECT setval(pg_get_serial_sequence(:name, 'id'), :next, false)"),
-                                   {"name": f'"{table.name}"', "next": highest + 1})
+                db.session.execute(
+                    text("SELECT setval(pg_get_serial_sequence(:name, 'id'), :next, false)"),
+                    {"name": f'"{table.name}"', "next": highest + 1},
+                )
     db.session.commit()
     if db.engine.dialect.name in ("sqlite", "postgresql"):
         db.session.execute(text("ANALYZE"))
@@ -92,15 +94,29 @@ def _users(size, seeded, now):
     set_password(probe, PASSWORD)
     table = User.__table__
     first = _next_id(table)
-    base = {"is_admin": False, "is_active_account": True, "password_hash": probe.password_hash,
-            "session_version": 1, "created_at": now, "updated_at": now, "password_changed_at": now}
+    base = {
+        "is_admin": False,
+        "is_active_account": True,
+        "password_hash": probe.password_hash,
+        "session_version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "password_changed_at": now,
+    }
     rows = [{**base, "id": first, "email": THERAPIST_EMAIL, "name": "Dr. Bench Marker", "role": "therapist"}]
     client_ids = {}
     for i in range(size.couples):
         for position in "ab":
             uid = first + len(rows)
-            rows.append({**base, "id": uid, "email": f"c{i}{position}@bench.clinic.test",
-                         "name": f"Client {i}{position.upper()}", "role": "client"})
+            rows.append(
+                {
+                    **base,
+                    "id": uid,
+                    "email": f"c{i}{position}@bench.clinic.test",
+                    "name": f"Client {i}{position.upper()}",
+                    "role": "client",
+                }
+            )
             client_ids[(i, position)] = uid
     _insert(table, rows, seeded)
     seeded.client_email = "c0a@bench.clinic.test"
@@ -117,25 +133,47 @@ def _couples(size, seeded, now, therapist_id, client_ids):
     for i in range(size.couples):
         cid = first + i
         started = (now - timedelta(days=7 * per_couple + 14)).date()
-        couples.append({"id": cid, "therapist_id": therapist_id, "display_name": f"Bench couple {i:04d}",
-                        "model": ("efct", "cbct", "integrative")[i % 3], "status": "active" if i % 10 else "paused",
-                        "started_on": started, "presenting_concerns": "Fictional benchmark couple.",
-                        "confidentiality_policy": "no_secrets", "policy_agreed_on": started,
-                        "last_activity_at": now - timedelta(hours=i), "version": 1, "created_at": now,
-                        "updated_at": now})
+        couples.append(
+            {
+                "id": cid,
+                "therapist_id": therapist_id,
+                "display_name": f"Bench couple {i:04d}",
+                "model": ("efct", "cbct", "integrative")[i % 3],
+                "status": "active" if i % 10 else "paused",
+                "started_on": started,
+                "presenting_concerns": "Fictional benchmark couple.",
+                "confidentiality_policy": "no_secrets",
+                "policy_agreed_on": started,
+                "last_activity_at": now - timedelta(hours=i),
+                "version": 1,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
         for j, position in enumerate("ab"):
-            partners.append({"id": first_partner + 2 * i + j, "couple_id": cid, "position": position,
-                             "name": f"Client {i}{position.upper()}", "pronouns": "", "version": 1,
-                             "email": f"c{i}{position}@bench.clinic.test", "user_id": client_ids[(i, position)],
-                             "attachment_style": "not_assessed", "cycle_position": "unclear"})
-        goals.append({"couple_id": cid, "text": "Calmer weekly check-ins", "status": "progressing",
-                      "created_at": now})
+            partners.append(
+                {
+                    "id": first_partner + 2 * i + j,
+                    "couple_id": cid,
+                    "position": position,
+                    "name": f"Client {i}{position.upper()}",
+                    "pronouns": "",
+                    "version": 1,
+                    "email": f"c{i}{position}@bench.clinic.test",
+                    "user_id": client_ids[(i, position)],
+                    "attachment_style": "not_assessed",
+                    "cycle_position": "unclear",
+                }
+            )
+        goals.append({"couple_id": cid, "text": "Calmer weekly check-ins", "status": "progressing", "created_at": now})
     _insert(Couple.__table__, couples, seeded)
     _insert(Partner.__table__, partners, seeded)
     _insert(TreatmentGoal.__table__, goals, seeded)
     seeded.couple_id = first
-    return [{"id": c["id"], "model": c["model"], "partners": (first_partner + 2 * i, first_partner + 2 * i + 1),
-             "index": i} for i, c in enumerate(couples)]
+    return [
+        {"id": c["id"], "model": c["model"], "partners": (first_partner + 2 * i, first_partner + 2 * i + 1), "index": i}
+        for i, c in enumerate(couples)
+    ]
 
 
 def _sessions(size, seeded, now, therapist_id, couples):
@@ -148,26 +186,58 @@ def _sessions(size, seeded, now, therapist_id, couples):
     first = _next_id(TherapySession.__table__)
     first_note = _next_id(ProgressNote.__table__)
     sessions, notes, by_couple = [], [], {}
-    answers = {"plan": "Continue slowing the cycle down.", "homework_given": "Daily check-in.",
-               "risk_a": "none", "risk_b": "none"}
+    answers = {
+        "plan": "Continue slowing the cycle down.",
+        "homework_given": "Daily check-in.",
+        "risk_a": "none",
+        "risk_b": "none",
+    }
     for couple in couples:
         ids = []
         for n in range(1, per_couple + 1):
             sid = first + len(sessions)
             starts = now - timedelta(days=7 * (per_couple - n) + 1, hours=couple["index"] % 8)
-            sessions.append({"id": sid, "couple_id": couple["id"], "number": n, "starts_at": starts, "minutes": 50,
-                             "format": "in_person", "kind": "conjoint", "attendance": "attended",
-                             "model": couple["model"], "recorded_by_id": therapist_id, "created_at": starts,
-                             "updated_at": starts})
+            sessions.append(
+                {
+                    "id": sid,
+                    "couple_id": couple["id"],
+                    "number": n,
+                    "starts_at": starts,
+                    "minutes": 50,
+                    "format": "in_person",
+                    "kind": "conjoint",
+                    "attendance": "attended",
+                    "model": couple["model"],
+                    "recorded_by_id": therapist_id,
+                    "created_at": starts,
+                    "updated_at": starts,
+                }
+            )
             signed = n < per_couple  # the latest note is a draft
-            note = ProgressNote(id=first_note + len(notes), therapy_session_id=sid, template=couple["model"],
-                                answers=answers, signed_by_id=therapist_id if signed else None,
-                                signed_at=starts + timedelta(hours=2) if signed else None)
-            notes.append({"id": note.id, "therapy_session_id": sid, "couple_id": couple["id"],
-                          "template": couple["model"], "answers": answers, "author_id": therapist_id,
-                          "signed_by_id": note.signed_by_id, "signed_at": note.signed_at,
-                          "content_hash": note.compute_hash() if signed else None, "version": 1,
-                          "created_at": starts, "updated_at": starts})
+            note = ProgressNote(
+                id=first_note + len(notes),
+                therapy_session_id=sid,
+                template=couple["model"],
+                answers=answers,
+                signed_by_id=therapist_id if signed else None,
+                signed_at=starts + timedelta(hours=2) if signed else None,
+            )
+            notes.append(
+                {
+                    "id": note.id,
+                    "therapy_session_id": sid,
+                    "couple_id": couple["id"],
+                    "template": couple["model"],
+                    "answers": answers,
+                    "author_id": therapist_id,
+                    "signed_by_id": note.signed_by_id,
+                    "signed_at": note.signed_at,
+                    "content_hash": note.compute_hash() if signed else None,
+                    "version": 1,
+                    "created_at": starts,
+                    "updated_at": starts,
+                }
+            )
             ids.append((sid, starts))
         by_couple[couple["id"]] = ids
     _insert(TherapySession.__table__, sessions, seeded)
@@ -180,16 +250,35 @@ def _sessions(size, seeded, now, therapist_id, couples):
 def _exercise_id(seeded, therapist_id, now):
     from clinic.homework.models import Exercise
 
-    found = db.session.scalar(select(Exercise.id).where(Exercise.who == "each", Exercise.completion == "reflection",
-                                                        Exercise.owner_id.is_(None)).order_by(Exercise.id))
+    found = db.session.scalar(
+        select(Exercise.id)
+        .where(Exercise.who == "each", Exercise.completion == "reflection", Exercise.owner_id.is_(None))
+        .order_by(Exercise.id)
+    )
     if found:
         return found
-    row = {"id": _next_id(Exercise.__table__), "slug": "bench-reflection", "owner_id": therapist_id,
-           "title": "Evening reflection", "purpose": "Notice one moment of connection.", "steps": [], "notes": "",
-           "model_tags": ["general"], "strategies": ["self_reflection"], "who": "each", "minutes": 10,
-           "frequency_kind": "daily", "completion": "reflection", "version": 1, "created_at": now,
-           "updated_at": now, "content_hash": "", "raises_conflict": False, "is_retired": False,
-           "fields": [{"key": "moment", "label": "A moment of connection today", "required": True}]}
+    row = {
+        "id": _next_id(Exercise.__table__),
+        "slug": "bench-reflection",
+        "owner_id": therapist_id,
+        "title": "Evening reflection",
+        "purpose": "Notice one moment of connection.",
+        "steps": [],
+        "notes": "",
+        "model_tags": ["general"],
+        "strategies": ["self_reflection"],
+        "who": "each",
+        "minutes": 10,
+        "frequency_kind": "daily",
+        "completion": "reflection",
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "content_hash": "",
+        "raises_conflict": False,
+        "is_retired": False,
+        "fields": [{"key": "moment", "label": "A moment of connection today", "required": True}],
+    }
     _insert(Exercise.__table__, [row], seeded)
     return row["id"]
 
@@ -206,26 +295,51 @@ def _homework(size, seeded, rng, now, therapist_id, couples, sessions):
     assignments, entries = [], []
     for couple in couples:
         given = sessions.get(couple["id"]) or [(None, now - timedelta(days=7 * k)) for k in range(10, 0, -1)]
-        chosen = given[::2][-max(1, len(given) // 2):]
+        chosen = given[::2][-max(1, len(given) // 2) :]
         couple_assignments = []
         for k, (sid, starts) in enumerate(chosen):
             aid = first + len(assignments)
             active = k >= len(chosen) - 2
-            assignments.append({"id": aid, "couple_id": couple["id"], "exercise_id": exercise_id,
-                                "assigned_by_id": therapist_id, "therapy_session_id": sid, "who": "each",
-                                "starts_on": starts.date(), "due_on": (starts + timedelta(days=13)).date(),
-                                "frequency_kind": "daily", "note": "", "status": "active" if active else "ended",
-                                "pauses": [], "ended_on": None if active else (starts + timedelta(days=14)).date(),
-                                "version": 1, "created_at": starts, "updated_at": starts})
+            assignments.append(
+                {
+                    "id": aid,
+                    "couple_id": couple["id"],
+                    "exercise_id": exercise_id,
+                    "assigned_by_id": therapist_id,
+                    "therapy_session_id": sid,
+                    "who": "each",
+                    "starts_on": starts.date(),
+                    "due_on": (starts + timedelta(days=13)).date(),
+                    "frequency_kind": "daily",
+                    "note": "",
+                    "status": "active" if active else "ended",
+                    "pauses": [],
+                    "ended_on": None if active else (starts + timedelta(days=14)).date(),
+                    "version": 1,
+                    "created_at": starts,
+                    "updated_at": starts,
+                }
+            )
             couple_assignments.append((aid, starts))
         for e in range(per_couple):
             aid, starts = couple_assignments[e % len(couple_assignments)]
             partner = couple["partners"][e % 2]
             done = (starts + timedelta(days=(e // (2 * len(couple_assignments))) % 14)).date()
-            entries.append({"assignment_id": aid, "partner_id": partner, "couple_id": couple["id"], "done_on": done,
-                            "answers": {"moment": "We laughed about the burnt toast."}, "rating": None,
-                            "free_text": "", "is_shared": rng.random() < 0.4, "version": 1, "created_at": now,
-                            "updated_at": now})
+            entries.append(
+                {
+                    "assignment_id": aid,
+                    "partner_id": partner,
+                    "couple_id": couple["id"],
+                    "done_on": done,
+                    "answers": {"moment": "We laughed about the burnt toast."},
+                    "rating": None,
+                    "free_text": "",
+                    "is_shared": rng.random() < 0.4,
+                    "version": 1,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
     _insert(Assignment.__table__, assignments, seeded)
     _insert(Entry.__table__, entries, seeded)
 
@@ -243,17 +357,40 @@ def _measures(size, seeded, rng, now, therapist_id, couples, client_ids):
         for j, partner in enumerate(couple["partners"]):
             rid = first + len(requests)
             requested = now - timedelta(days=7 * per_partner + 7)
-            requests.append({"id": rid, "couple_id": couple["id"], "partner_id": partner, "measure_key": "csi4",
-                             "schedule": "before_session", "requested_by_id": therapist_id,
-                             "requested_at": requested})
+            requests.append(
+                {
+                    "id": rid,
+                    "couple_id": couple["id"],
+                    "partner_id": partner,
+                    "measure_key": "csi4",
+                    "schedule": "before_session",
+                    "requested_by_id": therapist_id,
+                    "requested_at": requested,
+                }
+            )
             user_id = client_ids[(couple["index"], "ab"[j])]
             for seq in range(1, per_partner + 1):
-                answers = {"1": rng.randint(1, 6), "2": rng.randint(1, 5), "3": rng.randint(1, 5),
-                           "4": rng.randint(1, 5)}
+                answers = {
+                    "1": rng.randint(1, 6),
+                    "2": rng.randint(1, 5),
+                    "3": rng.randint(1, 5),
+                    "4": rng.randint(1, 5),
+                }
                 at = requested + timedelta(days=7 * seq)
-                responses.append({"request_id": rid, "couple_id": couple["id"], "partner_id": partner,
-                                  "measure_key": "csi4", "sequence": seq, "answers": answers,
-                                  "scoring_version": "csi4-v1", "method": "portal", "answered_at": at,
-                                  "recorded_at": at, "recorded_by_id": user_id})
+                responses.append(
+                    {
+                        "request_id": rid,
+                        "couple_id": couple["id"],
+                        "partner_id": partner,
+                        "measure_key": "csi4",
+                        "sequence": seq,
+                        "answers": answers,
+                        "scoring_version": "csi4-v1",
+                        "method": "portal",
+                        "answered_at": at,
+                        "recorded_at": at,
+                        "recorded_by_id": user_id,
+                    }
+                )
     _insert(MeasureRequest.__table__, requests, seeded)
     _insert(MeasureResponse.__table__, responses, seeded)

@@ -66,8 +66,19 @@ def restore(database_uri: str, path: str, *, force: bool = False) -> str:
             raise BackupError("the backup does not look like a clinic database; nothing was changed.")
         if _pg_has_data(url) and not force:
             raise BackupError("the target database holds data; add --force to overwrite it (stop the app first).")
-        _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-              "--exit-on-error", *_pg_args(url, dbname_flag=True), str(source)], url)
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                "--exit-on-error",
+                *_pg_args(url, dbname_flag=True),
+                str(source),
+            ],
+            url,
+        )
         return f"Restored {source} into database {url.database}."
     raise BackupError(f"restores into {url.get_backend_name()} databases are not supported")
 

@@ -48,8 +48,13 @@ def create_user_command(role, email, name, password_stdin):
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = create_user(email=email, name=name, role="therapist" if role == "therapist" else "admin",
-                           password=password, is_admin=(role == "admin"))
+        user = create_user(
+            email=email,
+            name=name,
+            role="therapist" if role == "therapist" else "admin",
+            password=password,
+            is_admin=(role == "admin"),
+        )
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.message) from None
@@ -97,13 +102,17 @@ def verify_audit_command(no_seal):
         while seal_pending() > 0:
             pass
     report = verify()
-    unsealed = (f"; {report.unsealed} events not sealed yet (oldest {report.oldest_unsealed:%Y-%m-%d %H:%M} UTC)"
-                if report.unsealed else "")
+    unsealed = (
+        f"; {report.unsealed} events not sealed yet (oldest {report.oldest_unsealed:%Y-%m-%d %H:%M} UTC)"
+        if report.unsealed
+        else ""
+    )
     if report.ok:
         click.echo(f"Audit trail intact: {report.checked} events checked in {report.batches} sealed batches{unsealed}.")
         return
-    click.echo(f"AUDIT TRAIL DAMAGED ({len(report.problems)} problems in {report.checked} sealed events"
-               f"{unsealed}):", err=True)
+    click.echo(
+        f"AUDIT TRAIL DAMAGED ({len(report.problems)} problems in {report.checked} sealed events{unsealed}):", err=True
+    )
     for problem in report.problems[:50]:
         click.echo(f"  {problem}", err=True)
     sys.exit(1)

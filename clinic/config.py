@@ -64,7 +64,7 @@ def _from_environment():
     for name, raw in os.environ.items():
         if not name.startswith(ENV_PREFIX) or name == "CLINIC_INSTANCE_PATH":
             continue
-        key = name[len(ENV_PREFIX):]
+        key = name[len(ENV_PREFIX) :]
         key = _ENV_ALIASES.get(key, key)
         if key in _INT_KEYS:
             values[key] = int(raw)

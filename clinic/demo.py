@@ -54,11 +54,15 @@ def seed_demo() -> bool:
     settings.practice_name = "Harbour Lane Couples Practice (demo)"
     settings.contact_line = "12 Harbour Lane, Suite 3 · 555-0142 (fictional)"
     settings.require_totp = False  # so the printed demo logins work at once; the pages say so
-    users = {email: create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
-                                is_admin=(role == "admin"))
-             for role, email, name in DEMO_LOGINS}
-    practice = DemoPractice(therapist=users[DEMO_LOGINS[0][1]], admin=users[DEMO_LOGINS[1][1]],
-                            clients={e: u for e, u in users.items() if u.role == "client"})
+    users = {
+        email: create_user(email=email, name=name, role=role, password=DEMO_PASSWORD, is_admin=(role == "admin"))
+        for role, email, name in DEMO_LOGINS
+    }
+    practice = DemoPractice(
+        therapist=users[DEMO_LOGINS[0][1]],
+        admin=users[DEMO_LOGINS[1][1]],
+        clients={e: u for e, u in users.items() if u.role == "client"},
+    )
     _seed_couples(practice)
     for _, seeder in _seeders:
         seeder(practice)
@@ -69,26 +73,53 @@ def seed_demo() -> bool:
 def _seed_couples(practice: DemoPractice) -> None:
     today = today_utc()
     specs = {
-        "efct": ("Rivera & Chen", "efct", "active", 120, ("Alex Rivera", "she/her", "alex@demo.clinic.test",
-                 "anxious", "pursuer"), ("Jordan Chen", "he/him", "jordan@demo.clinic.test", "avoidant",
-                 "withdrawer"), "Recurring fights about time apart; Alex feels alone when Jordan works late.",
-                 ["Name and slow down the pursue–withdraw cycle", "Jordan stays present in hard conversations"]),
-        "cbct": ("Nair & Varga", "cbct", "active", 75, ("Priya Nair", "she/her", "priya@demo.clinic.test",
-                 "secure", "unclear"), ("Tomás Varga", "he/him", "tomas@demo.clinic.test", "anxious", "pursuer"),
-                 "Arguments about money and chores escalate quickly; both want calmer problem-solving.",
-                 ["Use speaker–listener skills in weekly check-ins", "Agree a household budget together"]),
-        "new": ("Okonkwo & Lindqvist", "integrative", "intake", 5, ("Ada Okonkwo", "they/them", "", "not_assessed",
-                "unclear"), ("Elin Lindqvist", "she/her", "", "not_assessed", "unclear"),
-                "Referred after a move abroad; feeling distant.", []),
+        "efct": (
+            "Rivera & Chen",
+            "efct",
+            "active",
+            120,
+            ("Alex Rivera", "she/her", "alex@demo.clinic.test", "anxious", "pursuer"),
+            ("Jordan Chen", "he/him", "jordan@demo.clinic.test", "avoidant", "withdrawer"),
+            "Recurring fights about time apart; Alex feels alone when Jordan works late.",
+            ["Name and slow down the pursue–withdraw cycle", "Jordan stays present in hard conversations"],
+        ),
+        "cbct": (
+            "Nair & Varga",
+            "cbct",
+            "active",
+            75,
+            ("Priya Nair", "she/her", "priya@demo.clinic.test", "secure", "unclear"),
+            ("Tomás Varga", "he/him", "tomas@demo.clinic.test", "anxious", "pursuer"),
+            "Arguments about money and chores escalate quickly; both want calmer problem-solving.",
+            ["Use speaker–listener skills in weekly check-ins", "Agree a household budget together"],
+        ),
+        "new": (
+            "Okonkwo & Lindqvist",
+            "integrative",
+            "intake",
+            5,
+            ("Ada Okonkwo", "they/them", "", "not_assessed", "unclear"),
+            ("Elin Lindqvist", "she/her", "", "not_assessed", "unclear"),
+            "Referred after a move abroad; feeling distant.",
+            [],
+        ),
     }
     fields = ("name", "pronouns", "email", "attachment_style", "cycle_position")
     for key, (name, model, status, days_ago, a, b, concerns, goals) in specs.items():
         couple = create_couple(
             practice.therapist,
-            {"display_name": name, "model": model, "status": status, "started_on": today - timedelta(days=days_ago),
-             "presenting_concerns": concerns, "confidentiality_policy": "no_secrets",
-             "policy_agreed_on": today - timedelta(days=days_ago)},
-            (dict(zip(fields, a, strict=True)), dict(zip(fields, b, strict=True))), goals)
+            {
+                "display_name": name,
+                "model": model,
+                "status": status,
+                "started_on": today - timedelta(days=days_ago),
+                "presenting_concerns": concerns,
+                "confidentiality_policy": "no_secrets",
+                "policy_agreed_on": today - timedelta(days=days_ago),
+            },
+            (dict(zip(fields, a, strict=True)), dict(zip(fields, b, strict=True))),
+            goals,
+        )
         practice.couples[key] = couple
     for couple in practice.couples.values():
         for partner in couple.partners:

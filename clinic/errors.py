@@ -98,8 +98,9 @@ def is_database_busy(error: Exception) -> bool:
 def database_busy(error=None):
     """A friendly 503 with Retry-After: nothing was saved, try again in a moment."""
     log.warning("database busy on %s %s", request.method, request.path)
-    body, code = render_error(503, "The practice's records are very busy right now, so nothing was saved. "
-                                   "Wait a moment and try again.")
+    body, code = render_error(
+        503, "The practice's records are very busy right now, so nothing was saved. Wait a moment and try again."
+    )
     return body, code, {"Retry-After": "5"}
 
 

@@ -49,8 +49,10 @@ class PdfError(DomainError):
 
 
 TOO_BIG = "This document is too long to turn into a PDF. Shorten it and try again."
-FAILED = ("We couldn't make this PDF just now. Nothing was lost: try again, and if it keeps happening, "
-          "shorten any very long text in it.")
+FAILED = (
+    "We couldn't make this PDF just now. Nothing was lost: try again, and if it keeps happening, "
+    "shorten any very long text in it."
+)
 
 
 @dataclass(frozen=True)
@@ -60,14 +62,16 @@ class RenderedPdf:
     from_cache: bool = False
 
 
-def render_pdf(template_name: str, context: dict, *, title: str, lang: str = "en", paper: str = "letter",
-               scope: str = "") -> bytes:
+def render_pdf(
+    template_name: str, context: dict, *, title: str, lang: str = "en", paper: str = "letter", scope: str = ""
+) -> bytes:
     """Render `template_name` with plain-data `context` to PDF bytes (see `build_pdf`)."""
     return build_pdf(template_name, context, title=title, lang=lang, paper=paper, scope=scope).data
 
 
-def build_pdf(template_name: str, context: dict, *, title: str, lang: str = "en", paper: str = "letter",
-              scope: str = "") -> RenderedPdf:
+def build_pdf(
+    template_name: str, context: dict, *, title: str, lang: str = "en", paper: str = "letter", scope: str = ""
+) -> RenderedPdf:
     """Render to PDF, or return the cached PDF for identical HTML, settings and scope.
 
     `scope` names who the PDF is for (e.g. "user:3/couple:7"): the cache key includes it, so a PDF
@@ -144,8 +148,10 @@ def _prepare() -> dict:
             font_config = FontConfiguration()
             fetcher = _fetcher_class()()
             css = CSS(filename=str(PRINT_CSS), font_config=font_config, url_fetcher=fetcher)
-            papers = {name: CSS(string=f"@page {{ size: {size}; }}", font_config=font_config,
-                                url_fetcher=fetcher) for name, size in PAPER_SIZES.items()}
+            papers = {
+                name: CSS(string=f"@page {{ size: {size}; }}", font_config=font_config, url_fetcher=fetcher)
+                for name, size in PAPER_SIZES.items()
+            }
             _prepared.update(font_config=font_config, css=css, papers=papers)
     return _prepared
 
@@ -296,7 +302,7 @@ def _address_space_bytes() -> int:
 def _send_frame(fd: int, payload: bytes) -> None:
     view = memoryview(len(payload).to_bytes(8, "big") + payload)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:

@@ -10,10 +10,18 @@ from clinic.security import has_role
 
 # (label, endpoint) per role; an endpoint that a domain does not provide yet is simply left out.
 NAVIGATION = {
-    "therapist": [("Caseload", "couples.caseload"), ("Exercises", "homework.library"),
-                  ("Handouts", "handouts.library"), ("Measures", "measures.library")],
-    "client": [("Today", "portal.today"), ("Homework", "homework.portal_list"),
-               ("Handouts", "handouts.portal_list"), ("Questionnaires", "measures.portal_list")],
+    "therapist": [
+        ("Caseload", "couples.caseload"),
+        ("Exercises", "homework.library"),
+        ("Handouts", "handouts.library"),
+        ("Measures", "measures.library"),
+    ],
+    "client": [
+        ("Today", "portal.today"),
+        ("Homework", "homework.portal_list"),
+        ("Handouts", "handouts.portal_list"),
+        ("Questionnaires", "measures.portal_list"),
+    ],
     "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "audit.trail")],
 }
 
@@ -79,5 +87,6 @@ def practice_for_templates():
         return get_practice_settings()
     except Exception:  # noqa: BLE001 - an error page must render even when the database is down
         db.session.rollback()
-        return PracticeSettings(practice_name="clinic", contact_line="", quick_exit_url="https://www.weather.gov/",
-                                version=1)
+        return PracticeSettings(
+            practice_name="clinic", contact_line="", quick_exit_url="https://www.weather.gov/", version=1
+        )

@@ -15,8 +15,13 @@ _counter = itertools.count(1)
 
 def make_user(role="therapist", *, name=None, email=None, is_admin=False, password=PASSWORD) -> User:
     n = next(_counter)
-    user = User(role=role, name=name or f"Test {role.title()} {n}", email=email or f"{role}{n}@example.test",
-                is_admin=is_admin, password_hash=hash_password(password))
+    user = User(
+        role=role,
+        name=name or f"Test {role.title()} {n}",
+        email=email or f"{role}{n}@example.test",
+        is_admin=is_admin,
+        password_hash=hash_password(password),
+    )
     db.session.add(user)
     db.session.flush()
     return user
@@ -24,12 +29,19 @@ def make_user(role="therapist", *, name=None, email=None, is_admin=False, passwo
 
 def make_couple(therapist: User, *, name=None, model="efct", status="active", join=True) -> Couple:
     n = next(_counter)
-    couple = Couple(therapist_id=therapist.id, display_name=name or f"Couple {n}", model=model, status=status,
-                    started_on=date(2026, 1, 5), presenting_concerns="Fictional concerns",
-                    confidentiality_policy="no_secrets")
+    couple = Couple(
+        therapist_id=therapist.id,
+        display_name=name or f"Couple {n}",
+        model=model,
+        status=status,
+        started_on=date(2026, 1, 5),
+        presenting_concerns="Fictional concerns",
+        confidentiality_policy="no_secrets",
+    )
     for position, first in (("a", "Ari"), ("b", "Bea")):
-        partner = Partner(position=position, name=f"{first} {n}", pronouns="they/them",
-                          email=f"{first.lower()}{n}@example.test")
+        partner = Partner(
+            position=position, name=f"{first} {n}", pronouns="they/them", email=f"{first.lower()}{n}@example.test"
+        )
         if join:
             partner.user = make_user("client", name=partner.name, email=partner.email)
         couple.partners.append(partner)
@@ -68,6 +80,10 @@ def build_world() -> World:
     therapist = make_user("therapist", name="Dr. Test Owner")
     other = make_user("therapist", name="Dr. Test Other")
     admin = make_user("admin", name="Admin Test", is_admin=True)
-    return World(therapist=therapist, other_therapist=other, admin=admin,
-                 couple=make_couple(therapist, name="Owner Couple"),
-                 other_couple=make_couple(other, name="Other Couple"))
+    return World(
+        therapist=therapist,
+        other_therapist=other,
+        admin=admin,
+        couple=make_couple(therapist, name="Owner Couple"),
+        other_couple=make_couple(other, name="Other Couple"),
+    )

@@ -17,38 +17,52 @@ from clinic.forms import BaseForm, EmailAddress, VersionField, strip_filter
 
 class StaffForm(BaseForm):
     name = StringField("Full name", validators=[DataRequired("Enter a name."), Length(max=120)], filters=[strip_filter])
-    email = EmailField("Email", validators=[DataRequired("Enter an email address."), Length(max=254), EmailAddress()],
-                       filters=[strip_filter])
+    email = EmailField(
+        "Email",
+        validators=[DataRequired("Enter an email address."), Length(max=254), EmailAddress()],
+        filters=[strip_filter],
+    )
     is_admin = BooleanField("Also give admin rights (accounts, settings, audit trail)")
-    password = PasswordField("Temporary password", validators=[DataRequired("Set a temporary password."),
-                                                             Length(max=256)],
-                           description="At least 12 characters. Pass it on privately; "
-                                       "they can change it after signing in.")
+    password = PasswordField(
+        "Temporary password",
+        validators=[DataRequired("Set a temporary password."), Length(max=256)],
+        description="At least 12 characters. Pass it on privately; they can change it after signing in.",
+    )
     form_token = OnceField()
 
 
 class SettingsForm(BaseForm):
     practice_name = StringField("Practice name", validators=[DataRequired(), Length(max=120)], filters=[strip_filter])
-    contact_line = StringField("Contact line", validators=[Optional(), Length(max=200)], filters=[strip_filter],
-                               description="Printed on handouts, e.g. an address and phone number.")
+    contact_line = StringField(
+        "Contact line",
+        validators=[Optional(), Length(max=200)],
+        filters=[strip_filter],
+        description="Printed on handouts, e.g. an address and phone number.",
+    )
     time_zone = SelectField("Time zone", description="Homework entries and due dates follow this time zone.")
     paper_size = SelectField("Paper size for PDFs", choices=PAPER_SIZES)
     idle_timeout_minutes = IntegerField(
         "Sign out after this many idle minutes",
-        validators=[DataRequired("Enter a number of minutes."),
-                    NumberRange(5, 30, "Choose between 5 and 30 minutes.")])
-    crisis_resources = TextAreaField("Local crisis resources", validators=[Optional(), Length(max=2000)],
-                                     filters=[strip_filter],
-                                     description="Shown to clients with the national hotline "
-                                                 "and printed on the safety handout.")
+        validators=[DataRequired("Enter a number of minutes."), NumberRange(5, 30, "Choose between 5 and 30 minutes.")],
+    )
+    crisis_resources = TextAreaField(
+        "Local crisis resources",
+        validators=[Optional(), Length(max=2000)],
+        filters=[strip_filter],
+        description="Shown to clients with the national hotline and printed on the safety handout.",
+    )
     require_totp = BooleanField("Require a second factor (authenticator app) for therapists and admins")
-    quick_exit_url = URLField("Quick-exit destination", validators=[DataRequired(), URL(), Length(max=200)],
-                              description="A neutral website the quick-exit button opens on client pages.")
+    quick_exit_url = URLField(
+        "Quick-exit destination",
+        validators=[DataRequired(), URL(), Length(max=200)],
+        description="A neutral website the quick-exit button opens on client pages.",
+    )
     rescreen_days = IntegerField(
         "Re-screen for safety every this many days",
         validators=[Optional(), NumberRange(0, 3650, "Choose between 0 and 3650 days.")],
         description="A caseload alert appears when a partner's latest safety screen is older. 0 = off; "
-                    "left empty, the setting stays as it was.")
+        "left empty, the setting stays as it was.",
+    )
     screen_before_conjoint = BooleanField("Screen each partner before the first conjoint session")
     version = VersionField()
 

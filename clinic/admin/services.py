@@ -11,8 +11,18 @@ from clinic.auth.models import User
 from clinic.errors import DomainError
 from clinic.extensions import db
 
-SETTING_FIELDS = ("practice_name", "contact_line", "time_zone", "paper_size", "idle_timeout_minutes",
-                  "crisis_resources", "require_totp", "quick_exit_url", "rescreen_days", "screen_before_conjoint")
+SETTING_FIELDS = (
+    "practice_name",
+    "contact_line",
+    "time_zone",
+    "paper_size",
+    "idle_timeout_minutes",
+    "crisis_resources",
+    "require_totp",
+    "quick_exit_url",
+    "rescreen_days",
+    "screen_before_conjoint",
+)
 
 
 def get_practice_settings() -> PracticeSettings:

@@ -27,8 +27,13 @@ def new_staff():
         if done := once.already_done(form.form_token.data, current_user):
             return redirect(done)
         try:
-            user = accounts.create_user(email=form.email.data, name=form.name.data, role="therapist",
-                                        password=form.password.data, is_admin=form.is_admin.data)
+            user = accounts.create_user(
+                email=form.email.data,
+                name=form.name.data,
+                role="therapist",
+                password=form.password.data,
+                is_admin=form.is_admin.data,
+            )
         except DomainError as error:
             db.session.rollback()
             field = "password" if error.field == "new_password" else error.field or "email"

@@ -77,10 +77,16 @@ def _record_refusals(response):
         discard_buffered()
         view_args = request.view_args or {}
         record_id = next((v for v in view_args.values() if isinstance(v, int)), None)
-        action = DENIED_STATUSES.get(status) or ("auth.lockout" if request.endpoint in LOCKOUT_ENDPOINTS
-                                                 else "auth.throttled")
-        record(action, record_type=(request.endpoint or "unknown")[:40], record_id=record_id,
-               couple_id=view_args.get("couple_id"), outcome="denied")
+        action = DENIED_STATUSES.get(status) or (
+            "auth.lockout" if request.endpoint in LOCKOUT_ENDPOINTS else "auth.throttled"
+        )
+        record(
+            action,
+            record_type=(request.endpoint or "unknown")[:40],
+            record_id=record_id,
+            couple_id=view_args.get("couple_id"),
+            outcome="denied",
+        )
         db.session.commit()
     except Exception:  # noqa: BLE001 - never turn a refusal into a server error
         db.session.rollback()

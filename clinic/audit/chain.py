@@ -32,39 +32,47 @@ def _check_batch(key: bytes, seal: AuditSeal, prev_mac: str, report: ChainReport
     rows = db.session.execute(select(*columns).where(AuditEvent.seal_id == seal.id).order_by(AuditEvent.id)).all()
     report.checked += len(rows)
     if seal.prev_mac != prev_mac:
-        report.problems.append(f"batch {seal.id}: does not follow batch {seal.id - 1} "
-                               "(a batch was removed or replaced)")
+        report.problems.append(
+            f"batch {seal.id}: does not follow batch {seal.id - 1} (a batch was removed or replaced)"
+        )
     if seal.mac != sealing.seal_mac(key, seal):
         report.problems.append(f"batch {seal.id}: its seal was not made with the practice's key (forged or altered)")
     ids = [r.id for r in rows]
     if len(rows) != seal.event_count or (ids and (ids[0], ids[-1]) != (seal.first_event_id, seal.last_event_id)):
-        report.problems.append(f"batch {seal.id}: expected {seal.event_count} events "
-                               f"{seal.first_event_id}–{seal.last_event_id}, found {len(rows)}: events were deleted")
+        report.problems.append(
+            f"batch {seal.id}: expected {seal.event_count} events "
+            f"{seal.first_event_id}–{seal.last_event_id}, found {len(rows)}: events were deleted"
+        )
     elif sealing.merkle_root([sealing.event_digest(r) for r in rows]) != seal.merkle_root:
-        report.problems.append(f"batch {seal.id}: events {seal.first_event_id}–{seal.last_event_id} were altered "
-                               "or reordered after sealing")
+        report.problems.append(
+            f"batch {seal.id}: events {seal.first_event_id}–{seal.last_event_id} were altered "
+            "or reordered after sealing"
+        )
 
 
 def _check_checkpoint(last: AuditSeal | None, report: ChainReport) -> None:
     checkpoint = sealing.read_checkpoint()
     if checkpoint is None:
         if last is not None and sealing.checkpoint_path() is not None:
-            report.problems.append(f"the checkpoint file {sealing.checkpoint_path()} is missing, yet the "
-                                   f"database holds {last.id} sealed batches: it was removed")
+            report.problems.append(
+                f"the checkpoint file {sealing.checkpoint_path()} is missing, yet the "
+                f"database holds {last.id} sealed batches: it was removed"
+            )
         return
     found = db.session.get(AuditSeal, checkpoint["batch"])
     if found is None or found.mac != checkpoint["mac"]:
         newest = f"batch {last.id}" if last else "no batch at all"
-        report.problems.append(f"the checkpoint outside the database names batch {checkpoint['batch']} "
-                               f"(mac {checkpoint['mac'][:12]}…), the database has {newest}: batches were "
-                               "deleted or replaced")
+        report.problems.append(
+            f"the checkpoint outside the database names batch {checkpoint['batch']} "
+            f"(mac {checkpoint['mac'][:12]}…), the database has {newest}: batches were "
+            "deleted or replaced"
+        )
 
 
 def verify() -> ChainReport:
     """Check every batch in order, the MAC chain, the checkpoint and report unsealed events."""
     key, report, prev_mac, last, expected = sealing.audit_key(), ChainReport(), sealing.GENESIS_MAC, None, 1
-    for seal in db.session.scalars(select(AuditSeal).order_by(AuditSeal.id)
-                                   .execution_options(populate_existing=True)):
+    for seal in db.session.scalars(select(AuditSeal).order_by(AuditSeal.id).execution_options(populate_existing=True)):
         if seal.id != expected:
             report.problems.append(f"batches {expected}–{seal.id - 1} are missing")
         _check_batch(key, seal, prev_mac, report)
@@ -76,8 +84,9 @@ def verify() -> ChainReport:
 
 
 def _report_unsealed(report: ChainReport) -> None:
-    count, oldest = db.session.execute(select(func.count(AuditEvent.id), func.min(AuditEvent.at))
-                                       .where(AuditEvent.seal_id.is_(None))).one()
+    count, oldest = db.session.execute(
+        select(func.count(AuditEvent.id), func.min(AuditEvent.at)).where(AuditEvent.seal_id.is_(None))
+    ).one()
     report.unsealed, report.oldest_unsealed = count, oldest
     orphans = _orphans()
     if orphans:
@@ -85,5 +94,11 @@ def _report_unsealed(report: ChainReport) -> None:
 
 
 def _orphans() -> int:
-    return db.session.scalar(select(func.count(AuditEvent.id)).where(
-        AuditEvent.seal_id.is_not(None), AuditEvent.seal_id.not_in(select(AuditSeal.id)))) or 0
+    return (
+        db.session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.seal_id.is_not(None), AuditEvent.seal_id.not_in(select(AuditSeal.id))
+            )
+        )
+        or 0
+    )

@@ -1,4 +1,5 @@
 """Append-only audit trail: who did what to which record, when and from where. Never clinical text."""
+
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, Integer, String, event

@@ -30,8 +30,18 @@ GENESIS_MAC = "0" * 64
 BATCH_SIZE = 5000
 MAX_BATCHES_PER_RUN = 20
 _LOCK_KEY = 7_202_612  # PostgreSQL advisory lock id: one sealer at a time
-DIGESTED_FIELDS = ("id", "at", "actor_id", "actor_role", "action", "record_type", "record_id", "couple_id",
-                   "client_address", "outcome")
+DIGESTED_FIELDS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_role",
+    "action",
+    "record_type",
+    "record_id",
+    "couple_id",
+    "client_address",
+    "outcome",
+)
 
 
 def event_digest(row) -> bytes:
@@ -49,15 +59,16 @@ def merkle_root(digests: list[bytes]) -> str:
     """The Merkle root (hex) of leaf digests in the given order; an odd last node is carried up."""
     level = list(digests) or [hashlib.sha256(b"").digest()]
     while len(level) > 1:
-        pairs = [level[i:i + 2] for i in range(0, len(level), 2)]
+        pairs = [level[i : i + 2] for i in range(0, len(level), 2)]
         level = [hashlib.sha256(b"\x01" + p[0] + p[1]).digest() if len(p) == 2 else p[0] for p in pairs]
     return level[0].hex()
 
 
 def seal_mac(key: bytes, seal) -> str:
     """HMAC-SHA256 over a batch's number, range, count, root and the previous batch's MAC."""
-    message = (f"{seal.id}|{seal.first_event_id}|{seal.last_event_id}|{seal.event_count}|"
-               f"{seal.merkle_root}|{seal.prev_mac}")
+    message = (
+        f"{seal.id}|{seal.first_event_id}|{seal.last_event_id}|{seal.event_count}|{seal.merkle_root}|{seal.prev_mac}"
+    )
     return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
 
 
@@ -147,22 +158,29 @@ def _seal_one_batch(key: bytes, limit: int) -> AuditSeal | None | bool:
             db.session.rollback()
             return False
         columns = [getattr(AuditEvent, name) for name in DIGESTED_FIELDS]
-        rows = db.session.execute(select(*columns).where(AuditEvent.seal_id.is_(None))
-                                  .order_by(AuditEvent.id).limit(limit)).all()
+        rows = db.session.execute(
+            select(*columns).where(AuditEvent.seal_id.is_(None)).order_by(AuditEvent.id).limit(limit)
+        ).all()
         if not rows:
             db.session.rollback()
             return None
         previous = db.session.scalar(select(AuditSeal).order_by(AuditSeal.id.desc()).limit(1))
-        seal = AuditSeal(id=(previous.id if previous else 0) + 1, first_event_id=rows[0].id,
-                         last_event_id=rows[-1].id, event_count=len(rows), sealed_at=utcnow(),
-                         merkle_root=merkle_root([event_digest(r) for r in rows]),
-                         prev_mac=previous.mac if previous else GENESIS_MAC)
+        seal = AuditSeal(
+            id=(previous.id if previous else 0) + 1,
+            first_event_id=rows[0].id,
+            last_event_id=rows[-1].id,
+            event_count=len(rows),
+            sealed_at=utcnow(),
+            merkle_root=merkle_root([event_digest(r) for r in rows]),
+            prev_mac=previous.mac if previous else GENESIS_MAC,
+        )
         seal.mac = seal_mac(key, seal)
         db.session.add(seal)
         db.session.flush()
         ids = [r.id for r in rows]
-        db.session.execute(update(AuditEvent.__table__).where(AuditEvent.__table__.c.id.in_(ids))
-                           .values(seal_id=seal.id))
+        db.session.execute(
+            update(AuditEvent.__table__).where(AuditEvent.__table__.c.id.in_(ids)).values(seal_id=seal.id)
+        )
         db.session.commit()
         return seal
 

@@ -11,12 +11,22 @@ from clinic.db import READ_METHODS, utcnow, writing
 from clinic.extensions import db
 
 _BUFFER = "_audit_buffer"
-_COLUMNS = ("at", "actor_id", "actor_role", "action", "record_type", "record_id", "couple_id", "client_address",
-            "outcome")
+_COLUMNS = (
+    "at",
+    "actor_id",
+    "actor_role",
+    "action",
+    "record_type",
+    "record_id",
+    "couple_id",
+    "client_address",
+    "outcome",
+)
 
 
-def record(action: str, record=None, *, record_type=None, record_id=None, couple_id=None,
-           outcome: str = "ok", actor=None) -> AuditEvent:
+def record(
+    action: str, record=None, *, record_type=None, record_id=None, couple_id=None, outcome: str = "ok", actor=None
+) -> AuditEvent:
     """Add an audit event: a plain insert, no lock and no read of any chain head.
 
     `record` may be any model instance: its table name and id are taken from it, and its

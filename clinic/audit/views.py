@@ -28,8 +28,13 @@ def trail():
 
 def _filters(form) -> dict:
     user = form.user.data
-    return {"actor_id": int(user) if user and user.isdigit() else None, "couple_id": form.couple.data,
-            "action": form.action.data or None, "date_from": form.date_from.data, "date_to": form.date_to.data}
+    return {
+        "actor_id": int(user) if user and user.isdigit() else None,
+        "couple_id": form.couple.data,
+        "action": form.action.data or None,
+        "date_from": form.date_from.data,
+        "date_to": form.date_to.data,
+    }
 
 
 def _people():

@@ -5,8 +5,9 @@ from clinic.forms import BaseForm, strip_filter
 
 
 class LoginForm(BaseForm):
-    email = EmailField("Email", validators=[DataRequired("Enter your email address."), Length(max=254)],
-                       filters=[strip_filter])
+    email = EmailField(
+        "Email", validators=[DataRequired("Enter your email address."), Length(max=254)], filters=[strip_filter]
+    )
     password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=256)])
 
 
@@ -23,10 +24,15 @@ class NewPasswordMixin:
 
 
 class ChangePasswordForm(NewPasswordMixin, BaseForm):
-    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password."),
-                                                                      Length(max=256)])
-    code = StringField("Code from your authenticator app", validators=[Length(max=40)], filters=[strip_filter],
-                       description="Needed because your account uses a second factor.")
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password."), Length(max=256)]
+    )
+    code = StringField(
+        "Code from your authenticator app",
+        validators=[Length(max=40)],
+        filters=[strip_filter],
+        description="Needed because your account uses a second factor.",
+    )
 
 
 class AcceptInvitationForm(NewPasswordMixin, BaseForm):
@@ -37,13 +43,20 @@ class AcceptInvitationForm(NewPasswordMixin, BaseForm):
 
 
 class CodeForm(BaseForm):
-    code = StringField("Code", validators=[DataRequired("Enter the code."), Length(max=40)], filters=[strip_filter],
-                       description="The 6-digit code from your authenticator app, or one of your recovery codes.")
+    code = StringField(
+        "Code",
+        validators=[DataRequired("Enter the code."), Length(max=40)],
+        filters=[strip_filter],
+        description="The 6-digit code from your authenticator app, or one of your recovery codes.",
+    )
 
 
 class EnrolForm(BaseForm):
-    code = StringField("Code shown in the app", validators=[DataRequired("Enter the 6-digit code."), Length(max=10)],
-                       filters=[strip_filter])
+    code = StringField(
+        "Code shown in the app",
+        validators=[DataRequired("Enter the 6-digit code."), Length(max=10)],
+        filters=[strip_filter],
+    )
 
 
 class ReauthForm(BaseForm):

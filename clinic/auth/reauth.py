@@ -47,4 +47,4 @@ def recent_auth_required(max_age_minutes: int = 5):
 def _referring_path() -> str | None:
     referrer = request.referrer or ""
     host = request.host_url.rstrip("/")
-    return referrer[len(host):] or "/" if referrer.startswith(host) else None
+    return referrer[len(host) :] or "/" if referrer.startswith(host) else None

@@ -81,8 +81,12 @@ def login_enrol():
 @bp.get("/account/second-factor")
 @staff_required
 def second_factor():
-    return render_template("auth/second_factor.html", remaining=totp.remaining_recovery_codes(current_user),
-                           required=totp.practice_requires(), button=ButtonForm())
+    return render_template(
+        "auth/second_factor.html",
+        remaining=totp.remaining_recovery_codes(current_user),
+        required=totp.practice_requires(),
+        button=ButtonForm(),
+    )
 
 
 @bp.route("/account/second-factor/setup", methods=["GET", "POST"])
@@ -109,9 +113,14 @@ def _enrol(user: User, *, during_login: bool):
         form.code.errors = ["That code doesn't match. Check the time on your phone and try the newest code."]
     db.session.commit()
     uri = totp.provisioning_uri(user, secret)
-    return render_template("auth/enrol.html", form=form, qr=totp.qr_data_uri(uri), secret=secret,
-                           during_login=during_login,
-                           replacing=user.totp_enabled_at is not None), 422 if form.errors else 200
+    return render_template(
+        "auth/enrol.html",
+        form=form,
+        qr=totp.qr_data_uri(uri),
+        secret=secret,
+        during_login=during_login,
+        replacing=user.totp_enabled_at is not None,
+    ), 422 if form.errors else 200
 
 
 def _after_enrol(during_login: bool) -> str:
@@ -127,8 +136,7 @@ def second_factor_remove():
     if not ButtonForm().validate_on_submit():
         abort(400)
     if totp.practice_requires():
-        flash("The practice requires a second factor, so it can't be switched off. You can set up a new one.",
-              "error")
+        flash("The practice requires a second factor, so it can't be switched off. You can set up a new one.", "error")
         return redirect(url_for("auth.second_factor"))
     totp.remove(current_user)
     db.session.commit()

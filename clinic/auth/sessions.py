@@ -122,7 +122,7 @@ def _referring_path() -> str | None:
     referrer = request.referrer or ""
     host = request.host_url.rstrip("/")
     if referrer.startswith(host):
-        return referrer[len(host):] or "/"
+        return referrer[len(host) :] or "/"
     return None
 
 

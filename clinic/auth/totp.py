@@ -111,8 +111,10 @@ def _digest(code: str) -> str:
 
 def _new_recovery_codes(user: User) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    codes = ["-".join("".join(secrets.choice(_ALPHABET) for _ in range(5)) for _ in range(2))
-             for _ in range(RECOVERY_CODE_COUNT)]
+    codes = [
+        "-".join("".join(secrets.choice(_ALPHABET) for _ in range(5)) for _ in range(2))
+        for _ in range(RECOVERY_CODE_COUNT)
+    ]
     db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_digest(c)) for c in codes)
     db.session.flush()
     return codes
@@ -121,9 +123,11 @@ def _new_recovery_codes(user: User) -> list[str]:
 def _use_recovery_code(user: User, code: str) -> bool:
     if len(code) > 40:
         return False
-    row = db.session.scalar(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
-                                                       RecoveryCode.code_hash == _digest(code),
-                                                       RecoveryCode.used_at.is_(None)))
+    row = db.session.scalar(
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _digest(code), RecoveryCode.used_at.is_(None)
+        )
+    )
     if row is None:
         return False
     row.used_at = utcnow()
@@ -133,8 +137,11 @@ def _use_recovery_code(user: User, code: str) -> bool:
 
 
 def remaining_recovery_codes(user: User) -> int:
-    return len(db.session.scalars(select(RecoveryCode.id).where(RecoveryCode.user_id == user.id,
-                                                                RecoveryCode.used_at.is_(None))).all())
+    return len(
+        db.session.scalars(
+            select(RecoveryCode.id).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        ).all()
+    )
 
 
 def remove(user: User, *, action: str = "user.second_factor_removed") -> None:

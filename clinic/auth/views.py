@@ -86,8 +86,7 @@ def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.new_password.data,
-                                     form.code.data)
+            services.change_password(current_user, form.current_password.data, form.new_password.data, form.code.data)
         except DomainError as error:
             db.session.commit()  # keeps the record of a wrong password and a used-up code
             getattr(form, error.field).errors = [error.message]

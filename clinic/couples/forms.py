@@ -15,7 +15,6 @@ from clinic.forms import BaseForm, EmailAddress, VersionField, strip_filter
 TEXT = [strip_filter]
 
 
-
 class PartnerForm(BaseForm):
     """One partner's details; CoupleForm holds two of these (field names partner_a-name, …)."""
 
@@ -23,26 +22,41 @@ class PartnerForm(BaseForm):
         csrf = False  # the enclosing form carries the token
 
     name = StringField("Name", validators=[DataRequired("Enter a name."), Length(max=120)], filters=TEXT)
-    pronouns = StringField("Pronouns", validators=[Optional(), Length(max=40)], filters=TEXT,
-                           description="For example she/her, he/him, they/them.")
-    email = EmailField("Email", filters=TEXT, description="Needed to invite them: it becomes their sign-in.",
-                       validators=[Optional(), Length(max=254), EmailAddress()])
+    pronouns = StringField(
+        "Pronouns",
+        validators=[Optional(), Length(max=40)],
+        filters=TEXT,
+        description="For example she/her, he/him, they/them.",
+    )
+    email = EmailField(
+        "Email",
+        filters=TEXT,
+        description="Needed to invite them: it becomes their sign-in.",
+        validators=[Optional(), Length(max=254), EmailAddress()],
+    )
     attachment_style = SelectField("Attachment style (your impression)", choices=ATTACHMENT_STYLES)
     cycle_position = SelectField("Position in the cycle", choices=CYCLE_POSITIONS)
 
 
 class CoupleForm(BaseForm):
-    display_name = StringField("Display name", validators=[DataRequired("Give the couple a name."), Length(max=120)],
-                               filters=TEXT,
-                               description="How the couple appears on your caseload, e.g. “Rivera & Chen”.")
+    display_name = StringField(
+        "Display name",
+        validators=[DataRequired("Give the couple a name."), Length(max=120)],
+        filters=TEXT,
+        description="How the couple appears on your caseload, e.g. “Rivera & Chen”.",
+    )
     model = SelectField("Primary model", choices=MODELS)
     status = SelectField("Status", choices={k: v for k, v in STATUSES.items() if k != "closed"})
-    started_on = DateField("Start date",
-                           validators=[DataRequired("Enter the date the couple started (day, month and year).")])
-    presenting_concerns = TextAreaField("Presenting concerns", validators=[Optional(), Length(max=5000)],
-                                        filters=TEXT)
-    goals = TextAreaField("Treatment goals", validators=[Optional(), Length(max=3000)], filters=TEXT,
-                          description="One goal per line. You can track each goal's status on the couple page.")
+    started_on = DateField(
+        "Start date", validators=[DataRequired("Enter the date the couple started (day, month and year).")]
+    )
+    presenting_concerns = TextAreaField("Presenting concerns", validators=[Optional(), Length(max=5000)], filters=TEXT)
+    goals = TextAreaField(
+        "Treatment goals",
+        validators=[Optional(), Length(max=3000)],
+        filters=TEXT,
+        description="One goal per line. You can track each goal's status on the couple page.",
+    )
     confidentiality_policy = SelectField("Confidentiality policy", choices=POLICIES)
     policy_agreed_on = DateField("Date the policy was agreed", validators=[Optional()])
     version = VersionField()
@@ -91,5 +105,6 @@ class CaseloadFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    status = SelectField("Status", choices={"": "All open", **STATUSES, "all": "All, including closed"},
-                         validators=[Optional()])
+    status = SelectField(
+        "Status", choices={"": "All open", **STATUSES, "all": "All, including closed"}, validators=[Optional()]
+    )

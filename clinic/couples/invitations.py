@@ -33,8 +33,9 @@ def create(partner: Partner, by: User) -> str:
         old.is_revoked = True
     token = secrets.token_urlsafe(32)
     days = current_app.config["INVITE_VALID_DAYS"]
-    invitation = Invitation(partner=partner, token_hash=_digest(token), created_by_id=by.id,
-                            expires_at=utcnow() + timedelta(days=days))
+    invitation = Invitation(
+        partner=partner, token_hash=_digest(token), created_by_id=by.id, expires_at=utcnow() + timedelta(days=days)
+    )
     db.session.add(invitation)
     db.session.flush()
     record("invitation.created", invitation, couple_id=partner.couple_id)
@@ -43,8 +44,9 @@ def create(partner: Partner, by: User) -> str:
 
 def pending_for(partner: Partner) -> list[Invitation]:
     return db.session.scalars(
-        db.select(Invitation).where(Invitation.partner_id == partner.id, Invitation.used_at.is_(None),
-                                    Invitation.is_revoked.is_(False))
+        db.select(Invitation).where(
+            Invitation.partner_id == partner.id, Invitation.used_at.is_(None), Invitation.is_revoked.is_(False)
+        )
     ).all()
 
 

@@ -6,23 +6,34 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from clinic.db import TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from clinic.extensions import db
 
-MODELS = {"efct": "EFCT (emotionally focused)", "cbct": "CBCT (cognitive-behavioural)",
-          "integrative": "Integrative (IBCT-informed)"}
+MODELS = {
+    "efct": "EFCT (emotionally focused)",
+    "cbct": "CBCT (cognitive-behavioural)",
+    "integrative": "Integrative (IBCT-informed)",
+}
 STATUSES = {"intake": "Intake", "active": "Active", "paused": "Paused", "closed": "Closed"}
 POLICIES = {"no_secrets": "No secrets", "limited_secrets": "Limited secrets"}
 # The safety exception holds under either policy: it is stated in both, in plain words.
-SAFETY_EXCEPTION = ("Safety comes first: the therapist will not share with the other partner anything a partner "
-                    "discloses about violence, fear or their safety plans.")
+SAFETY_EXCEPTION = (
+    "Safety comes first: the therapist will not share with the other partner anything a partner "
+    "discloses about violence, fear or their safety plans."
+)
 POLICY_TERMS = {
     "no_secrets": "What one partner tells the therapist alone may be brought into the joint sessions: the "
-                  "therapist keeps no secrets for one partner from the other. " + SAFETY_EXCEPTION
-                  + " Safety comes before the no-secrets rule.",
+    "therapist keeps no secrets for one partner from the other. "
+    + SAFETY_EXCEPTION
+    + " Safety comes before the no-secrets rule.",
     "limited_secrets": "A partner may ask the therapist to keep something said alone private; the therapist "
-                       "keeps it unless keeping it would harm the therapy, and then helps that partner share it "
-                       "themselves. " + SAFETY_EXCEPTION + " That is never treated as a secret to be shared.",
+    "keeps it unless keeping it would harm the therapy, and then helps that partner share it "
+    "themselves. " + SAFETY_EXCEPTION + " That is never treated as a secret to be shared.",
 }
-ATTACHMENT_STYLES = {"not_assessed": "Not yet assessed", "secure": "Secure", "anxious": "Anxious",
-                     "avoidant": "Avoidant", "fearful_avoidant": "Fearful-avoidant"}
+ATTACHMENT_STYLES = {
+    "not_assessed": "Not yet assessed",
+    "secure": "Secure",
+    "anxious": "Anxious",
+    "avoidant": "Avoidant",
+    "fearful_avoidant": "Fearful-avoidant",
+}
 CYCLE_POSITIONS = {"unclear": "Unclear", "pursuer": "Pursuer", "withdrawer": "Withdrawer"}
 GOAL_STATUSES = {"open": "Not started", "progressing": "In progress", "met": "Met", "dropped": "Set aside"}
 
@@ -148,6 +159,3 @@ class Invitation(db.Model):
 
     def is_usable(self, now: datetime) -> bool:
         return self.used_at is None and not self.is_revoked and self.expires_at > now
-
-
-

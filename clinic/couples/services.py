@@ -9,8 +9,15 @@ from clinic.db import today_utc, utcnow
 from clinic.errors import DomainError
 from clinic.extensions import db
 
-COUPLE_FIELDS = ("display_name", "model", "status", "started_on", "presenting_concerns",
-                 "confidentiality_policy", "policy_agreed_on")
+COUPLE_FIELDS = (
+    "display_name",
+    "model",
+    "status",
+    "started_on",
+    "presenting_concerns",
+    "confidentiality_policy",
+    "policy_agreed_on",
+)
 PARTNER_FIELDS = ("name", "pronouns", "email", "attachment_style", "cycle_position")
 
 
@@ -77,8 +84,9 @@ def update_couple(couple: Couple, seen_version: int | None, data: dict, partners
     for partner, details in zip(couple.partners, partners, strict=True):
         values = _partner_values(details)
         if partner.user_id and values["email"] != partner.email:
-            raise DomainError("This partner has already joined: their sign-in email can't be changed here.",
-                              field="email")
+            raise DomainError(
+                "This partner has already joined: their sign-in email can't be changed here.", field="email"
+            )
         for key, value in values.items():
             setattr(partner, key, value)
     touch(couple)

@@ -28,8 +28,15 @@ def caseload():
     status = filters.status.data if filters.validate() else None
     page = db.paginate(services.caseload_query(current_user, status), per_page=20, error_out=False)
     info = caseload_info(page.items)
-    return render_template("couples/caseload.html", page=page, info=info, filters=filters, status=status,
-                           fact_labels=FACT_ORDER, counts=services.count_by_status(current_user))
+    return render_template(
+        "couples/caseload.html",
+        page=page,
+        info=info,
+        filters=filters,
+        status=status,
+        fact_labels=FACT_ORDER,
+        counts=services.count_by_status(current_user),
+    )
 
 
 @bp.route("/couples/new", methods=["GET", "POST"])
@@ -39,8 +46,12 @@ def new_couple():
     if form.validate_on_submit():
         if done := once.already_done(form.form_token.data, current_user):
             return redirect(done)
-        couple = services.create_couple(current_user, form.data, (form.partner_a.data, form.partner_b.data),
-                                        [g for g in (form.goals.data or "").splitlines() if g.strip()])
+        couple = services.create_couple(
+            current_user,
+            form.data,
+            (form.partner_a.data, form.partner_b.data),
+            [g for g in (form.goals.data or "").splitlines() if g.strip()],
+        )
         once.claim(form.form_token.data, current_user, url_for("couples.overview", couple_id=couple.id))
         db.session.commit()
         flash(f"{couple.display_name} was added to your caseload. Next: invite each partner.", "success")
@@ -54,10 +65,16 @@ def overview(couple_id: int):
     couple = services.get_couple_for(current_user, couple_id)
     record("couple.viewed", couple, couple_id=couple.id)
     db.session.commit()
-    return render_template("couples/overview.html", couple=couple, info=caseload_info([couple])[couple.id],
-                           status_form=StatusForm(version=couple.version), goal_form=GoalForm(),
-                           goal_status_form=GoalStatusForm(), invite_form=InviteForm(),
-                           invite_state=invitations.invite_state)
+    return render_template(
+        "couples/overview.html",
+        couple=couple,
+        info=caseload_info([couple])[couple.id],
+        status_form=StatusForm(version=couple.version),
+        goal_form=GoalForm(),
+        goal_status_form=GoalStatusForm(),
+        invite_form=InviteForm(),
+        invite_state=invitations.invite_state,
+    )
 
 
 @bp.route("/couples/<int:couple_id>/edit", methods=["GET", "POST"])
@@ -115,10 +132,16 @@ def add_goal(couple_id: int):
         db.session.commit()
         flash("Goal added.", "success")
         return redirect(url_for("couples.overview", couple_id=couple.id, _anchor="goals"))
-    return render_template("couples/overview.html", couple=couple, info=caseload_info([couple])[couple.id],
-                           status_form=StatusForm(version=couple.version), goal_form=form,
-                           goal_status_form=GoalStatusForm(formdata=None), invite_form=InviteForm(),
-                           invite_state=invitations.invite_state), 422
+    return render_template(
+        "couples/overview.html",
+        couple=couple,
+        info=caseload_info([couple])[couple.id],
+        status_form=StatusForm(version=couple.version),
+        goal_form=form,
+        goal_status_form=GoalStatusForm(formdata=None),
+        invite_form=InviteForm(),
+        invite_state=invitations.invite_state,
+    ), 422
 
 
 @bp.post("/couples/<int:couple_id>/goals/<int:goal_id>")

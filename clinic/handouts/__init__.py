@@ -15,6 +15,10 @@ def _seed_demo(practice) -> None:
     from clinic.handouts.services import give_handout
 
     couple = practice.couples["efct"]
-    give_handout(couple, get_builtin("understanding-abandonment-fears"),
-                 "Alex and Jordan: read this before our next session, and mark one trigger that sounds "
-                 "familiar. (Fictional demo note.)", practice.therapist)
+    give_handout(
+        couple,
+        get_builtin("understanding-abandonment-fears"),
+        "Alex and Jordan: read this before our next session, and mark one trigger that sounds "
+        "familiar. (Fictional demo note.)",
+        practice.therapist,
+    )

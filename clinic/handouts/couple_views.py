@@ -35,10 +35,16 @@ def _forms(couple, give=None, print_form=None, packet=None):
 
 def _section(couple, status=200, **forms):
     give, print_form, packet = _forms(couple, **forms)
-    return render_template("handouts/couple.html", couple=couple, given=services.given_to_couple(couple),
-                           assignments=[a for a in couple_assignments(couple) if a.status == "active"],
-                           give_form=give, print_form=print_form, packet_form=packet,
-                           builtins={f"b:{h.slug}": h for h in builtin_handouts()}), status
+    return render_template(
+        "handouts/couple.html",
+        couple=couple,
+        given=services.given_to_couple(couple),
+        assignments=[a for a in couple_assignments(couple) if a.status == "active"],
+        give_form=give,
+        print_form=print_form,
+        packet_form=packet,
+        builtins={f"b:{h.slug}": h for h in builtin_handouts()},
+    ), status
 
 
 def _refuse(couple, form, error: DomainError, key: str):
@@ -90,8 +96,9 @@ def given_pdf(couple_id: int, given_id: int):
     couple = get_couple_for(current_user, couple_id)
     given = services.get_given_for_couple(couple, given_id)
     doc = handout_document(given, couple=couple, note=given.note, partner=given.partner)
-    return _send(couple, [doc], request.args.get("paper"), f"handout-{given.id}", "handout.printed", given,
-                 partner=given.partner)
+    return _send(
+        couple, [doc], request.args.get("paper"), f"handout-{given.id}", "handout.printed", given, partner=given.partner
+    )
 
 
 @bp.get("/couples/<int:couple_id>/handouts/print")
@@ -121,12 +128,22 @@ def session_packet(couple_id: int):
     if not form.validate():
         return _section(couple, 422, packet=form)
     partner = services.resolve_partner(couple, form.for_partner.data)
-    docs = [handout_document(services.resolve_source(current_user, s), couple=couple, partner=partner)
-            for s in form.handouts.data or []]
+    docs = [
+        handout_document(services.resolve_source(current_user, s), couple=couple, partner=partner)
+        for s in form.handouts.data or []
+    ]
     try:
-        pdf, _counts = packet_pdf(couple, partner, user=current_user, docs=docs, include_given=form.given.data,
-                                  include_worksheets=form.worksheets.data, include_forms=form.forms.data,
-                                  include_couple_part=form.couple_part.data, paper=form.paper.data)
+        pdf, _counts = packet_pdf(
+            couple,
+            partner,
+            user=current_user,
+            docs=docs,
+            include_given=form.given.data,
+            include_worksheets=form.worksheets.data,
+            include_forms=form.forms.data,
+            include_couple_part=form.couple_part.data,
+            paper=form.paper.data,
+        )
     except PdfError as error:
         return render_template("handouts/pdf_failed.html", message=error.message, couple=couple), 503
     record("session_packet.printed", record_type="couple", record_id=couple.id, couple_id=couple.id)

@@ -38,9 +38,13 @@ def partner_names(couple) -> list[str]:
 
 
 # Plain-language row labels for the cycle map's steps (clinic.sessions.models.CYCLE_STEPS keys).
-CYCLE_ROWS = {"trigger": "When this happens…", "reactive_emotion": "On the surface I feel…",
-              "action_tendency": "And I tend to…", "primary_emotion": "Underneath I feel…",
-              "attachment_need": "What I long for / fear"}
+CYCLE_ROWS = {
+    "trigger": "When this happens…",
+    "reactive_emotion": "On the surface I feel…",
+    "action_tendency": "And I tend to…",
+    "primary_emotion": "Underneath I feel…",
+    "attachment_need": "What I long for / fear",
+}
 
 
 def cycle_words(couple) -> dict | None:

@@ -45,22 +45,39 @@ def couple_record(couple, *, exported_by, include_process_notes: bool) -> dict:
 
 def couple_details(couple) -> dict:
     return {
-        "id": couple.id, "name": couple.display_name, "model": couple.model_label, "status": couple.status_label,
-        "started_on": couple.started_on, "closed_on": couple.closed_on,
+        "id": couple.id,
+        "name": couple.display_name,
+        "model": couple.model_label,
+        "status": couple.status_label,
+        "started_on": couple.started_on,
+        "closed_on": couple.closed_on,
         "presenting_concerns": couple.presenting_concerns,
-        "confidentiality_policy": couple.policy_label, "policy_agreed_on": couple.policy_agreed_on,
+        "confidentiality_policy": couple.policy_label,
+        "policy_agreed_on": couple.policy_agreed_on,
         "therapist": couple.therapist.name if couple.therapist else "",
-        "partners": [{"name": p.name, "pronouns": p.pronouns, "email": p.email,
-                      "attachment_style": p.attachment_label, "cycle_position": p.cycle_position_label}
-                     for p in couple.partners],
+        "partners": [
+            {
+                "name": p.name,
+                "pronouns": p.pronouns,
+                "email": p.email,
+                "attachment_style": p.attachment_label,
+                "cycle_position": p.cycle_position_label,
+            }
+            for p in couple.partners
+        ],
         "goals": [{"goal": g.text, "status": g.status_label} for g in couple.goals],
     }
 
 
 def _given(given) -> dict:
-    return {"title": given.title, "given_at": given.given_at, "given_by": given.given_by.name if given.given_by else "",
-            "note": given.note, "withdrawn_at": given.withdrawn_at,
-            "given_to": f"{given.partner.name} only" if given.partner is not None else "Both partners"}
+    return {
+        "title": given.title,
+        "given_at": given.given_at,
+        "given_by": given.given_by.name if given.given_by else "",
+        "note": given.note,
+        "withdrawn_at": given.withdrawn_at,
+        "given_to": f"{given.partner.name} only" if given.partner is not None else "Both partners",
+    }
 
 
 _MISSING = object()

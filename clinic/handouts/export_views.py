@@ -49,8 +49,17 @@ def _json_response(data: dict, couple_id: int) -> Response:
 
 
 def _pdf_response(couple, data: dict) -> Response:
-    context = {"record": data, "header": print_header(couple, current_user), "footer": practice_footer(),
-               "chart": csi_chart(couple)}
-    pdf = build_pdf("pdf/record.html", context, title=f"Record of {couple.display_name}",
-                    paper=paper_for(None), scope=scope_for(current_user, couple))
+    context = {
+        "record": data,
+        "header": print_header(couple, current_user),
+        "footer": practice_footer(),
+        "chart": csi_chart(couple),
+    }
+    pdf = build_pdf(
+        "pdf/record.html",
+        context,
+        title=f"Record of {couple.display_name}",
+        paper=paper_for(None),
+        scope=scope_for(current_user, couple),
+    )
     return send_pdf(pdf, f"couple-{couple.id}-record.pdf")

@@ -19,12 +19,19 @@ class MultiCheckboxField(SelectMultipleField):
 
 class HandoutForm(BaseForm):
     title = StringField("Title", filters=[strip_filter], validators=[DataRequired(), Length(max=160)])
-    summary = StringField("One-line summary", filters=[strip_filter], validators=[Optional(), Length(max=300)],
-                          description="Shown in the library and under the title.")
-    body = TextAreaField("Text (Markdown)", filters=[strip_filter],
-                         validators=[DataRequired(), Length(max=MAX_MARKDOWN_CHARS)],
-                         description="## for a heading, - for a list item, **bold**, *italic*. "
-                                     "Images and embedded code are not allowed.")
+    summary = StringField(
+        "One-line summary",
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=300)],
+        description="Shown in the library and under the title.",
+    )
+    body = TextAreaField(
+        "Text (Markdown)",
+        filters=[strip_filter],
+        validators=[DataRequired(), Length(max=MAX_MARKDOWN_CHARS)],
+        description="## for a heading, - for a list item, **bold**, *italic*. "
+        "Images and embedded code are not allowed.",
+    )
     version = VersionField()
     form_token = OnceField()
     preview = SubmitField("Preview")
@@ -33,12 +40,18 @@ class HandoutForm(BaseForm):
 
 class GiveForm(BaseForm):
     source = SelectField("Handout", validators=[DataRequired(message="Choose a handout.")])
-    for_partner = RadioField("Who is it for", default="both",
-                             validators=[DataRequired(message="Choose who it is for.")],
-                             description="Given to one partner, it shows only in that partner's portal.")
-    note = TextAreaField("Personal note (optional)", filters=[strip_filter],
-                         validators=[Optional(), Length(max=MAX_NOTE)],
-                         description="Printed in a box at the top and shown to whoever it is for.")
+    for_partner = RadioField(
+        "Who is it for",
+        default="both",
+        validators=[DataRequired(message="Choose who it is for.")],
+        description="Given to one partner, it shows only in that partner's portal.",
+    )
+    note = TextAreaField(
+        "Personal note (optional)",
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=MAX_NOTE)],
+        description="Printed in a box at the top and shown to whoever it is for.",
+    )
     form_token = OnceField()
 
 
@@ -49,10 +62,12 @@ class PrintForm(BaseForm):
         csrf = False
 
     source = SelectField("Handout", validators=[DataRequired(message="Choose a handout.")])
-    for_partner = RadioField("Who is it for", default="both",
-                             validators=[DataRequired(message="Choose who it is for.")])
-    note = TextAreaField("Note for this print (optional)", filters=[strip_filter],
-                         validators=[Optional(), Length(max=MAX_NOTE)])
+    for_partner = RadioField(
+        "Who is it for", default="both", validators=[DataRequired(message="Choose who it is for.")]
+    )
+    note = TextAreaField(
+        "Note for this print (optional)", filters=[strip_filter], validators=[Optional(), Length(max=MAX_NOTE)]
+    )
     paper = SelectField("Paper", choices=PAPER_CHOICES, validators=[Optional()])
 
 
@@ -67,8 +82,9 @@ class PacketForm(BaseForm):
     given = BooleanField("Handouts given to this partner alone", default=True)
     worksheets = BooleanField("Their own current homework worksheets", default=True)
     forms = BooleanField("Their own questionnaires due, as paper forms", default=True)
-    couple_part = BooleanField("Add a part for both partners: handouts given to both, homework done together",
-                               default=False)
+    couple_part = BooleanField(
+        "Add a part for both partners: handouts given to both, homework done together", default=False
+    )
     paper = SelectField("Paper", choices=PAPER_CHOICES, validators=[Optional()])
 
 
@@ -80,6 +96,10 @@ class LibraryPrintForm(BaseForm):
 
 
 class ExportForm(BaseForm):
-    format = RadioField("Format", choices={"pdf": "PDF (to read or print)", "json": "JSON (machine-readable)"},
-                        default="pdf", validators=[DataRequired()])
+    format = RadioField(
+        "Format",
+        choices={"pdf": "PDF (to read or print)", "json": "JSON (machine-readable)"},
+        default="pdf",
+        validators=[DataRequired()],
+    )
     include_process_notes = BooleanField("Include my process notes (psychotherapy notes)")

@@ -27,10 +27,18 @@ def builtin_handouts() -> tuple[BuiltinHandout, ...]:
     for path in sorted(CONTENT_DIR.glob("*.md")):
         post = frontmatter.load(path)
         meta = post.metadata
-        handouts.append(BuiltinHandout(
-            slug=meta["slug"], title=meta["title"], summary=meta.get("summary", ""), body=post.content,
-            order=int(meta.get("order", 99)), uses_cycle_words=bool(meta.get("cycle_words")),
-            is_crisis=bool(meta.get("crisis")), key_phrases=tuple(meta.get("key_phrases", ()))))
+        handouts.append(
+            BuiltinHandout(
+                slug=meta["slug"],
+                title=meta["title"],
+                summary=meta.get("summary", ""),
+                body=post.content,
+                order=int(meta.get("order", 99)),
+                uses_cycle_words=bool(meta.get("cycle_words")),
+                is_crisis=bool(meta.get("crisis")),
+                key_phrases=tuple(meta.get("key_phrases", ())),
+            )
+        )
     return tuple(sorted(handouts, key=lambda h: (h.order, h.slug)))
 
 

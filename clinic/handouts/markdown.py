@@ -9,8 +9,33 @@ from functools import lru_cache
 import nh3
 from markupsafe import Markup
 
-ALLOWED_TAGS = frozenset({"p", "br", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "a",
-                          "blockquote", "hr", "table", "thead", "tbody", "tr", "th", "td", "code", "pre"})
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "br",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "strong",
+        "em",
+        "a",
+        "blockquote",
+        "hr",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "code",
+        "pre",
+    }
+)
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
 URL_SCHEMES = frozenset({"https", "mailto"})
 MAX_MARKDOWN_CHARS = 40_000
@@ -42,9 +67,15 @@ def to_html(text: str) -> Markup:
 
 
 def clean(html: str) -> str:
-    return nh3.clean(html, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-                     url_schemes=set(URL_SCHEMES), attribute_filter=_attribute_filter,
-                     link_rel="noopener noreferrer", strip_comments=True,
-                     # wide tables scroll sideways on a phone; a scrollable region must be focusable
-                     set_tag_attribute_values={"table": {"tabindex": "0"}},
-                     clean_content_tags={"script", "style"})
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        url_schemes=set(URL_SCHEMES),
+        attribute_filter=_attribute_filter,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+        # wide tables scroll sideways on a phone; a scrollable region must be focusable
+        set_tag_attribute_values={"table": {"tabindex": "0"}},
+        clean_content_tags={"script", "style"},
+    )

@@ -31,9 +31,7 @@ class GivenHandout(db.Model):
     """
 
     __tablename__ = "given_handout"
-    __table_args__ = (
-        CheckConstraint("builtin_slug is not null or handout_id is not null", name="has_source"),
-    )
+    __table_args__ = (CheckConstraint("builtin_slug is not null or handout_id is not null", name="has_source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)

@@ -18,8 +18,7 @@ from clinic.security import client_required
 @client_required
 def portal_list():
     partner = partner_for_client(current_user)
-    return render_template("handouts/portal_list.html", partner=partner,
-                           given=services.given_to_partner(partner))
+    return render_template("handouts/portal_list.html", partner=partner, given=services.given_to_partner(partner))
 
 
 @bp.get("/portal/handouts/<int:given_id>")
@@ -40,8 +39,15 @@ def portal_pdf(given_id: int):
     given = services.get_given_for_partner(partner, given_id)
     doc = handout_document(given, couple=partner.couple, note=given.note, partner=given.partner)
     try:
-        pdf = handouts_pdf([doc], user=given.given_by, couple=partner.couple, paper=request.args.get("paper"),
-                           when=given.given_at, viewer=current_user, partner=given.partner)
+        pdf = handouts_pdf(
+            [doc],
+            user=given.given_by,
+            couple=partner.couple,
+            paper=request.args.get("paper"),
+            when=given.given_at,
+            viewer=current_user,
+            partner=given.partner,
+        )
     except PdfError as error:
         return render_template("handouts/pdf_failed.html", message=error.message), 503
     record("handout.downloaded", given, couple_id=given.couple_id)

@@ -11,13 +11,14 @@ from clinic.handouts.library import BuiltinHandout, builtin_handouts, get_builti
 from clinic.handouts.models import GivenHandout, Handout
 from clinic.security import get_owned_or_404
 
-CARE_NOTE = ("This handout is here to support you between sessions. It does not replace care from a "
-             "qualified professional. If you are worried about your safety or someone else's, get help "
-             "straight away: in the US call 911, or the National Domestic Violence Hotline on "
-             "1-800-799-SAFE (7233), open 24/7.")
+CARE_NOTE = (
+    "This handout is here to support you between sessions. It does not replace care from a "
+    "qualified professional. If you are worried about your safety or someone else's, get help "
+    "straight away: in the US call 911, or the National Domestic Violence Hotline on "
+    "1-800-799-SAFE (7233), open 24/7."
+)
 SAFETY_SLUG = "safety-and-support"
-SAFETY_TO_BOTH = ("The safety handout is given to one partner at a time, privately. "
-                  "Choose which partner it is for.")
+SAFETY_TO_BOTH = "The safety handout is given to one partner at a time, privately. Choose which partner it is for."
 
 
 # ---------------------------------------------------------------- loaders
@@ -36,8 +37,11 @@ def get_handout_for(user, handout_id: int) -> Handout:
 
 
 def own_handouts(user) -> list[Handout]:
-    query = (select(Handout).where(Handout.owner_id == user.id, Handout.is_archived.is_(False))
-             .order_by(Handout.title, Handout.id))
+    query = (
+        select(Handout)
+        .where(Handout.owner_id == user.id, Handout.is_archived.is_(False))
+        .order_by(Handout.title, Handout.id)
+    )
     return list(db.session.scalars(query))
 
 
@@ -47,8 +51,10 @@ def get_given_for_couple(couple, given_id: int) -> GivenHandout:
 
 def _visible_to(partner):
     return select(GivenHandout).where(
-        GivenHandout.couple_id == partner.couple_id, GivenHandout.withdrawn_at.is_(None),
-        or_(GivenHandout.partner_id.is_(None), GivenHandout.partner_id == partner.id))
+        GivenHandout.couple_id == partner.couple_id,
+        GivenHandout.withdrawn_at.is_(None),
+        or_(GivenHandout.partner_id.is_(None), GivenHandout.partner_id == partner.id),
+    )
 
 
 def given_to_partner(partner) -> list[GivenHandout]:
@@ -95,8 +101,11 @@ def resolve_source(user, source: str) -> BuiltinHandout | Handout:
 
 def is_safety_handout(source) -> bool:
     """The built-in safety handout, or a therapist's copy of it, or a given snapshot of either."""
-    slug = getattr(source, "slug", None) if isinstance(source, BuiltinHandout) else \
-        getattr(source, "builtin_slug", None) or getattr(source, "based_on", None)
+    slug = (
+        getattr(source, "slug", None)
+        if isinstance(source, BuiltinHandout)
+        else getattr(source, "builtin_slug", None) or getattr(source, "based_on", None)
+    )
     return slug == SAFETY_SLUG
 
 
@@ -125,8 +134,13 @@ def check_recipient(source, partner) -> None:
 
 
 def create_handout(owner, data: dict) -> Handout:
-    handout = Handout(owner_id=owner.id, title=data["title"], summary=data.get("summary") or "",
-                      body=data["body"], based_on=data.get("based_on"))
+    handout = Handout(
+        owner_id=owner.id,
+        title=data["title"],
+        summary=data.get("summary") or "",
+        body=data["body"],
+        based_on=data.get("based_on"),
+    )
     db.session.add(handout)
     db.session.flush()
     record("handout.created", handout)
@@ -135,8 +149,9 @@ def create_handout(owner, data: dict) -> Handout:
 
 def copy_builtin(owner, builtin: BuiltinHandout) -> Handout:
     """A customisable copy of a built-in handout, owned by `owner`."""
-    handout = Handout(owner_id=owner.id, title=builtin.title, summary=builtin.summary, body=builtin.body,
-                      based_on=builtin.slug)
+    handout = Handout(
+        owner_id=owner.id, title=builtin.title, summary=builtin.summary, body=builtin.body, based_on=builtin.slug
+    )
     db.session.add(handout)
     db.session.flush()
     record("handout.copied", handout)
@@ -170,10 +185,17 @@ def give_handout(couple, source: BuiltinHandout | Handout, note: str, by, partne
     check_recipient(source, partner)
     is_builtin = isinstance(source, BuiltinHandout)
     given = GivenHandout(
-        couple_id=couple.id, partner_id=partner.id if partner is not None else None, title=source.title,
-        summary=source.summary or "", body=source.body,
+        couple_id=couple.id,
+        partner_id=partner.id if partner is not None else None,
+        title=source.title,
+        summary=source.summary or "",
+        body=source.body,
         builtin_slug=source.slug if is_builtin else source.based_on,
-        handout_id=None if is_builtin else source.id, note=note or "", given_by_id=by.id, given_at=utcnow())
+        handout_id=None if is_builtin else source.id,
+        note=note or "",
+        given_by_id=by.id,
+        given_at=utcnow(),
+    )
     db.session.add(given)
     db.session.flush()
     record("handout.given", given, couple_id=couple.id)

@@ -22,8 +22,12 @@ bp = Blueprint("handouts", __name__)
 @bp.get("/handouts/")
 @therapist_required
 def library():
-    return render_template("handouts/library.html", builtins=builtin_handouts(),
-                           own=services.own_handouts(current_user), exercises=_exercises())
+    return render_template(
+        "handouts/library.html",
+        builtins=builtin_handouts(),
+        own=services.own_handouts(current_user),
+        exercises=_exercises(),
+    )
 
 
 def _exercises() -> list:
@@ -39,8 +43,13 @@ def _exercises() -> list:
 @therapist_required
 def builtin(slug: str):
     handout = services.get_builtin_or_404(slug)
-    return render_template("handouts/read.html", doc=handout_document(handout), slug=slug, handout=None,
-                           print_form=LibraryPrintForm(request.args))
+    return render_template(
+        "handouts/read.html",
+        doc=handout_document(handout),
+        slug=slug,
+        handout=None,
+        print_form=LibraryPrintForm(request.args),
+    )
 
 
 @bp.get("/handouts/builtin/<slug>/pdf")
@@ -96,8 +105,9 @@ def _editor(form: HandoutForm, handout, conflict: bool = False):
     """The editor page; a Preview submit shows the sanitised rendering of the text as sent."""
     preview = to_html(form.body.data or "") if form.preview.data and not form.errors else None
     status = 409 if conflict else 422 if form.errors else 200
-    return render_template("handouts/editor.html", form=form, handout=handout, preview=preview,
-                           conflict=conflict), status
+    return render_template(
+        "handouts/editor.html", form=form, handout=handout, preview=preview, conflict=conflict
+    ), status
 
 
 @bp.post("/handouts/preview")
@@ -112,8 +122,13 @@ def preview():
 @therapist_required
 def own(handout_id: int):
     handout = services.get_handout_for(current_user, handout_id)
-    return render_template("handouts/read.html", doc=handout_document(handout), handout=handout, slug=None,
-                           print_form=LibraryPrintForm(request.args))
+    return render_template(
+        "handouts/read.html",
+        doc=handout_document(handout),
+        handout=handout,
+        slug=None,
+        print_form=LibraryPrintForm(request.args),
+    )
 
 
 @bp.get("/handouts/<int:handout_id>/pdf")
@@ -121,8 +136,9 @@ def own(handout_id: int):
 def own_pdf(handout_id: int):
     handout = services.get_handout_for(current_user, handout_id)
     form = LibraryPrintForm(request.args)
-    return _library_pdf(handout_document(handout), form.paper.data if form.validate() else None,
-                        f"handout-{handout.id}", handout)
+    return _library_pdf(
+        handout_document(handout), form.paper.data if form.validate() else None, f"handout-{handout.id}", handout
+    )
 
 
 @bp.post("/handouts/<int:handout_id>/archive")

@@ -19,8 +19,13 @@ def exercise_worksheet_pdf(exercise_id: int):
     from clinic.homework.library import get_exercise_for
 
     exercise = get_exercise_for(current_user, exercise_id)
-    return _send([exercise_worksheet(exercise)], f"worksheet-{exercise.slug}", "worksheet.printed",
-                 record_type="exercise", record_id=exercise.id)
+    return _send(
+        [exercise_worksheet(exercise)],
+        f"worksheet-{exercise.slug}",
+        "worksheet.printed",
+        record_type="exercise",
+        record_id=exercise.id,
+    )
 
 
 @bp.get("/couples/<int:couple_id>/worksheets/<int:assignment_id>/pdf")
@@ -30,8 +35,14 @@ def assignment_worksheet_pdf(couple_id: int, assignment_id: int):
 
     assignment = get_assignment_for_therapist(current_user, couple_id, assignment_id)
     couple = get_couple_for(current_user, couple_id)
-    return _send(assignment_worksheets(assignment, couple), f"worksheet-{assignment.id}", "worksheet.printed",
-                 couple=couple, record_type="assignment", record_id=assignment.id)
+    return _send(
+        assignment_worksheets(assignment, couple),
+        f"worksheet-{assignment.id}",
+        "worksheet.printed",
+        couple=couple,
+        record_type="assignment",
+        record_id=assignment.id,
+    )
 
 
 @bp.get("/portal/worksheets/<int:assignment_id>/pdf")
@@ -40,16 +51,27 @@ def portal_worksheet_pdf(assignment_id: int):
     from clinic.homework.services import get_assignment_for_partner
 
     assignment, partner = get_assignment_for_partner(current_user, assignment_id)
-    sheets = [s for s in assignment_worksheets(assignment, partner.couple)
-              if assignment.who != "each" or s["for"] == partner.name]
-    return _send(sheets, f"worksheet-{assignment.id}", "worksheet.downloaded", couple=partner.couple,
-                 record_type="assignment", record_id=assignment.id, therapist=partner.couple.therapist)
+    sheets = [
+        s
+        for s in assignment_worksheets(assignment, partner.couple)
+        if assignment.who != "each" or s["for"] == partner.name
+    ]
+    return _send(
+        sheets,
+        f"worksheet-{assignment.id}",
+        "worksheet.downloaded",
+        couple=partner.couple,
+        record_type="assignment",
+        record_id=assignment.id,
+        therapist=partner.couple.therapist,
+    )
 
 
 def _send(sheets, filename, action, *, couple=None, record_type, record_id, therapist=None):
     try:
-        pdf = worksheets_pdf(sheets, user=therapist or current_user, viewer=current_user, couple=couple,
-                             paper=request.args.get("paper"))
+        pdf = worksheets_pdf(
+            sheets, user=therapist or current_user, viewer=current_user, couple=couple, paper=request.args.get("paper")
+        )
     except PdfError as error:
         return render_template("handouts/pdf_failed.html", message=error.message, couple=None), 503
     record(action, record_type=record_type, record_id=record_id, couple_id=couple.id if couple else None)

@@ -10,26 +10,40 @@ MAX_GRID_COLUMNS = 4
 MAX_LABEL = 60
 
 
-def exercise_worksheet(exercise, *, frequency_kind: str | None = None, frequency: str | None = None,
-                       for_name: str = "", note: str = "") -> dict:
+def exercise_worksheet(
+    exercise, *, frequency_kind: str | None = None, frequency: str | None = None, for_name: str = "", note: str = ""
+) -> dict:
     """A worksheet for one exercise; an assignment's frequency, person and note override the defaults."""
     from clinic.homework.library import exercise_as_worksheet
 
     data = exercise_as_worksheet(exercise)
-    return normalise_worksheet(data, frequency_kind=frequency_kind or exercise.frequency_kind,
-                               frequency=frequency, for_name=for_name, note=note)
+    return normalise_worksheet(
+        data,
+        frequency_kind=frequency_kind or exercise.frequency_kind,
+        frequency=frequency,
+        for_name=for_name,
+        note=note,
+    )
 
 
-def normalise_worksheet(data: dict, *, frequency_kind: str = "once", frequency: str | None = None,
-                        for_name: str = "", note: str = "") -> dict:
+def normalise_worksheet(
+    data: dict, *, frequency_kind: str = "once", frequency: str | None = None, for_name: str = "", note: str = ""
+) -> dict:
     completion = data.get("completion", "reflection")
     labels = [str(f.get("label", ""))[:300] for f in data.get("fields") or [] if f.get("label")]
     repeated = frequency_kind in ("daily", "weekly")
-    meta_parts = [data.get("who"), frequency or data.get("frequency"),
-                  f"about {data['minutes']} minutes" if data.get("minutes") else None, data.get("completion_label")]
+    meta_parts = [
+        data.get("who"),
+        frequency or data.get("frequency"),
+        f"about {data['minutes']} minutes" if data.get("minutes") else None,
+        data.get("completion_label"),
+    ]
     sheet = {
-        "title": data.get("title", "Worksheet"), "purpose": data.get("purpose", ""),
-        "steps": [str(s) for s in data.get("steps") or []], "for": for_name, "note": note or "",
+        "title": data.get("title", "Worksheet"),
+        "purpose": data.get("purpose", ""),
+        "steps": [str(s) for s in data.get("steps") or []],
+        "for": for_name,
+        "note": note or "",
         "meta": " · ".join(str(p) for p in meta_parts if p),
         "week": _week_grid(completion, labels) if repeated else None,
         "fields": _fields(completion, labels, repeated),
@@ -65,15 +79,28 @@ def _fields(completion: str, labels: list[str], repeated: bool) -> list[dict]:
         return [{"label": "Tick each one when you've done it", "kind": "checklist", "items": labels or ["Done"]}]
     if completion == "rating":
         label = labels[0] if labels else "How did it go?"
-        fields = [] if repeated else [{"label": label, "kind": "scale", "min": 1, "max": 5,
-                                       "min_label": "not at all", "max_label": "very much"}]
+        fields = (
+            []
+            if repeated
+            else [
+                {
+                    "label": label,
+                    "kind": "scale",
+                    "min": 1,
+                    "max": 5,
+                    "min_label": "not at all",
+                    "max_label": "very much",
+                }
+            ]
+        )
         return [*fields, {"label": "Anything you'd like to remember", "kind": "lines", "lines": 2 if repeated else 3}]
     if completion == "log":
         if repeated and len(labels) <= MAX_GRID_COLUMNS:
             return [{"label": "Notes for your next session", "kind": "lines", "lines": 4}]
         lines = 3 if len(labels) <= 3 else 2
-        return [{"label": label, "kind": "lines", "lines": lines} for label in labels] or \
-            [{"label": "What happened", "kind": "lines", "lines": 5}]
+        return [{"label": label, "kind": "lines", "lines": lines} for label in labels] or [
+            {"label": "What happened", "kind": "lines", "lines": 5}
+        ]
     # reflection: room to think on paper
     questions = labels or ["Your thoughts"]
     return [{"label": q, "kind": "box", "tall": len(questions) <= 2} for q in questions]
@@ -89,10 +116,13 @@ def couple_worksheets(couple) -> list[dict]:
 
 def partner_worksheets(couple, partner) -> list[dict]:
     """`partner`'s own worksheets: assignments to them alone, and their sheet of those each partner does."""
-    return [exercise_worksheet(a.exercise, frequency_kind=a.frequency_kind, frequency=a.frequency_label,
-                               for_name=partner.name, note=a.note)
-            for a in _active(couple)
-            if (a.who == "one" and a.partner_id == partner.id) or a.who == "each"]
+    return [
+        exercise_worksheet(
+            a.exercise, frequency_kind=a.frequency_kind, frequency=a.frequency_label, for_name=partner.name, note=a.note
+        )
+        for a in _active(couple)
+        if (a.who == "one" and a.partner_id == partner.id) or a.who == "each"
+    ]
 
 
 def together_worksheets(couple) -> list[dict]:
@@ -108,9 +138,16 @@ def _active(couple) -> list:
 
 def assignment_worksheets(assignment, couple) -> list[dict]:
     names = _names_for(assignment, couple)
-    return [exercise_worksheet(assignment.exercise, frequency_kind=assignment.frequency_kind,
-                               frequency=assignment.frequency_label, for_name=name, note=assignment.note)
-            for name in names]
+    return [
+        exercise_worksheet(
+            assignment.exercise,
+            frequency_kind=assignment.frequency_kind,
+            frequency=assignment.frequency_label,
+            for_name=name,
+            note=assignment.note,
+        )
+        for name in names
+    ]
 
 
 def _names_for(assignment, couple) -> list[str]:

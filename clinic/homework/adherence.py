@@ -102,8 +102,9 @@ def entry_days_for(assignment, partner_id: int, entries) -> set[date]:
     return {e.done_on for e in own}
 
 
-def partner_tally(assignment, partner_id: int, entries, start: date, end: date,
-                  today: date | None = None) -> Tally | None:
+def partner_tally(
+    assignment, partner_id: int, entries, start: date, end: date, today: date | None = None
+) -> Tally | None:
     """None when the assignment isn't for this partner (a "one partner" assignment for the other)."""
     if assignment.who == "one" and assignment.partner_id != partner_id:
         return None

@@ -22,8 +22,14 @@ def couple_homework(couple_id: int):
     rows, totals, since = couple_adherence(couple)
     record("homework.couple_viewed", couple, couple_id=couple.id)
     db.session.commit()
-    return render_template("homework/couple.html", couple=couple, rows=rows, totals=totals, since=since,
-                           review=services.safety_review(rows))
+    return render_template(
+        "homework/couple.html",
+        couple=couple,
+        rows=rows,
+        totals=totals,
+        since=since,
+        review=services.safety_review(rows),
+    )
 
 
 def _assign_form(couple, form):
@@ -45,8 +51,7 @@ def assign(couple_id: int):
             return redirect(done)
         try:
             exercise = library.get_exercise_for(current_user, int(form.exercise_id.data))
-            services.create_assignment(couple, current_user, exercise, form.assignment_data(),
-                                       **form.confirmation())
+            services.create_assignment(couple, current_user, exercise, form.assignment_data(), **form.confirmation())
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -60,8 +65,7 @@ def assign(couple_id: int):
         _explain_risk(couple, exercises, form)
     status = 422 if form.errors or getattr(form, "form_message", None) else 200
     risky = [e.id for e in exercises if e.raises_conflict] if safeguard.couple_reasons(couple) else []
-    return render_template("homework/assign.html", couple=couple, form=form, exercises=exercises,
-                           risky=risky), status
+    return render_template("homework/assign.html", couple=couple, form=form, exercises=exercises, risky=risky), status
 
 
 def _explain_risk(couple, exercises, form) -> None:
@@ -77,8 +81,12 @@ def _assign_defaults() -> dict:
     exercise_id = request.args.get("exercise_id", "")
     if exercise_id.isdigit():
         exercise = library.get_exercise_for(current_user, int(exercise_id))
-        data.update(exercise_id=str(exercise.id), who=exercise.who, frequency_kind=exercise.frequency_kind,
-                    times_per_week=exercise.times_per_week)
+        data.update(
+            exercise_id=str(exercise.id),
+            who=exercise.who,
+            frequency_kind=exercise.frequency_kind,
+            times_per_week=exercise.times_per_week,
+        )
     session_id = request.args.get("therapy_session_id", "")
     if session_id.isdigit():
         data["therapy_session_id"] = session_id
@@ -94,9 +102,16 @@ def assignment(couple_id: int, assignment_id: int):
     record("assignment.viewed", item)
     db.session.commit()
     page = paged(row.entries, request.args.get("page", ""))
-    return render_template("homework/assignment.html", couple=item.couple, row=row, a=item, since=since,
-                           status_form=AssignmentStatusForm(), page=page,
-                           risk=safeguard.needs_risk_confirmation(item.couple, item.exercise))
+    return render_template(
+        "homework/assignment.html",
+        couple=item.couple,
+        row=row,
+        a=item,
+        since=since,
+        status_form=AssignmentStatusForm(),
+        page=page,
+        risk=safeguard.needs_risk_confirmation(item.couple, item.exercise),
+    )
 
 
 @bp.route("/couples/<int:couple_id>/homework/<int:assignment_id>/edit", methods=["GET", "POST"])
@@ -109,12 +124,14 @@ def edit_assignment(couple_id: int, assignment_id: int):
         form.therapy_session_id.data = str(item.therapy_session_id or "")
     if form.validate_on_submit():
         try:
-            services.update_assignment(item, form.version.data, form.assignment_data(), current_user,
-                                       **form.confirmation())
+            services.update_assignment(
+                item, form.version.data, form.assignment_data(), current_user, **form.confirmation()
+            )
         except EditConflict:
             db.session.rollback()
-            return render_template("homework/assignment_form.html", form=form, a=item, couple=item.couple,
-                                   conflict=True), 409
+            return render_template(
+                "homework/assignment_form.html", form=form, a=item, couple=item.couple, conflict=True
+            ), 409
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -123,8 +140,13 @@ def edit_assignment(couple_id: int, assignment_id: int):
             flash("Assignment updated.", "success")
             return redirect(url_for("homework.assignment", couple_id=couple_id, assignment_id=item.id))
     status = 422 if form.errors or getattr(form, "form_message", None) else 200
-    return render_template("homework/assignment_form.html", form=form, a=item, couple=item.couple,
-                           risk=safeguard.needs_risk_confirmation(item.couple, item.exercise)), status
+    return render_template(
+        "homework/assignment_form.html",
+        form=form,
+        a=item,
+        couple=item.couple,
+        risk=safeguard.needs_risk_confirmation(item.couple, item.exercise),
+    ), status
 
 
 @bp.post("/couples/<int:couple_id>/homework/<int:assignment_id>/status")
@@ -144,10 +166,17 @@ def assignment_status(couple_id: int, assignment_id: int):
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash({"pause": "Paused: nothing is expected until you resume it.", "resume": "Resumed.",
-               "end": "Ended. The entries are kept."}[form.action.data], "success")
-    return redirect(safe_next_url(form.next.data)
-                    or url_for("homework.assignment", couple_id=couple_id, assignment_id=item.id))
+        flash(
+            {
+                "pause": "Paused: nothing is expected until you resume it.",
+                "resume": "Resumed.",
+                "end": "Ended. The entries are kept.",
+            }[form.action.data],
+            "success",
+        )
+    return redirect(
+        safe_next_url(form.next.data) or url_for("homework.assignment", couple_id=couple_id, assignment_id=item.id)
+    )
 
 
 @bp.route("/couples/<int:couple_id>/homework/<int:assignment_id>/resume", methods=["GET", "POST"])
@@ -166,5 +195,10 @@ def resume_assignment(couple_id: int, assignment_id: int):
             flash("Resumed.", "success")
             return redirect(url_for("homework.assignment", couple_id=couple_id, assignment_id=item.id))
     status = 422 if form.errors or getattr(form, "form_message", None) else 200
-    return render_template("homework/resume.html", form=form, a=item, couple=item.couple,
-                           risk=safeguard.needs_risk_confirmation(item.couple, item.exercise)), status
+    return render_template(
+        "homework/resume.html",
+        form=form,
+        a=item,
+        couple=item.couple,
+        risk=safeguard.needs_risk_confirmation(item.couple, item.exercise),
+    ), status

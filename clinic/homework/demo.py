@@ -17,33 +17,70 @@ FADE = {"efct": (7, 0.6, False), "cbct": (12, 0.7, True)}  # (days, factor, both
 # (slug, who, frequency, times_per_week, started days ago, due in days or None, note, chance per partner a/b)
 PLAN = {
     "efct": [
-        ("attachment-trigger-journal", "each", "daily", None, 27, None,
-         "A few lines on the days something stirs you up is plenty. No need to be thorough.", (0.8, 0.45)),
-        ("spotting-our-cycle", "each", "weekly", 2, 20, None,
-         "Let's bring these to our next session and look at the loop together.", (0.9, 0.6)),
+        (
+            "attachment-trigger-journal",
+            "each",
+            "daily",
+            None,
+            27,
+            None,
+            "A few lines on the days something stirs you up is plenty. No need to be thorough.",
+            (0.8, 0.45),
+        ),
+        (
+            "spotting-our-cycle",
+            "each",
+            "weekly",
+            2,
+            20,
+            None,
+            "Let's bring these to our next session and look at the loop together.",
+            (0.9, 0.6),
+        ),
         ("gratitude-exchange", "each", "daily", None, 13, None, "", (0.85, 0.7)),
         ("reassurance-plan", "together", "once", None, 16, -9, "Keep it short and practical.", (1.0, 0.0)),
     ],
     "cbct": [
-        ("speaker-listener", "together", "weekly", 3, 27, None,
-         "Start with easy topics: weekend plans, a film, a memory.", (0.55, 0.35)),
-        ("thought-log", "each", "weekly", 3, 20, None,
-         "Try to catch at least one thought about money each week.", (0.7, 0.5)),
+        (
+            "speaker-listener",
+            "together",
+            "weekly",
+            3,
+            27,
+            None,
+            "Start with easy topics: weekend plans, a film, a memory.",
+            (0.55, 0.35),
+        ),
+        (
+            "thought-log",
+            "each",
+            "weekly",
+            3,
+            20,
+            None,
+            "Try to catch at least one thought about money each week.",
+            (0.7, 0.5),
+        ),
         ("caring-days", "each", "daily", None, 12, None, "", (0.6, 0.75)),
         ("problem-solving", "together", "weekly", 1, 14, None, "The chores rota is a good first problem.", (0.5, 0.5)),
     ],
 }
 
 SAMPLES = {
-    "situation": ["Waited for a reply to a message for most of the afternoon.",
-                  "Plans for Saturday changed at the last minute.",
-                  "Came home and the house was quiet; my partner was on the phone.",
-                  "We talked about the electricity bill over dinner."],
+    "situation": [
+        "Waited for a reply to a message for most of the afternoon.",
+        "Plans for Saturday changed at the last minute.",
+        "Came home and the house was quiet; my partner was on the phone.",
+        "We talked about the electricity bill over dinner.",
+    ],
     "surface": ["Irritated and restless", "Annoyed, a bit cold", "Flat, wanted to be left alone"],
     "underneath": ["Worried I don't matter as much", "Scared of being let down again", "Lonely"],
     "needed": ["A quick word that we're okay", "Some time, then a hug", "To be asked how my day was"],
-    "did": ["Sent three more messages, then stopped and went for a walk", "Went quiet and read",
-            "Said 'I'm feeling a bit wobbly' instead of snapping"],
+    "did": [
+        "Sent three more messages, then stopped and went for a walk",
+        "Went quiet and read",
+        "Said 'I'm feeling a bit wobbly' instead of snapping",
+    ],
     "trigger": ["A late finish at work", "A sharp comment about the dishes", "Forgotten phone call"],
     "my_move": ["I pushed for an answer", "I withdrew to the other room", "I criticised"],
     "partner_move": ["They went quiet", "They raised their voice", "They left to cool down"],
@@ -55,8 +92,11 @@ SAMPLES = {
     "thought": ["They never think about our budget", "This always ends in a fight", "They don't care"],
     "thought_type": ["Attribution", "Expectancy", "Standard", "Selective attention"],
     "emotion": ["Angry, 7", "Anxious, 6", "Sad, 5"],
-    "alternative": ["They were tired; they did check the account last week",
-                    "We handled the last one calmly", "They showed they cared on Sunday"],
+    "alternative": [
+        "They were tired; they did check the account last week",
+        "We handled the last one calmly",
+        "They showed they cared on Sunday",
+    ],
     "problem": ["Who cooks on weeknights", "The chores rota on Saturdays"],
     "feelings_needs": ["Both of us feel tired in the evenings and want a fair split"],
     "ideas": ["Alternate nights; cook twice on Sundays; simple meals on Wednesdays"],
@@ -68,8 +108,14 @@ SAMPLES = {
     "limits": ["If I ask more than twice in an hour, I'll try the breathing first"],
     "check_in": ["At our next session"],
 }
-FREE_TEXT = ["", "", "Harder than I expected, but I did it.", "This one felt easier today.",
-             "We both remembered without a reminder.", "Short one today."]
+FREE_TEXT = [
+    "",
+    "",
+    "Harder than I expected, but I did it.",
+    "This one felt easier today.",
+    "We both remembered without a reminder.",
+    "Short one today.",
+]
 
 
 def seed_homework(practice) -> None:
@@ -82,11 +128,20 @@ def seed_homework(practice) -> None:
         for slug, who, kind, per_week, ago, due_in, note, chances in plan:
             start = today - timedelta(days=ago)
             assignment = Assignment(
-                couple_id=couple.id, exercise_id=exercises[slug].id, assigned_by_id=practice.therapist.id,
-                therapy_session_id=_session_before(couple, start), who=who, starts_on=start,
-                due_on=today + timedelta(days=due_in) if due_in is not None else None, frequency_kind=kind,
-                times_per_week=per_week, note=note, status="active", pauses=[],
-                created_at=_at(start, 17))
+                couple_id=couple.id,
+                exercise_id=exercises[slug].id,
+                assigned_by_id=practice.therapist.id,
+                therapy_session_id=_session_before(couple, start),
+                who=who,
+                starts_on=start,
+                due_on=today + timedelta(days=due_in) if due_in is not None else None,
+                frequency_kind=kind,
+                times_per_week=per_week,
+                note=note,
+                status="active",
+                pauses=[],
+                created_at=_at(start, 17),
+            )
             db.session.add(assignment)
             db.session.flush()
             _entries(assignment, exercises[slug], couple, chances, rng, today, FADE[key])
@@ -118,9 +173,20 @@ def _add(assignment, exercise, partner, day, rng, shared: bool) -> None:
         rating = rng.randint(2, 5)
     else:
         answers = {f["key"]: rng.choice(SAMPLES.get(f["key"], ["(fictional note)"])) for f in exercise.fields}
-    db.session.add(Entry(assignment_id=assignment.id, partner_id=partner.id, couple_id=assignment.couple_id,
-                         done_on=day, answers=answers, rating=rating, free_text=rng.choice(FREE_TEXT),
-                         is_shared=shared, created_at=_at(day, 21), updated_at=_at(day, 21)))
+    db.session.add(
+        Entry(
+            assignment_id=assignment.id,
+            partner_id=partner.id,
+            couple_id=assignment.couple_id,
+            done_on=day,
+            answers=answers,
+            rating=rating,
+            free_text=rng.choice(FREE_TEXT),
+            is_shared=shared,
+            created_at=_at(day, 21),
+            updated_at=_at(day, 21),
+        )
+    )
 
 
 def _at(day, hour: int) -> datetime:
@@ -136,6 +202,9 @@ def _session_before(couple, start):
         from clinic.sessions.models import TherapySession
     except ImportError:
         return None
-    return db.session.scalar(select(TherapySession.id).where(
-        TherapySession.couple_id == couple.id, TherapySession.starts_at <= _at(start, 23))
-        .order_by(TherapySession.starts_at.desc()).limit(1))
+    return db.session.scalar(
+        select(TherapySession.id)
+        .where(TherapySession.couple_id == couple.id, TherapySession.starts_at <= _at(start, 23))
+        .order_by(TherapySession.starts_at.desc())
+        .limit(1)
+    )

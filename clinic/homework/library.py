@@ -20,8 +20,21 @@ from clinic.homework.models import COMPLETION_TYPES, MODEL_TAGS, STRATEGIES, WHO
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
-EDITABLE = ("title", "purpose", "steps", "notes", "model_tags", "strategies", "who", "minutes", "frequency_kind",
-            "times_per_week", "completion", "fields", "raises_conflict")
+EDITABLE = (
+    "title",
+    "purpose",
+    "steps",
+    "notes",
+    "model_tags",
+    "strategies",
+    "who",
+    "minutes",
+    "frequency_kind",
+    "times_per_week",
+    "completion",
+    "fields",
+    "raises_conflict",
+)
 
 
 def parse_frequency(text: str) -> tuple[str, int | None]:
@@ -42,14 +55,24 @@ def load_content_file(path: Path) -> dict:
     if not _SLUG.match(str(meta.get("slug", ""))) or meta["slug"] != path.stem:
         raise ValueError(f"{path.name}: slug must match the file name")
     kind, per_week = parse_frequency(meta.get("frequency", "once"))
-    fields = [{"key": str(f["key"]), "label": str(f["label"]), "required": bool(f.get("required", False))}
-              for f in meta.get("fields") or []]
+    fields = [
+        {"key": str(f["key"]), "label": str(f["label"]), "required": bool(f.get("required", False))}
+        for f in meta.get("fields") or []
+    ]
     data = {
-        "slug": meta["slug"], "title": str(meta["title"]), "purpose": str(meta["purpose"]).strip(),
-        "steps": [str(s) for s in meta.get("steps") or []], "notes": post.content.strip(),
-        "model_tags": list(meta.get("models") or []), "strategies": list(meta.get("strategies") or []),
-        "who": meta.get("who"), "minutes": int(meta.get("minutes", 15)), "frequency_kind": kind,
-        "times_per_week": per_week, "completion": meta.get("completion"), "fields": fields,
+        "slug": meta["slug"],
+        "title": str(meta["title"]),
+        "purpose": str(meta["purpose"]).strip(),
+        "steps": [str(s) for s in meta.get("steps") or []],
+        "notes": post.content.strip(),
+        "model_tags": list(meta.get("models") or []),
+        "strategies": list(meta.get("strategies") or []),
+        "who": meta.get("who"),
+        "minutes": int(meta.get("minutes", 15)),
+        "frequency_kind": kind,
+        "times_per_week": per_week,
+        "completion": meta.get("completion"),
+        "fields": fields,
         "raises_conflict": bool(meta.get("raises_conflict", False)),
     }
     _check(data, path.name)
@@ -118,26 +141,34 @@ def ensure_builtin_exercises() -> None:
     global _content_hashes
     if _content_hashes is None:
         _content_hashes = frozenset(_hash(data) for data in builtin_content())
-    stored = set(db.session.scalars(select(Exercise.content_hash).where(
-        Exercise.owner_id.is_(None), Exercise.is_retired.is_(False))))
+    stored = set(
+        db.session.scalars(
+            select(Exercise.content_hash).where(Exercise.owner_id.is_(None), Exercise.is_retired.is_(False))
+        )
+    )
     if stored != _content_hashes:
         sync_builtin_exercises()
 
 
 def visible_exercises_query(user):
     """Built-ins plus `user`'s own exercises (retired built-ins left out)."""
-    query = select(Exercise).where(Exercise.is_retired.is_(False),
-                                   or_(Exercise.owner_id.is_(None), Exercise.owner_id == user.id))
+    query = select(Exercise).where(
+        Exercise.is_retired.is_(False), or_(Exercise.owner_id.is_(None), Exercise.owner_id == user.id)
+    )
     return query.order_by(Exercise.owner_id.is_(None), Exercise.title)
 
 
 def filter_exercises(exercises: list[Exercise], filters: dict) -> list[Exercise]:
     """Apply the library filters (JSON list columns are matched in Python: the library is small)."""
+
     def keep(e: Exercise) -> bool:
-        return ((not filters.get("model") or filters["model"] in e.model_tags)
-                and (not filters.get("strategy") or filters["strategy"] in e.strategies)
-                and (not filters.get("completion") or e.completion == filters["completion"])
-                and (not filters.get("who") or e.who == filters["who"]))
+        return (
+            (not filters.get("model") or filters["model"] in e.model_tags)
+            and (not filters.get("strategy") or filters["strategy"] in e.strategies)
+            and (not filters.get("completion") or e.completion == filters["completion"])
+            and (not filters.get("who") or e.who == filters["who"])
+        )
+
     return [e for e in exercises if keep(e)]
 
 
@@ -179,8 +210,7 @@ def check_exercise_data(data: dict) -> None:
 
 def create_exercise(owner, data: dict) -> Exercise:
     check_exercise_data(data)
-    exercise = Exercise(owner_id=owner.id, slug=_unique_slug(owner, data["title"]),
-                        **{k: data[k] for k in EDITABLE})
+    exercise = Exercise(owner_id=owner.id, slug=_unique_slug(owner, data["title"]), **{k: data[k] for k in EDITABLE})
     db.session.add(exercise)
     db.session.flush()
     record("exercise.created", exercise)
@@ -191,8 +221,12 @@ def copy_exercise(owner, source: Exercise) -> Exercise:
     """A private, editable copy of a built-in (or of one's own) exercise."""
     data = {k: getattr(source, k) for k in EDITABLE}
     data["title"] = f"{source.title} (my version)"[:200]
-    exercise = Exercise(owner_id=owner.id, slug=_unique_slug(owner, data["title"]), based_on_id=source.id,
-                        **{k: (list(v) if isinstance(v, list) else v) for k, v in data.items()})
+    exercise = Exercise(
+        owner_id=owner.id,
+        slug=_unique_slug(owner, data["title"]),
+        based_on_id=source.id,
+        **{k: (list(v) if isinstance(v, list) else v) for k, v in data.items()},
+    )
     db.session.add(exercise)
     db.session.flush()
     record("exercise.copied", exercise)
@@ -210,11 +244,19 @@ def update_exercise(exercise: Exercise, seen_version: int | None, data: dict) ->
 def exercise_as_worksheet(exercise: Exercise) -> dict:
     """Plain data for a printed worksheet (the handouts domain renders it)."""
     return {
-        "title": exercise.title, "purpose": exercise.purpose, "steps": list(exercise.steps or []),
-        "notes": exercise.notes, "completion": exercise.completion, "completion_label": exercise.completion_label,
-        "who": exercise.who_label, "minutes": exercise.minutes, "frequency": exercise.frequency_label,
-        "fields": [{"key": f["key"], "label": f["label"], "required": bool(f.get("required"))}
-                   for f in exercise.fields or []],
+        "title": exercise.title,
+        "purpose": exercise.purpose,
+        "steps": list(exercise.steps or []),
+        "notes": exercise.notes,
+        "completion": exercise.completion,
+        "completion_label": exercise.completion_label,
+        "who": exercise.who_label,
+        "minutes": exercise.minutes,
+        "frequency": exercise.frequency_label,
+        "fields": [
+            {"key": f["key"], "label": f["label"], "required": bool(f.get("required"))} for f in exercise.fields or []
+        ],
         "rating_scale": [1, 2, 3, 4, 5] if exercise.completion == "rating" else [],
-        "model_tags": list(exercise.model_tags or []), "strategies": exercise.strategy_labels,
+        "model_tags": list(exercise.model_tags or []),
+        "strategies": exercise.strategy_labels,
     }

@@ -11,14 +11,24 @@ from clinic.extensions import db
 
 MODEL_TAGS = {"EFT": "EFT", "CBCT": "CBCT", "general": "General"}
 STRATEGIES = {
-    "empathy": "Empathy and understanding", "open_communication": "Open, honest communication",
-    "boundaries": "Boundaries", "professional_help": "Professional help", "self_care": "Self-care",
-    "mindfulness": "Mindfulness", "self_reflection": "Self-reflection", "forgiveness": "Forgiveness",
-    "gratitude": "Gratitude and appreciation", "reassurance": "Reassurance without enabling",
+    "empathy": "Empathy and understanding",
+    "open_communication": "Open, honest communication",
+    "boundaries": "Boundaries",
+    "professional_help": "Professional help",
+    "self_care": "Self-care",
+    "mindfulness": "Mindfulness",
+    "self_reflection": "Self-reflection",
+    "forgiveness": "Forgiveness",
+    "gratitude": "Gratitude and appreciation",
+    "reassurance": "Reassurance without enabling",
 }
 WHO = {"together": "The couple together", "each": "Each partner", "one": "One partner"}
-COMPLETION_TYPES = {"checklist": "Checklist", "log": "Structured log", "reflection": "Reflection",
-                    "rating": "Rating (1–5)"}
+COMPLETION_TYPES = {
+    "checklist": "Checklist",
+    "log": "Structured log",
+    "reflection": "Reflection",
+    "rating": "Rating (1–5)",
+}
 ASSIGNMENT_STATUSES = {"active": "Active", "paused": "Paused", "ended": "Ended"}
 SAFEGUARD_PAUSE = "safeguard"
 FREQUENCY_KINDS = {"once": "Once", "daily": "Daily", "weekly": "Times a week"}
@@ -141,8 +151,13 @@ class Assignment(VersionedMixin, TimestampMixin, db.Model):
     def is_safety_paused(self) -> bool:
         """Paused by the safeguard and not yet reviewed (resumed or ended) by the therapist."""
         last = (self.pauses or [None])[-1]
-        return (self.status == "paused" and last is not None and last[1] is None
-                and len(last) > 2 and last[2] == SAFEGUARD_PAUSE)
+        return (
+            self.status == "paused"
+            and last is not None
+            and last[1] is None
+            and len(last) > 2
+            and last[2] == SAFEGUARD_PAUSE
+        )
 
     @property
     def frequency_label(self) -> str:
@@ -179,7 +194,8 @@ class Entry(VersionedMixin, TimestampMixin, db.Model):
     assignment: Mapped[Assignment] = relationship(lazy="joined")
     partner = relationship("Partner", lazy="joined")
     revisions: Mapped[list["EntryRevision"]] = relationship(
-        back_populates="entry", order_by="EntryRevision.id", lazy="selectin")
+        back_populates="entry", order_by="EntryRevision.id", lazy="selectin"
+    )
 
 
 class EntryRevision(db.Model):

@@ -27,8 +27,9 @@ def portal_list():
 @client_required
 def portal_assignment(assignment_id: int):
     assignment, partner = services.get_assignment_for_partner(current_user, assignment_id)
-    form = entry_form(assignment.exercise, data=None if request.method == "POST"
-                      else {"done_on": services.practice_today()})
+    form = entry_form(
+        assignment.exercise, data=None if request.method == "POST" else {"done_on": services.practice_today()}
+    )
     if form.validate_on_submit():
         if done := once.already_done(form.form_token.data, current_user):
             return redirect(done)
@@ -41,8 +42,15 @@ def portal_assignment(assignment_id: int):
             url = url_for("homework.portal_assignment", assignment_id=assignment.id, _anchor="history")
             once.claim(form.form_token.data, current_user, url)
             db.session.commit()
-            flash("Saved. " + ("Your partner can read this entry." if entry.is_shared
-                               else "Only you and your therapist can read it."), "success")
+            flash(
+                "Saved. "
+                + (
+                    "Your partner can read this entry."
+                    if entry.is_shared
+                    else "Only you and your therapist can read it."
+                ),
+                "success",
+            )
             return redirect(url)
     elif request.method == "POST":
         _explain_date(assignment, form)
@@ -64,9 +72,16 @@ def _explain_date(assignment, form) -> None:
 
 def _assignment_page(assignment, partner, form):
     item = next(i for i in portal_items(partner) if i.assignment.id == assignment.id)
-    return render_template("homework/portal_assignment.html", a=assignment, item=item, partner=partner,
-                           other=partner.couple.other_partner(partner), form=form, can_edit=services.can_edit,
-                           page=paged(item.entries, request.args.get("page", "")))
+    return render_template(
+        "homework/portal_assignment.html",
+        a=assignment,
+        item=item,
+        partner=partner,
+        other=partner.couple.other_partner(partner),
+        form=form,
+        can_edit=services.can_edit,
+        page=paged(item.entries, request.args.get("page", "")),
+    )
 
 
 @bp.route("/portal/homework/entries/<int:entry_id>/edit", methods=["GET", "POST"])
@@ -86,13 +101,13 @@ def edit_entry(entry_id: int):
         else:
             db.session.commit()
             flash("Your changes are saved; the earlier version is kept in the history.", "success")
-            return redirect(url_for("homework.portal_assignment", assignment_id=entry.assignment_id,
-                                    _anchor="history"))
+            return redirect(url_for("homework.portal_assignment", assignment_id=entry.assignment_id, _anchor="history"))
     elif request.method == "POST":
         _explain_date(entry.assignment, form)
     else:
         record("homework_entry.viewed", entry)
         db.session.commit()
     status = 422 if form.errors or getattr(form, "form_message", None) else 200
-    return render_template("homework/entry_edit.html", form=form, entry=entry,
-                           editable=services.can_edit(entry)), status
+    return render_template(
+        "homework/entry_edit.html", form=form, entry=entry, editable=services.can_edit(entry)
+    ), status

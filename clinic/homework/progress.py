@@ -35,8 +35,14 @@ class PortalItem:
     entries: list = field(default_factory=list)  # visible entries of this assignment
 
 
-SECTIONS = {"overdue": "Overdue", "today": "Due today", "week": "This week", "done": "Done",
-            "paused": "Paused by your therapist", "finished": "Finished"}
+SECTIONS = {
+    "overdue": "Overdue",
+    "today": "Due today",
+    "week": "This week",
+    "done": "Done",
+    "paused": "Paused by your therapist",
+    "finished": "Finished",
+}
 
 
 def portal_items(partner, today: date | None = None) -> list[PortalItem]:
@@ -77,8 +83,11 @@ def _classify(a: Assignment, days: set[date], week: adherence.Tally, today: date
 
 
 def grouped(items: list[PortalItem]) -> list[tuple[str, str, list[PortalItem]]]:
-    return [(key, label, [i for i in items if i.section == key]) for key, label in SECTIONS.items()
-            if any(i.section == key for i in items)]
+    return [
+        (key, label, [i for i in items if i.section == key])
+        for key, label in SECTIONS.items()
+        if any(i.section == key for i in items)
+    ]
 
 
 def today_summary(partner, couple) -> dict:
@@ -89,12 +98,17 @@ def today_summary(partner, couple) -> dict:
     since = today - timedelta(days=7)
     shared = [e for i in items for e in i.entries if e.partner_id == other.id and e.done_on >= since]
     shared.sort(key=lambda e: (e.done_on, e.id), reverse=True)
-    return {"due": [i for i in items if i.section in ("overdue", "today")],
-            "week": [i for i in items if i.section == "week"],
-            "shared": shared[:5], "other": other, "has_any": bool(items)}
+    return {
+        "due": [i for i in items if i.section in ("overdue", "today")],
+        "week": [i for i in items if i.section == "week"],
+        "shared": shared[:5],
+        "other": other,
+        "has_any": bool(items),
+    }
 
 
 # ---- therapist -----------------------------------------------------------------------------------
+
 
 @dataclass
 class PartnerAdherence:
@@ -133,8 +147,10 @@ def couple_adherence(couple, since_at: datetime | None = None, *, use_last_sessi
     totals = {}
     for p in couple.partners:
         parts = [pa for row in rows for pa in row.partners if pa.partner.id == p.id and pa.course is not None]
-        totals[p.id] = (sum((pa.course for pa in parts), adherence.Tally()),
-                        sum((pa.since for pa in parts if pa.since is not None), adherence.Tally()))
+        totals[p.id] = (
+            sum((pa.course for pa in parts), adherence.Tally()),
+            sum((pa.since for pa in parts if pa.since is not None), adherence.Tally()),
+        )
     return rows, totals, since
 
 
@@ -150,14 +166,24 @@ def caseload_provider(couples: list) -> dict[int, CaseloadInfo]:
     ids = [c.id for c in couples]
     today = practice_today()
     start = today - timedelta(days=adherence.WINDOW_DAYS - 1)
-    assignments = list(db.session.scalars(select(Assignment).where(
-        Assignment.couple_id.in_(ids), Assignment.starts_on <= today,
-        (Assignment.ended_on.is_(None)) | (Assignment.ended_on > start))))
-    rows = db.session.execute(select(Entry.assignment_id, Entry.partner_id, Entry.done_on).where(
-        Entry.couple_id.in_(ids), Entry.done_on >= start)).all()
+    assignments = list(
+        db.session.scalars(
+            select(Assignment).where(
+                Assignment.couple_id.in_(ids),
+                Assignment.starts_on <= today,
+                (Assignment.ended_on.is_(None)) | (Assignment.ended_on > start),
+            )
+        )
+    )
+    rows = db.session.execute(
+        select(Entry.assignment_id, Entry.partner_id, Entry.done_on).where(
+            Entry.couple_id.in_(ids), Entry.done_on >= start
+        )
+    ).all()
     partner_ids = {couple_id: [] for couple_id in ids}
     for partner_id, couple_id in db.session.execute(
-            select(Partner.id, Partner.couple_id).where(Partner.couple_id.in_(ids)).order_by(Partner.position)):
+        select(Partner.id, Partner.couple_id).where(Partner.couple_id.in_(ids)).order_by(Partner.position)
+    ):
         partner_ids[couple_id].append(partner_id)
     result = {}
     for couple_id in ids:
@@ -168,7 +194,9 @@ def caseload_provider(couples: list) -> dict[int, CaseloadInfo]:
         if total.expected:
             info = CaseloadInfo(facts={"Homework": f"{total.percent}% this fortnight"})
             if adherence.is_low(total):
-                info.alerts.append(f"Homework adherence is low: {total.counted_done} of {total.expected} "
-                                   f"expected in the last {adherence.WINDOW_DAYS} days.")
+                info.alerts.append(
+                    f"Homework adherence is low: {total.counted_done} of {total.expected} "
+                    f"expected in the last {adherence.WINDOW_DAYS} days."
+                )
             result[couple_id] = info
     return result

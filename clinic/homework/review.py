@@ -26,10 +26,12 @@ def summarise_since(couple, since_at: datetime | None) -> str:
             a = row.assignment
             how = {"together": "together", "each": "each", "one": "just them"}[a.who]
             extra = f", {a.status_label.lower()}" if a.status != "active" else ""
-            lines.append(f"- {a.exercise.title} ({how}, {a.frequency_label.lower()}{extra}): "
-                         f"{tally.done} of {tally.expected} done; "
-                         f"{len(mine)} {'entry' if len(mine) == 1 else 'entries'} logged "
-                         f"({shared} shared, {len(mine) - shared} private)")
+            lines.append(
+                f"- {a.exercise.title} ({how}, {a.frequency_label.lower()}{extra}): "
+                f"{tally.done} of {tally.expected} done; "
+                f"{len(mine)} {'entry' if len(mine) == 1 else 'entries'} logged "
+                f"({shared} shared, {len(mine) - shared} private)"
+            )
             count += 1
         if not count:
             lines.append("- nothing expected in this period")

@@ -54,12 +54,19 @@ def confirmation_problems(couple, exercise: Exercise, confirmed: bool, reason: s
         return []
     problems = []
     if not confirmed:
-        problems.append(DomainError(f"This exercise can stir up conflict and {' and '.join(why)}. Tick the "
-                                    "confirmation if you have reviewed this and still want it to go ahead.",
-                                    field="confirm_risk"))
+        problems.append(
+            DomainError(
+                f"This exercise can stir up conflict and {' and '.join(why)}. Tick the "
+                "confirmation if you have reviewed this and still want it to go ahead.",
+                field="confirm_risk",
+            )
+        )
     if len((reason or "").strip()) < REASON_MIN:
-        problems.append(DomainError("Write why it can go ahead now (a sentence or two). Only clinicians see it.",
-                                    field="risk_reason"))
+        problems.append(
+            DomainError(
+                "Write why it can go ahead now (a sentence or two). Only clinicians see it.", field="risk_reason"
+            )
+        )
     return problems
 
 
@@ -100,9 +107,17 @@ def pause_for_safety(couple, screen=None, by=None, **_extra) -> list[Assignment]
     Idempotent (already paused or ended ones are left alone); flushes, never commits. `screen` may be None.
     """
     conflict_ids = select(Exercise.id).where(Exercise.raises_conflict.is_(True))
-    found = list(db.session.scalars(select(Assignment).where(
-        Assignment.couple_id == couple.id, Assignment.status == "active",
-        Assignment.exercise_id.in_(conflict_ids)).order_by(Assignment.id)))
+    found = list(
+        db.session.scalars(
+            select(Assignment)
+            .where(
+                Assignment.couple_id == couple.id,
+                Assignment.status == "active",
+                Assignment.exercise_id.in_(conflict_ids),
+            )
+            .order_by(Assignment.id)
+        )
+    )
     today = practice_today().isoformat()
     for assignment in found:
         assignment.pauses = [*(list(p) for p in assignment.pauses or []), [today, None, SAFEGUARD_PAUSE]]

@@ -31,6 +31,7 @@ ASSIGNMENT_FIELDS = ("starts_on", "due_on", "frequency_kind", "times_per_week", 
 
 # ---- loaders -------------------------------------------------------------------------------------
 
+
 def get_assignment_for_therapist(user, couple_id: int, assignment_id: int) -> Assignment:
     couple = get_couple_for(user, couple_id)
     return get_owned_or_404(Assignment, assignment_id, couple_id=couple.id)
@@ -50,16 +51,21 @@ def get_own_entry(user, entry_id: int) -> Entry:
 
 
 def assignments_for_partner(partner) -> list[Assignment]:
-    query = (select(Assignment).where(Assignment.couple_id == partner.couple_id,
-                                      or_(Assignment.who != "one", Assignment.partner_id == partner.id))
-             .order_by(Assignment.starts_on.desc(), Assignment.id.desc()))
+    query = (
+        select(Assignment)
+        .where(
+            Assignment.couple_id == partner.couple_id, or_(Assignment.who != "one", Assignment.partner_id == partner.id)
+        )
+        .order_by(Assignment.starts_on.desc(), Assignment.id.desc())
+    )
     return list(db.session.scalars(query))
 
 
 def visible_entries_query(partner, assignment_ids=None):
     """Entries this partner may see: their own and the ones their partner shared. Nothing else."""
-    query = select(Entry).where(Entry.couple_id == partner.couple_id,
-                                or_(Entry.partner_id == partner.id, Entry.is_shared.is_(True)))
+    query = select(Entry).where(
+        Entry.couple_id == partner.couple_id, or_(Entry.partner_id == partner.id, Entry.is_shared.is_(True))
+    )
     if assignment_ids is not None:
         query = query.where(Entry.assignment_id.in_(list(assignment_ids)))
     return query.order_by(Entry.done_on.desc(), Entry.id.desc())
@@ -84,9 +90,14 @@ def last_session_at(couple):
         return None
     return db.session.scalar(
         select(TherapySession.starts_at)
-        .where(TherapySession.couple_id == couple.id, TherapySession.starts_at <= utcnow(),
-               TherapySession.attendance.not_in(("no_show", "late_cancellation")))
-        .order_by(TherapySession.starts_at.desc()).limit(1))
+        .where(
+            TherapySession.couple_id == couple.id,
+            TherapySession.starts_at <= utcnow(),
+            TherapySession.attendance.not_in(("no_show", "late_cancellation")),
+        )
+        .order_by(TherapySession.starts_at.desc())
+        .limit(1)
+    )
 
 
 def sessions_for_choice(couple) -> dict[str, str]:
@@ -94,14 +105,19 @@ def sessions_for_choice(couple) -> dict[str, str]:
         from clinic.sessions.models import TherapySession
     except ImportError:
         return {}
-    rows = db.session.scalars(select(TherapySession).where(TherapySession.couple_id == couple.id)
-                              .order_by(TherapySession.starts_at.desc()).limit(30))
+    rows = db.session.scalars(
+        select(TherapySession)
+        .where(TherapySession.couple_id == couple.id)
+        .order_by(TherapySession.starts_at.desc())
+        .limit(30)
+    )
     from clinic.templating import format_date
 
     return {str(s.id): f"Session {s.number}, {format_date(s.starts_at)}" for s in rows}
 
 
 # ---- assignments ---------------------------------------------------------------------------------
+
 
 def _check_assignment(couple, data: dict) -> None:
     if data.get("due_on") and data["due_on"] < data["starts_on"]:
@@ -130,8 +146,9 @@ def _gather(*checks) -> None:
         raise ConfirmationNeeded(problems) if confirming or len(problems) > 1 else problems[0]
 
 
-def create_assignment(couple, therapist, exercise: Exercise, data: dict, confirmed: bool = False,
-                      reason: str = "") -> Assignment:
+def create_assignment(
+    couple, therapist, exercise: Exercise, data: dict, confirmed: bool = False, reason: str = ""
+) -> Assignment:
     """Give `exercise` to the couple. Raises DomainError for bad dates or a partner not in the couple, and
     (all problems at once) for a conflict-raising exercise under the safeguard or for a closed couple
     without the confirmation and a written reason."""
@@ -144,11 +161,21 @@ def create_assignment(couple, therapist, exercise: Exercise, data: dict, confirm
             raise DomainError("Choose which partner this is for.", field="partner_id")
 
     needed = []
-    _gather(lambda: needed.append(require_confirmation(couple, exercise, confirmed, reason)), check_partner,
-            lambda: _check_assignment(couple, data))
-    assignment = Assignment(couple_id=couple.id, exercise_id=exercise.id, assigned_by_id=therapist.id,
-                            who=data["who"], partner_id=partner_id, pauses=[], risk_reason="",
-                            **{k: data.get(k) for k in ASSIGNMENT_FIELDS})
+    _gather(
+        lambda: needed.append(require_confirmation(couple, exercise, confirmed, reason)),
+        check_partner,
+        lambda: _check_assignment(couple, data),
+    )
+    assignment = Assignment(
+        couple_id=couple.id,
+        exercise_id=exercise.id,
+        assigned_by_id=therapist.id,
+        who=data["who"],
+        partner_id=partner_id,
+        pauses=[],
+        risk_reason="",
+        **{k: data.get(k) for k in ASSIGNMENT_FIELDS},
+    )
     assignment.note = assignment.note or ""
     db.session.add(assignment)
     db.session.flush()
@@ -159,19 +186,25 @@ def create_assignment(couple, therapist, exercise: Exercise, data: dict, confirm
     return assignment
 
 
-def update_assignment(assignment: Assignment, seen_version: int | None, data: dict, by=None,
-                      confirmed: bool = False, reason: str = "") -> None:
-    first = db.session.scalar(select(Entry.done_on).where(Entry.assignment_id == assignment.id)
-                              .order_by(Entry.done_on).limit(1))
+def update_assignment(
+    assignment: Assignment, seen_version: int | None, data: dict, by=None, confirmed: bool = False, reason: str = ""
+) -> None:
+    first = db.session.scalar(
+        select(Entry.done_on).where(Entry.assignment_id == assignment.id).order_by(Entry.done_on).limit(1)
+    )
 
     def check_start():
         if first is not None and data["starts_on"] > first:
-            raise DomainError(f"An entry is already dated {first:%-d %b %Y}; the start can't be later than that.",
-                              field="starts_on")
+            raise DomainError(
+                f"An entry is already dated {first:%-d %b %Y}; the start can't be later than that.", field="starts_on"
+            )
 
     needed = edit_needs_confirmation(assignment, data.get("due_on"))
-    confirm = (lambda: require_confirmation(assignment.couple, assignment.exercise, confirmed, reason)) \
-        if needed else (lambda: None)
+    confirm = (
+        (lambda: require_confirmation(assignment.couple, assignment.exercise, confirmed, reason))
+        if needed
+        else (lambda: None)
+    )
     _gather(check_start, lambda: _check_assignment(assignment.couple, data), confirm)
     assignment.claim_version(seen_version)
     for key in ASSIGNMENT_FIELDS:
@@ -181,8 +214,9 @@ def update_assignment(assignment: Assignment, seen_version: int | None, data: di
         store_confirmation(assignment, by, reason, "edit")
 
 
-def change_assignment_status(assignment: Assignment, action: str, by=None, confirmed: bool = False,
-                             reason: str = "") -> None:
+def change_assignment_status(
+    assignment: Assignment, action: str, by=None, confirmed: bool = False, reason: str = ""
+) -> None:
     """pause | resume | end. Ending is final; an ended assignment takes no more entries. Resuming a
     conflict-raising exercise under the safeguard (or for a closed couple) raises ConfirmationNeeded
     unless it is confirmed with a written reason."""
@@ -214,6 +248,7 @@ def safety_review(rows) -> list[Assignment]:
 
 
 # ---- entries -------------------------------------------------------------------------------------
+
 
 def clean_answers(exercise: Exercise, answers: dict, rating) -> tuple[dict, int | None]:
     """Keep only the exercise's own fields; check required ones, lengths and the rating."""
@@ -249,14 +284,17 @@ def check_entry_date(assignment: Assignment, done_on: date | None) -> None:
     if done_on is None:
         raise DomainError("Enter the date you did it.", field="done_on")
     if done_on > today:
-        raise DomainError("That date is in the future. Log it on the day, or choose today or an earlier day.",
-                          field="done_on")
+        raise DomainError(
+            "That date is in the future. Log it on the day, or choose today or an earlier day.", field="done_on"
+        )
     if done_on < assignment.starts_on:
-        raise DomainError(f"This homework starts on {assignment.starts_on:%-d %b %Y}; choose that day or later.",
-                          field="done_on")
+        raise DomainError(
+            f"This homework starts on {assignment.starts_on:%-d %b %Y}; choose that day or later.", field="done_on"
+        )
     if assignment.due_on and done_on > assignment.due_on:
-        raise DomainError(f"This homework ran until {assignment.due_on:%-d %b %Y}; choose a day up to then.",
-                          field="done_on")
+        raise DomainError(
+            f"This homework ran until {assignment.due_on:%-d %b %Y}; choose a day up to then.", field="done_on"
+        )
 
 
 def add_entry(assignment: Assignment, partner, data: dict) -> Entry:
@@ -269,9 +307,16 @@ def add_entry(assignment: Assignment, partner, data: dict) -> Entry:
         abort(404)
     check_entry_date(assignment, data.get("done_on"))
     answers, rating = clean_answers(assignment.exercise, data.get("answers") or {}, data.get("rating"))
-    entry = Entry(assignment_id=assignment.id, partner_id=partner.id, couple_id=assignment.couple_id,
-                  done_on=data["done_on"], answers=answers, rating=rating,
-                  free_text=(data.get("free_text") or "").strip(), is_shared=_shareable(assignment, data))
+    entry = Entry(
+        assignment_id=assignment.id,
+        partner_id=partner.id,
+        couple_id=assignment.couple_id,
+        done_on=data["done_on"],
+        answers=answers,
+        rating=rating,
+        free_text=(data.get("free_text") or "").strip(),
+        is_shared=_shareable(assignment, data),
+    )
     db.session.add(entry)
     db.session.flush()
     record("homework_entry.created", entry)
@@ -294,14 +339,23 @@ def can_edit(entry: Entry) -> bool:
 def edit_entry(entry: Entry, user, seen_version: int | None, data: dict) -> None:
     """Change one's own entry within 7 days; the earlier state is kept as a revision."""
     if not can_edit(entry):
-        raise DomainError(f"Entries can be changed for {EDIT_DAYS} days after you write them; "
-                          "this one is now kept as it is.")
+        raise DomainError(
+            f"Entries can be changed for {EDIT_DAYS} days after you write them; this one is now kept as it is."
+        )
     check_entry_date(entry.assignment, data.get("done_on"))
     answers, rating = clean_answers(entry.assignment.exercise, data.get("answers") or {}, data.get("rating"))
     entry.claim_version(seen_version)
-    db.session.add(EntryRevision(entry_id=entry.id, edited_by_id=user.id, done_on=entry.done_on,
-                                 answers=dict(entry.answers or {}), rating=entry.rating,
-                                 free_text=entry.free_text, is_shared=entry.is_shared))
+    db.session.add(
+        EntryRevision(
+            entry_id=entry.id,
+            edited_by_id=user.id,
+            done_on=entry.done_on,
+            answers=dict(entry.answers or {}),
+            rating=entry.rating,
+            free_text=entry.free_text,
+            is_shared=entry.is_shared,
+        )
+    )
     entry.done_on, entry.answers, entry.rating = data["done_on"], answers, rating
     entry.free_text = (data.get("free_text") or "").strip()
     entry.is_shared = _shareable(entry.assignment, data)

@@ -44,7 +44,7 @@ def paged(items: list, page_arg: str, per_page: int = 20) -> Page:
     """A page of an already loaded list (entries of one assignment: bounded, needed whole for the counts)."""
     pages = max(1, -(-len(items) // per_page))
     page = min(max(int(page_arg) if page_arg.isdigit() else 1, 1), pages)
-    return Page(items[(page - 1) * per_page: page * per_page], page, pages, len(items))
+    return Page(items[(page - 1) * per_page : page * per_page], page, pages, len(items))
 
 
 @bp.get("/exercises", endpoint="library")
@@ -119,8 +119,22 @@ def copy_exercise(exercise_id: int):
 
 
 def exercise_data(form) -> dict:
-    data = {k: form[k].data for k in ("title", "purpose", "notes", "model_tags", "strategies", "who", "minutes",
-                                      "frequency_kind", "times_per_week", "completion", "raises_conflict")}
+    data = {
+        k: form[k].data
+        for k in (
+            "title",
+            "purpose",
+            "notes",
+            "model_tags",
+            "strategies",
+            "who",
+            "minutes",
+            "frequency_kind",
+            "times_per_week",
+            "completion",
+            "raises_conflict",
+        )
+    }
     data["notes"] = data["notes"] or ""
     data["times_per_week"] = data["times_per_week"] if data["frequency_kind"] == "weekly" else None
     if data["frequency_kind"] == "weekly" and not data["times_per_week"]:
@@ -146,11 +160,27 @@ def parse_field_lines(text: str) -> list[dict]:
 
 
 def exercise_initial(item) -> dict:
-    return {**{k: getattr(item, k) for k in ("title", "purpose", "notes", "model_tags", "strategies", "who",
-                                             "minutes", "frequency_kind", "times_per_week", "completion",
-                                             "raises_conflict", "version")},
-            "steps": "\n".join(item.steps or []),
-            "field_lines": "\n".join(("* " if f.get("required") else "") + f["label"] for f in item.fields or [])}
+    return {
+        **{
+            k: getattr(item, k)
+            for k in (
+                "title",
+                "purpose",
+                "notes",
+                "model_tags",
+                "strategies",
+                "who",
+                "minutes",
+                "frequency_kind",
+                "times_per_week",
+                "completion",
+                "raises_conflict",
+                "version",
+            )
+        },
+        "steps": "\n".join(item.steps or []),
+        "field_lines": "\n".join(("* " if f.get("required") else "") + f["label"] for f in item.fields or []),
+    }
 
 
 from clinic.homework import couple_views, portal_views  # noqa: E402,F401  (routes on the same blueprint)

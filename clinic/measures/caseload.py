@@ -20,8 +20,10 @@ from clinic.measures.screen import TIERS as TIER_ORDER
 from clinic.sessions.models import TherapySession
 
 DROP_POINTS = 5
-DROP_RULE = (f"An alert appears when a partner's CSI-4 total falls by {DROP_POINTS} or more points from one answer "
-             "to their next one (their latest two answers are compared).")
+DROP_RULE = (
+    f"An alert appears when a partner's CSI-4 total falls by {DROP_POINTS} or more points from one answer "
+    "to their next one (their latest two answers are compared)."
+)
 
 
 def csi_drop(totals: list[float]) -> tuple[float, float] | None:
@@ -34,23 +36,37 @@ def csi_drop(totals: list[float]) -> tuple[float, float] | None:
 def provide(couples: list) -> dict[int, CaseloadInfo]:
     ids = [c.id for c in couples]
     rows = db.session.execute(
-        select(MeasureResponse.couple_id, MeasureResponse.partner_id, MeasureResponse.answers,
-               MeasureResponse.scoring_version)
+        select(
+            MeasureResponse.couple_id,
+            MeasureResponse.partner_id,
+            MeasureResponse.answers,
+            MeasureResponse.scoring_version,
+        )
         .where(MeasureResponse.couple_id.in_(ids), MeasureResponse.measure_key == "csi4")
-        .order_by(MeasureResponse.answered_at, MeasureResponse.id)).all()
+        .order_by(MeasureResponse.answered_at, MeasureResponse.id)
+    ).all()
     totals: dict[int, list[float]] = {}
     for _couple_id, partner_id, answers, version in rows:
         totals.setdefault(partner_id, []).append(score("csi4", version, normalise_answers(answers))["total"])
     screens = list(db.session.scalars(select(SafetyScreen).where(SafetyScreen.couple_id.in_(ids))))
     conjoint = _had_conjoint_session(ids)
     rescreen = _rescreen_rule()
-    return {couple.id: _info(couple, totals, [s for s in screens if s.couple_id == couple.id],
-                             couple.id in conjoint, rescreen) for couple in couples}
+    return {
+        couple.id: _info(
+            couple, totals, [s for s in screens if s.couple_id == couple.id], couple.id in conjoint, rescreen
+        )
+        for couple in couples
+    }
 
 
 def _had_conjoint_session(ids: list[int]) -> set[int]:
-    return set(db.session.scalars(select(TherapySession.couple_id).where(
-        TherapySession.couple_id.in_(ids), TherapySession.kind == "conjoint").distinct()))
+    return set(
+        db.session.scalars(
+            select(TherapySession.couple_id)
+            .where(TherapySession.couple_id.in_(ids), TherapySession.kind == "conjoint")
+            .distinct()
+        )
+    )
 
 
 def _rescreen_rule() -> tuple[int, bool]:
@@ -69,8 +85,13 @@ def screen_due(latest, waiting: bool, had_conjoint: bool, rescreen: tuple[int, b
     return days > 0 and not waiting and latest.answered_at < now - timedelta(days=days)
 
 
-def _info(couple, totals: dict[int, list[float]], screens: list, had_conjoint: bool = False,
-          rescreen: tuple[int, bool] = (90, True)) -> CaseloadInfo:
+def _info(
+    couple,
+    totals: dict[int, list[float]],
+    screens: list,
+    had_conjoint: bool = False,
+    rescreen: tuple[int, bool] = (90, True),
+) -> CaseloadInfo:
     latest = latest_answered(screens)
     info = CaseloadInfo()
     scores = [f"{p.position.upper()} {totals[p.id][-1]:g}" for p in couple.partners if totals.get(p.id)]
@@ -78,8 +99,9 @@ def _info(couple, totals: dict[int, list[float]], screens: list, had_conjoint: b
         info.facts["Latest scores"] = "CSI-4 " + " · ".join(scores)
     for partner in couple.partners:
         if drop := csi_drop(totals.get(partner.id, [])):
-            info.alerts.append(f"CSI-4 fell {drop[0] - drop[1]:g} points for {partner.name} "
-                               f"({drop[0]:g} → {drop[1]:g}).")
+            info.alerts.append(
+                f"CSI-4 fell {drop[0] - drop[1]:g} points for {partner.name} ({drop[0]:g} → {drop[1]:g})."
+            )
         own = [s for s in screens if s.partner_id == partner.id]
         if flagged := [s for s in own if s.needs_decision]:
             tier = max((s.tier for s in flagged), key=TIER_ORDER.index)

@@ -10,11 +10,17 @@ def couple_scores(couple) -> list[dict]:
     rows = []
     for response in couple_responses(couple):
         name, position = names.get(response.partner_id, ("", ""))
-        rows.append({
-            "measure": response.measure_key, "measure_title": MEASURES[response.measure_key].short_title,
-            "partner_name": name, "partner_position": position,
-            "answered_at": response.answered_at.isoformat(), "method": response.method,
-            "scoring_version": response.scoring_version,
-            "answers": {int(k): v for k, v in response.answers.items()}, "scores": response.scores,
-        })
+        rows.append(
+            {
+                "measure": response.measure_key,
+                "measure_title": MEASURES[response.measure_key].short_title,
+                "partner_name": name,
+                "partner_position": position,
+                "answered_at": response.answered_at.isoformat(),
+                "method": response.method,
+                "scoring_version": response.scoring_version,
+                "answers": {int(k): v for k, v in response.answers.items()},
+                "scores": response.scores,
+            }
+        )
     return rows

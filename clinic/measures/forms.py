@@ -55,8 +55,11 @@ class AnswerFormBase(BaseForm):
 
 
 class PaperFormMixin:
-    answered_on = DateField("Date the paper form was filled in", validators=[DataRequired(
-        "Enter the date as YYYY-MM-DD.")], description="As written on the form, or the session date.")
+    answered_on = DateField(
+        "Date the paper form was filled in",
+        validators=[DataRequired("Enter the date as YYYY-MM-DD.")],
+        description="As written on the form, or the session date.",
+    )
 
 
 @cache
@@ -76,8 +79,10 @@ class ScreenForm(BaseForm):
 
     def sections(self) -> list[tuple[str, list[ChoiceAnswerField]]]:
         fields = self.item_fields()
-        return [(title, [f for f, item in zip(fields, screen.ITEMS, strict=True) if item.section == key])
-                for key, title in screen.SECTIONS.items()]
+        return [
+            (title, [f for f, item in zip(fields, screen.ITEMS, strict=True) if item.section == key])
+            for key, title in screen.SECTIONS.items()
+        ]
 
     def answers(self) -> dict[str, str]:
         return {f.name: f.data for f in self.item_fields()}
@@ -90,8 +95,12 @@ for _item in screen.ITEMS:
 class FollowUpForm(BaseForm):
     """The clinician's lethality checklist (each indicator yes / no / unknown) and own notes."""
 
-    notes = TextAreaField("Your notes", filters=[strip_filter], validators=[Optional(), Length(max=10000)],
-                          description="Clinician only. Never shown to either partner.")
+    notes = TextAreaField(
+        "Your notes",
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=10000)],
+        description="Clinician only. Never shown to either partner.",
+    )
     version = VersionField()
 
     def item_fields(self) -> list[ChoiceAnswerField]:
@@ -109,9 +118,11 @@ class RequestForm(BaseForm):
     measure_key = SelectField("Questionnaire", choices=MEASURE_CHOICES)
     who = SelectField("Who answers", choices={"both": "Both partners", "a": "Partner A", "b": "Partner B"})
     schedule = SelectField("How often", choices=SCHEDULES)
-    interval_days = IntegerField("Every how many days", validators=[Optional(), NumberRange(
-        min=1, max=365, message="Enter a number of days from 1 to 365.")],
-        description="Only for “Every N days”.")
+    interval_days = IntegerField(
+        "Every how many days",
+        validators=[Optional(), NumberRange(min=1, max=365, message="Enter a number of days from 1 to 365.")],
+        description="Only for “Every N days”.",
+    )
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -126,14 +137,23 @@ class SendScreenForm(BaseForm):
 
 
 class DecisionForm(BaseForm):
-    decision = SelectField("Decision", choices={"": "Choose how you will proceed…", **DECISIONS},
-                           validators=[InputRequired("Choose how you will proceed.")])
-    note = TextAreaField("Note (optional)", filters=[strip_filter], validators=[Optional(), Length(max=2000)],
-                         description="For example the referral made or the safety plan agreed. Clinician only.")
-    override_reason = TextAreaField(
-        "Reason for conjoint work after a severe screen", filters=[strip_filter],
+    decision = SelectField(
+        "Decision",
+        choices={"": "Choose how you will proceed…", **DECISIONS},
+        validators=[InputRequired("Choose how you will proceed.")],
+    )
+    note = TextAreaField(
+        "Note (optional)",
+        filters=[strip_filter],
         validators=[Optional(), Length(max=2000)],
-        description="Needed only to choose a conjoint option after a severe screen. Audited.")
+        description="For example the referral made or the safety plan agreed. Clinician only.",
+    )
+    override_reason = TextAreaField(
+        "Reason for conjoint work after a severe screen",
+        filters=[strip_filter],
+        validators=[Optional(), Length(max=2000)],
+        description="Needed only to choose a conjoint option after a severe screen. Audited.",
+    )
     attest = BooleanField("I have assessed the risk with each partner privately, and I sign this decision.")
     password = PasswordField("Your password", validators=[Length(max=256)], description="Signs the decision.")
 

@@ -91,22 +91,45 @@ CSI4 = Measure(
     short_title="CSI-4",
     instructions="Please choose the answer that fits best for each question about your relationship.",
     items=(
-        Item(1, "Please indicate the degree of happiness, all things considered, of your relationship.",
-             _labels("Extremely unhappy", "Fairly unhappy", "A little unhappy", "Happy", "Very happy",
-                     "Extremely happy", "Perfect")),
-        Item(2, "I have a warm and comfortable relationship with my partner.",
-             _labels("Not at all true", "A little true", "Somewhat true", "Mostly true", "Almost completely true",
-                     "Completely true")),
+        Item(
+            1,
+            "Please indicate the degree of happiness, all things considered, of your relationship.",
+            _labels(
+                "Extremely unhappy",
+                "Fairly unhappy",
+                "A little unhappy",
+                "Happy",
+                "Very happy",
+                "Extremely happy",
+                "Perfect",
+            ),
+        ),
+        Item(
+            2,
+            "I have a warm and comfortable relationship with my partner.",
+            _labels(
+                "Not at all true",
+                "A little true",
+                "Somewhat true",
+                "Mostly true",
+                "Almost completely true",
+                "Completely true",
+            ),
+        ),
         Item(3, "How rewarding is your relationship with your partner?", _CSI_MOSTLY),
         Item(4, "In general, how satisfied are you with your relationship?", _CSI_MOSTLY),
     ),
     scales=(Scale("total", "Relationship satisfaction", 0, 21),),
-    citation=("Funk, J. L., & Rogge, R. D. (2007). Testing the ruler with item response theory: Increasing "
-              "precision of measurement for relationship satisfaction with the Couples Satisfaction Index. "
-              "Journal of Family Psychology, 21(4), 572–583. Items 1, 12, 19 and 22 of the CSI-32."),
+    citation=(
+        "Funk, J. L., & Rogge, R. D. (2007). Testing the ruler with item response theory: Increasing "
+        "precision of measurement for relationship satisfaction with the Couples Satisfaction Index. "
+        "Journal of Family Psychology, 21(4), 572–583. Items 1, 12, 19 and 22 of the CSI-32."
+    ),
     licence="The authors make the CSI available free of charge for research and clinical use.",
-    scoring_text=("Sum of the four items, 0–21. A score below 13.5 indicates notable relationship "
-                  "dissatisfaction (the authors' cut-off): 13 is below it, 14 is not."),
+    scoring_text=(
+        "Sum of the four items, 0–21. A score below 13.5 indicates notable relationship "
+        "dissatisfaction (the authors' cut-off): 13 is below it, 14 is not."
+    ),
     version="csi4-v1",
     scorers={"csi4-v1": score_csi4_v1},
 )
@@ -129,27 +152,39 @@ ECR_RS = Measure(
     key="ecr_rs",
     title="Experiences in Close Relationships – Relationship Structures (ECR-RS), romantic partner",
     short_title="ECR-RS",
-    instructions=("These statements are about how you feel in your relationship with your partner. "
-                  "Please show how much you agree or disagree with each one, from 1 (strongly disagree) to 7 "
-                  "(strongly agree)."),
-    items=tuple(Item(n, text, _AGREE) for n, text in enumerate((
-        "It helps to turn to this person in times of need.",
-        "I usually discuss my problems and concerns with this person.",
-        "I talk things over with this person.",
-        "I find it easy to depend on this person.",
-        "I don't feel comfortable opening up to this person.",
-        "I prefer not to show this person how I feel deep down.",
-        "I often worry that this person doesn't really care for me.",
-        "I'm afraid that this person may abandon me.",
-        "I worry that this person won't care about me as much as I care about him or her.",
-    ), start=1)),
+    instructions=(
+        "These statements are about how you feel in your relationship with your partner. "
+        "Please show how much you agree or disagree with each one, from 1 (strongly disagree) to 7 "
+        "(strongly agree)."
+    ),
+    items=tuple(
+        Item(n, text, _AGREE)
+        for n, text in enumerate(
+            (
+                "It helps to turn to this person in times of need.",
+                "I usually discuss my problems and concerns with this person.",
+                "I talk things over with this person.",
+                "I find it easy to depend on this person.",
+                "I don't feel comfortable opening up to this person.",
+                "I prefer not to show this person how I feel deep down.",
+                "I often worry that this person doesn't really care for me.",
+                "I'm afraid that this person may abandon me.",
+                "I worry that this person won't care about me as much as I care about him or her.",
+            ),
+            start=1,
+        )
+    ),
     scales=(Scale("anxiety", "Attachment anxiety", 1, 7), Scale("avoidance", "Attachment avoidance", 1, 7)),
-    citation=("Fraley, R. C., Heffernan, M. E., Vicary, A. M., & Brumbaugh, C. C. (2011). The Experiences in "
-              "Close Relationships – Relationship Structures questionnaire: A method for assessing attachment "
-              "orientations across relationships. Psychological Assessment, 23(3), 615–625."),
+    citation=(
+        "Fraley, R. C., Heffernan, M. E., Vicary, A. M., & Brumbaugh, C. C. (2011). The Experiences in "
+        "Close Relationships – Relationship Structures questionnaire: A method for assessing attachment "
+        "orientations across relationships. Psychological Assessment, 23(3), 615–625."
+    ),
     licence="Distributed on the author's website for research use.",
-    scoring_text=("Avoidance = mean of items 1–6, with items 1–4 reversed (8 − answer). Anxiety = mean of "
-                  "items 7–9. Each runs from 1 to 7. Dimensional: there is no cut-off."),
+    scoring_text=(
+        "Avoidance = mean of items 1–6, with items 1–4 reversed (8 − answer). Anxiety = mean of "
+        "items 7–9. Each runs from 1 to 7. Dimensional: there is no cut-off."
+    ),
     version="ecr_rs-v1",
     scorers={"ecr_rs-v1": score_ecr_rs_v1},
 )
@@ -177,20 +212,30 @@ RAS = Measure(
     instructions="Please choose the number that best describes your relationship, from 1 (low) to 5 (high).",
     items=(
         Item(1, "How well does your partner meet your needs?", _anchors("Poorly", "Extremely well")),
-        Item(2, "In general, how satisfied are you with your relationship?",
-             _anchors("Unsatisfied", "Extremely satisfied")),
+        Item(
+            2,
+            "In general, how satisfied are you with your relationship?",
+            _anchors("Unsatisfied", "Extremely satisfied"),
+        ),
         Item(3, "How good is your relationship compared to most?", _anchors("Poor", "Excellent")),
         Item(4, "How often do you wish you hadn't gotten into this relationship?", _anchors("Never", "Very often")),
-        Item(5, "To what extent has your relationship met your original expectations?",
-             _anchors("Hardly at all", "Completely")),
+        Item(
+            5,
+            "To what extent has your relationship met your original expectations?",
+            _anchors("Hardly at all", "Completely"),
+        ),
         Item(6, "How much do you love your partner?", _anchors("Not much", "Very much")),
         Item(7, "How many problems are there in your relationship?", _anchors("Very few", "Very many")),
     ),
     scales=(Scale("mean", "Relationship satisfaction", 1, 5),),
-    citation=("Hendrick, S. S. (1988). A generic measure of relationship satisfaction. Journal of Marriage "
-              "and the Family, 50(1), 93–98."),
-    licence=("Published in the journal article and widely used in research and practice without a fee; "
-             "check the terms for your setting."),
+    citation=(
+        "Hendrick, S. S. (1988). A generic measure of relationship satisfaction. Journal of Marriage "
+        "and the Family, 50(1), 93–98."
+    ),
+    licence=(
+        "Published in the journal article and widely used in research and practice without a fee; "
+        "check the terms for your setting."
+    ),
     scoring_text="Mean of the seven items (1–5), with items 4 and 7 reversed (6 − answer). Higher is more satisfied.",
     version="ras-v1",
     scorers={"ras-v1": score_ras_v1},
@@ -222,17 +267,23 @@ def explain(measure_key: str, scores: dict[str, float]) -> str:
     if measure_key == "csi4":
         total = scores["total"]
         if csi4_is_dissatisfied(total):
-            return (f"{total:g} out of 21. Scores below 13.5 often mean the relationship feels hard right now. "
-                    "That is common when couples start therapy, and it is something to talk over with your therapist.")
-        return (f"{total:g} out of 21. Scores of 14 and above usually mean the relationship feels satisfying "
-                "overall. Higher scores mean more satisfaction.")
+            return (
+                f"{total:g} out of 21. Scores below 13.5 often mean the relationship feels hard right now. "
+                "That is common when couples start therapy, and it is something to talk over with your therapist."
+            )
+        return (
+            f"{total:g} out of 21. Scores of 14 and above usually mean the relationship feels satisfying "
+            "overall. Higher scores mean more satisfaction."
+        )
     if measure_key == "ecr_rs":
-        return (f"Worry about closeness: {scores['anxiety']:g} of 7; discomfort with closeness: "
-                f"{scores['avoidance']:g} of 7. Higher numbers mean more worry that your partner may not be there "
-                "for you, or more unease leaning on them. There is no pass or fail: it helps you and your therapist "
-                "see how these feelings change over time.")
+        return (
+            f"Worry about closeness: {scores['anxiety']:g} of 7; discomfort with closeness: "
+            f"{scores['avoidance']:g} of 7. Higher numbers mean more worry that your partner may not be there "
+            "for you, or more unease leaning on them. There is no pass or fail: it helps you and your therapist "
+            "see how these feelings change over time."
+        )
     if measure_key == "ras":
-        return (f"{scores['mean']:g} out of 5. Higher numbers mean you feel more satisfied with your relationship.")
+        return f"{scores['mean']:g} out of 5. Higher numbers mean you feel more satisfied with your relationship."
     return ""
 
 

@@ -115,7 +115,8 @@ class SafetyScreen(db.Model):
     __table_args__ = (
         CheckConstraint(
             "decision is null or decision in ('individual_sessions', 'referral', 'conjoint_with_safety_plan')",
-            name="decision_known"),
+            name="decision_known",
+        ),
         CheckConstraint("method in ('portal', 'office')", name="method_known"),
     )
 
@@ -136,7 +137,8 @@ class SafetyScreen(db.Model):
 
     partner = relationship("Partner", lazy="joined", foreign_keys=[partner_id])
     decisions: Mapped[list["SafetyDecision"]] = relationship(
-        back_populates="screen", order_by="SafetyDecision.id.desc()", lazy="selectin")
+        back_populates="screen", order_by="SafetyDecision.id.desc()", lazy="selectin"
+    )
 
     @property
     def is_answered(self) -> bool:
@@ -176,8 +178,10 @@ class SafetyDecision(db.Model):
 
     __tablename__ = "safety_decision"
     __table_args__ = (
-        CheckConstraint("decision in ('individual_sessions', 'referral', 'conjoint_with_safety_plan', "
-                        "'conjoint_appropriate')", name="decision_known"),
+        CheckConstraint(
+            "decision in ('individual_sessions', 'referral', 'conjoint_with_safety_plan', 'conjoint_appropriate')",
+            name="decision_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

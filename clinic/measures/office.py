@@ -39,8 +39,13 @@ def office_lock():
 def _office_page(state, form=None, unlock=None, status=200):
     if state.get("answered"):
         return render_template("measures/office.html", done=True, unlock=unlock or UnlockForm(formdata=None)), status
-    return render_template("measures/office.html", done=False, form=form or ScreenForm(formdata=None),
-                           unlock=unlock or UnlockForm(formdata=None), title=screen.NEUTRAL_TITLE), status
+    return render_template(
+        "measures/office.html",
+        done=False,
+        form=form or ScreenForm(formdata=None),
+        unlock=unlock or UnlockForm(formdata=None),
+        title=screen.NEUTRAL_TITLE,
+    ), status
 
 
 @bp.post("/couples/<int:couple_id>/safety/office")
@@ -56,8 +61,7 @@ def start_office(couple_id: int):
         db.session.rollback()
         return redirect(url_for("measures.couple_measures", couple_id=couple.id, _anchor="safety"))
     db.session.commit()
-    session[OFFICE_KEY] = {"screen_id": found.id, "couple_id": couple.id, "user_id": current_user.id,
-                           "answered": False}
+    session[OFFICE_KEY] = {"screen_id": found.id, "couple_id": couple.id, "user_id": current_user.id, "answered": False}
     return redirect(url_for("measures.office"))
 
 
@@ -97,7 +101,11 @@ def office_unlock():
         form.password.errors = [error.message]
         return _office_page(state, unlock=form, status=422)
     session.pop(OFFICE_KEY, None)
-    record("safety_screen.office_ended", record_type="safety_screen", record_id=state["screen_id"],
-           couple_id=state["couple_id"])
+    record(
+        "safety_screen.office_ended",
+        record_type="safety_screen",
+        record_id=state["screen_id"],
+        couple_id=state["couple_id"],
+    )
     db.session.commit()
     return redirect(url_for("measures.screen_detail", couple_id=state["couple_id"], screen_id=state["screen_id"]))

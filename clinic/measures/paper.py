@@ -19,8 +19,11 @@ def due_paper_forms(couple) -> list[dict]:
     Each form belongs to one partner (`partner_id`): a printed packet filters by it, so that one file
     never holds both partners' private questionnaires.
     """
-    requests = db.session.scalars(select(MeasureRequest).where(
-        MeasureRequest.couple_id == couple.id, MeasureRequest.stopped_at.is_(None)).order_by(MeasureRequest.id))
+    requests = db.session.scalars(
+        select(MeasureRequest)
+        .where(MeasureRequest.couple_id == couple.id, MeasureRequest.stopped_at.is_(None))
+        .order_by(MeasureRequest.id)
+    )
     sessions = schedule.last_session_times([couple.id])
     names = {p.id: (p.name, p.position) for p in couple.partners}
     forms = []
@@ -29,16 +32,28 @@ def due_paper_forms(couple) -> list[dict]:
             continue
         measure = MEASURES[request.measure_key]
         name, position = names[request.partner_id]
-        forms.append({
-            "request_id": request.id, "measure_key": measure.key, "title": measure.title,
-            "short_title": measure.short_title, "instructions": measure.instructions,
-            "partner_id": request.partner_id, "partner_name": name, "partner_position": position,
-            "citation": measure.citation,
-            "licence": measure.licence,
-            "items": [{"number": item.number, "text": item.text,
-                       "options": [{"value": v, "label": _plain(v, label)} for v, label in item.options.items()]}
-                      for item in measure.items],
-        })
+        forms.append(
+            {
+                "request_id": request.id,
+                "measure_key": measure.key,
+                "title": measure.title,
+                "short_title": measure.short_title,
+                "instructions": measure.instructions,
+                "partner_id": request.partner_id,
+                "partner_name": name,
+                "partner_position": position,
+                "citation": measure.citation,
+                "licence": measure.licence,
+                "items": [
+                    {
+                        "number": item.number,
+                        "text": item.text,
+                        "options": [{"value": v, "label": _plain(v, label)} for v, label in item.options.items()],
+                    }
+                    for item in measure.items
+                ],
+            }
+        )
     return forms
 
 

@@ -26,11 +26,18 @@ def format_own(measure_key: str, scores: dict) -> str:
 
 def waiting_for(partner) -> list[dict]:
     """What this partner (only) has waiting: for the Today page. Never about the other partner."""
-    items = [{"title": MEASURES[r.measure_key].title, "minutes": 2 if r.measure_key == "csi4" else 4,
-              "url": url_for("measures.answer", request_id=r.id)} for r in services.due_requests(partner)]
+    items = [
+        {
+            "title": MEASURES[r.measure_key].title,
+            "minutes": 2 if r.measure_key == "csi4" else 4,
+            "url": url_for("measures.answer", request_id=r.id),
+        }
+        for r in services.due_requests(partner)
+    ]
     if (waiting := safety.waiting_screen(partner)) is not None:
-        items.append({"title": screen.NEUTRAL_TITLE, "minutes": 2,
-                      "url": url_for("measures.check_in", screen_id=waiting.id)})
+        items.append(
+            {"title": screen.NEUTRAL_TITLE, "minutes": 2, "url": url_for("measures.check_in", screen_id=waiting.id)}
+        )
     return items
 
 
@@ -42,9 +49,14 @@ def portal_list():
     record("measure_scores.viewed_own", record_type="partner", record_id=partner.id, couple_id=partner.couple_id)
     db.session.commit()
     groups = [(m, [r for r in history if r.measure_key == m.key]) for m in MEASURES.values()]
-    return render_template("measures/portal_list.html", partner=partner, waiting=waiting_for(partner),
-                           groups=[(m, rows) for m, rows in groups if rows], explain=explain,
-                           short=format_own)
+    return render_template(
+        "measures/portal_list.html",
+        partner=partner,
+        waiting=waiting_for(partner),
+        groups=[(m, rows) for m, rows in groups if rows],
+        explain=explain,
+        short=format_own,
+    )
 
 
 @bp.route("/portal/questionnaires/<int:request_id>", methods=["GET", "POST"])
@@ -53,8 +65,12 @@ def answer(request_id: int):
     partner = partner_for_client(current_user)
     request = services.get_request_for_partner(partner, request_id)
     form = answer_form_class(request.measure_key)(sequence=services.next_sequence(request))
-    context = {"request": request, "measure": MEASURES[request.measure_key], "form": form,
-               "is_due": services.is_due(request)}
+    context = {
+        "request": request,
+        "measure": MEASURES[request.measure_key],
+        "form": form,
+        "is_due": services.is_due(request),
+    }
     if form.validate_on_submit():
         try:
             response = services.submit_answers(request, form.sequence_number(), form.answers(), current_user)

@@ -63,15 +63,22 @@ def current_tier(couple: Couple) -> str:
 
 
 def screens_for(couple: Couple) -> list[SafetyScreen]:
-    return list(db.session.scalars(
-        select(SafetyScreen).where(SafetyScreen.couple_id == couple.id).order_by(SafetyScreen.sent_at.desc(),
-                                                                                 SafetyScreen.id.desc())))
+    return list(
+        db.session.scalars(
+            select(SafetyScreen)
+            .where(SafetyScreen.couple_id == couple.id)
+            .order_by(SafetyScreen.sent_at.desc(), SafetyScreen.id.desc())
+        )
+    )
 
 
 def waiting_screen(partner: Partner) -> SafetyScreen | None:
     """The partner's own unanswered screen, if one was sent to them."""
-    return db.session.scalar(select(SafetyScreen).where(
-        SafetyScreen.partner_id == partner.id, SafetyScreen.answered_at.is_(None)).order_by(SafetyScreen.id))
+    return db.session.scalar(
+        select(SafetyScreen)
+        .where(SafetyScreen.partner_id == partner.id, SafetyScreen.answered_at.is_(None))
+        .order_by(SafetyScreen.id)
+    )
 
 
 def get_screen_for_partner(partner: Partner, screen_id: int) -> SafetyScreen:
@@ -157,17 +164,27 @@ def record_decision(couple: Couple, found: SafetyScreen, data: dict, by) -> Safe
         raise DomainError("This screen has not been answered yet.", field="decision")
     tier, decision, reason = decision_tier(couple, found), data.get("decision"), (data.get("override_reason") or "")
     if decision not in allowed_decisions(tier):
-        raise DomainError("“Conjoint work is appropriate” is only for a screen with no or minor concern. "
-                          "Choose another option.", field="decision")
+        raise DomainError(
+            "“Conjoint work is appropriate” is only for a screen with no or minor concern. Choose another option.",
+            field="decision",
+        )
     override = tier == "severe" and decision in CONJOINT_DECISIONS
     if override and not reason.strip():
         raise DomainError("After a severe screen, conjoint work needs your written reason.", field="override_reason")
     if not data.get("attest"):
         raise DomainError("Confirm the statement to sign this decision.", field="attest")
     check_password(by, data.get("password"))
-    made = SafetyDecision(couple_id=couple.id, screen_id=found.id, decision=decision, tier=tier,
-                          note=data.get("note") or "", override_reason=reason.strip() if override else "",
-                          is_attested=True, decided_by_id=by.id, decided_at=utcnow())
+    made = SafetyDecision(
+        couple_id=couple.id,
+        screen_id=found.id,
+        decision=decision,
+        tier=tier,
+        note=data.get("note") or "",
+        override_reason=reason.strip() if override else "",
+        is_attested=True,
+        decided_by_id=by.id,
+        decided_at=utcnow(),
+    )
     db.session.add(made)
     db.session.flush()
     record("safety_decision.recorded", made)
@@ -189,8 +206,9 @@ def save_follow_up(found: SafetyScreen, seen_version: int | None, answers: dict,
     if current is None:
         if seen_version not in (None, 0):
             raise EditConflict()
-        current = SafetyFollowUp(couple_id=found.couple_id, screen_id=found.id, version=0, answers={}, notes="",
-                                 updated_by_id=by.id)
+        current = SafetyFollowUp(
+            couple_id=found.couple_id, screen_id=found.id, version=0, answers={}, notes="", updated_by_id=by.id
+        )
         db.session.add(current)
         seen_version = 0
     current.claim_version(seen_version)
@@ -204,6 +222,11 @@ def save_follow_up(found: SafetyScreen, seen_version: int | None, answers: dict,
 def screen_status(couple: Couple, screens: list[SafetyScreen]) -> dict[int, dict]:
     """Per partner id: whether a screen was ever sent, is waiting, and the latest answered one."""
     latest = latest_answered(screens)
-    return {partner.id: {"sent": any(s.partner_id == partner.id for s in screens),
-                         "waiting": any(s.partner_id == partner.id and not s.is_answered for s in screens),
-                         "latest": latest.get(partner.id)} for partner in couple.partners}
+    return {
+        partner.id: {
+            "sent": any(s.partner_id == partner.id for s in screens),
+            "waiting": any(s.partner_id == partner.id and not s.is_answered for s in screens),
+            "latest": latest.get(partner.id),
+        }
+        for partner in couple.partners
+    }

@@ -38,9 +38,11 @@ def last_session_times(couple_ids: list[int]) -> SessionTimes:
     model, column = _session_model()
     if model is None or not couple_ids:
         return None
-    rows = db.session.execute(select(model.couple_id, func.max(column))
-                              .where(model.couple_id.in_(couple_ids), column <= utcnow())
-                              .group_by(model.couple_id))
+    rows = db.session.execute(
+        select(model.couple_id, func.max(column))
+        .where(model.couple_id.in_(couple_ids), column <= utcnow())
+        .group_by(model.couple_id)
+    )
     return {couple_id: _aware(at) for couple_id, at in rows if at is not None}
 
 

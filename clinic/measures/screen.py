@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 NEUTRAL_TITLE = "A few questions about how things are going"
 HOTLINE = "National Domestic Violence Hotline: 1-800-799-SAFE (7233), 24 hours a day, 7 days a week"
-CITATION = ("Part 1 is the Woman Abuse Screening Tool (WAST): Brown, J. B., Lent, B., Schmidt, G., & Sas, G. "
-            "(2000). Application of the Woman Abuse Screening Tool (WAST) and WAST-Short in the family practice "
-            "setting. Journal of Family Practice, 49(10), 896–903, worded for any gender. Parts 2 and 3 are the "
-            "practice's own items after the CDC's Uniform Definitions (Breiding et al., 2015) and the risk "
-            "factors of Campbell et al. (2003); see docs/SAFETY-SCREEN.md.")
+CITATION = (
+    "Part 1 is the Woman Abuse Screening Tool (WAST): Brown, J. B., Lent, B., Schmidt, G., & Sas, G. "
+    "(2000). Application of the Woman Abuse Screening Tool (WAST) and WAST-Short in the family practice "
+    "setting. Journal of Family Practice, 49(10), 896–903, worded for any gender. Parts 2 and 3 are the "
+    "practice's own items after the CDC's Uniform Definitions (Breiding et al., 2015) and the risk "
+    "factors of Campbell et al. (2003); see docs/SAFETY-SCREEN.md."
+)
 VERSION = "screen-v2"
 TIERS = ("none", "concern", "positive", "severe")
 TIER_LABELS = {"none": "None", "concern": "Concern", "positive": "Positive", "severe": "Severe"}
@@ -48,61 +50,107 @@ WAST_ITEMS: tuple[ScreenItem, ...] = (
     ScreenItem("tension", "In general, how would you describe your relationship?", TENSION, rule="short_form"),
     ScreenItem("arguments", "Do you and your partner work out arguments with…", DIFFICULTY, rule="short_form"),
     ScreenItem("down", "Do arguments ever result in you feeling down or bad about yourself?", FREQUENCY),
-    ScreenItem("hitting", "Do arguments ever result in hitting, kicking or pushing?", FREQUENCY,
-               rule="wast_follow_up"),
-    ScreenItem("frightened", "Do you ever feel frightened by what your partner says or does?", FREQUENCY,
-               rule="wast_follow_up"),
+    ScreenItem("hitting", "Do arguments ever result in hitting, kicking or pushing?", FREQUENCY, rule="wast_follow_up"),
+    ScreenItem(
+        "frightened", "Do you ever feel frightened by what your partner says or does?", FREQUENCY, rule="wast_follow_up"
+    ),
     ScreenItem("abuse_physical", "Has your partner ever abused you physically?", FREQUENCY, rule="wast_follow_up"),
-    ScreenItem("abuse_emotional", "Has your partner ever abused you emotionally?", FREQUENCY,
-               rule="wast_follow_up"),
+    ScreenItem("abuse_emotional", "Has your partner ever abused you emotionally?", FREQUENCY, rule="wast_follow_up"),
     ScreenItem("abuse_sexual", "Has your partner ever abused you sexually?", FREQUENCY, rule="wast_follow_up"),
 )
 
 # (topic, rule, topic label, received wording, done wording): plain, neutral, our own words.
 _PAIRS = (
-    ("physical", "positive", "Physical violence",
-     "pushed, slapped, hit, kicked or otherwise physically hurt you?",
-     "pushed, slapped, hit, kicked or otherwise physically hurt your partner?"),
-    ("sexual", "positive", "Sexual coercion",
-     "pressured or forced you into sexual activity you did not want?",
-     "pressured or forced your partner into sexual activity they did not want?"),
-    ("threats", "positive", "Threats",
-     "threatened to hurt you, someone you care about, or a pet?",
-     "threatened to hurt your partner, someone they care about, or a pet?"),
-    ("fear", "positive", "Fear of the partner",
-     "made you afraid of what they might do?",
-     "made your partner afraid of what you might do?"),
-    ("control", "concern", "Controlling behaviour",
-     "checked up on you, or limited your money, friends, family or phone, in ways that felt controlling?",
-     "checked up on your partner, or limited their money, friends, family or phone?"),
-    ("injury", "severe", "Injury",
-     "hurt you badly enough to leave a mark or bruise, or to need medical care?",
-     "hurt your partner badly enough to leave a mark or bruise, or to need medical care?"),
-    ("strangulation", "severe", "Strangulation or choking",
-     "choked or strangled you, or squeezed your neck or blocked your breathing in any way?",
-     "choked or strangled your partner, or squeezed their neck or blocked their breathing in any way?"),
-    ("weapon", "severe", "Weapon used or threatened",
-     "used a weapon such as a gun or knife against you, or threatened to?",
-     "used a weapon such as a gun or knife against your partner, or threatened to?"),
-    ("kill_threat", "severe", "Threats to kill",
-     "threatened to kill you?",
-     "threatened to kill your partner?"),
-    ("escalation", "severe", "Violence more frequent or worse",
-     "been physically violent towards you more often, or more seriously, than before?",
-     "been physically violent towards your partner more often, or more seriously, than before?"),
-    ("stalking", "severe", "Stalking",
-     "followed, watched or tracked you (in person, by phone or online) in a way that scared you?",
-     "followed, watched or tracked your partner (in person, by phone or online) without their agreement?"),
-    ("separation_threats", "severe", "Separation with threats",
-     "threatened you because you separated, tried to leave, or plan to?",
-     "threatened your partner because they separated, tried to leave, or plan to?"),
+    (
+        "physical",
+        "positive",
+        "Physical violence",
+        "pushed, slapped, hit, kicked or otherwise physically hurt you?",
+        "pushed, slapped, hit, kicked or otherwise physically hurt your partner?",
+    ),
+    (
+        "sexual",
+        "positive",
+        "Sexual coercion",
+        "pressured or forced you into sexual activity you did not want?",
+        "pressured or forced your partner into sexual activity they did not want?",
+    ),
+    (
+        "threats",
+        "positive",
+        "Threats",
+        "threatened to hurt you, someone you care about, or a pet?",
+        "threatened to hurt your partner, someone they care about, or a pet?",
+    ),
+    (
+        "fear",
+        "positive",
+        "Fear of the partner",
+        "made you afraid of what they might do?",
+        "made your partner afraid of what you might do?",
+    ),
+    (
+        "control",
+        "concern",
+        "Controlling behaviour",
+        "checked up on you, or limited your money, friends, family or phone, in ways that felt controlling?",
+        "checked up on your partner, or limited their money, friends, family or phone?",
+    ),
+    (
+        "injury",
+        "severe",
+        "Injury",
+        "hurt you badly enough to leave a mark or bruise, or to need medical care?",
+        "hurt your partner badly enough to leave a mark or bruise, or to need medical care?",
+    ),
+    (
+        "strangulation",
+        "severe",
+        "Strangulation or choking",
+        "choked or strangled you, or squeezed your neck or blocked your breathing in any way?",
+        "choked or strangled your partner, or squeezed their neck or blocked their breathing in any way?",
+    ),
+    (
+        "weapon",
+        "severe",
+        "Weapon used or threatened",
+        "used a weapon such as a gun or knife against you, or threatened to?",
+        "used a weapon such as a gun or knife against your partner, or threatened to?",
+    ),
+    ("kill_threat", "severe", "Threats to kill", "threatened to kill you?", "threatened to kill your partner?"),
+    (
+        "escalation",
+        "severe",
+        "Violence more frequent or worse",
+        "been physically violent towards you more often, or more seriously, than before?",
+        "been physically violent towards your partner more often, or more seriously, than before?",
+    ),
+    (
+        "stalking",
+        "severe",
+        "Stalking",
+        "followed, watched or tracked you (in person, by phone or online) in a way that scared you?",
+        "followed, watched or tracked your partner (in person, by phone or online) without their agreement?",
+    ),
+    (
+        "separation_threats",
+        "severe",
+        "Separation with threats",
+        "threatened you because you separated, tried to leave, or plan to?",
+        "threatened your partner because they separated, tried to leave, or plan to?",
+    ),
 )
 TOPIC_LABELS = {topic: label for topic, _rule, label, _r, _d in _PAIRS}
 DIRECTIONAL_ITEMS: tuple[ScreenItem, ...] = tuple(
-    [ScreenItem(f"recv_{t}", f"In the last 12 months, has your partner {received}", YES_NO, RECEIVED, t, rule)
-     for t, rule, _label, received, _done in _PAIRS]
-    + [ScreenItem(f"did_{t}", f"In the last 12 months, have you {done}", YES_NO, DONE, t, rule)
-       for t, rule, _label, _received, done in _PAIRS])
+    [
+        ScreenItem(f"recv_{t}", f"In the last 12 months, has your partner {received}", YES_NO, RECEIVED, t, rule)
+        for t, rule, _label, received, _done in _PAIRS
+    ]
+    + [
+        ScreenItem(f"did_{t}", f"In the last 12 months, have you {done}", YES_NO, DONE, t, rule)
+        for t, rule, _label, _received, done in _PAIRS
+    ]
+)
 ITEMS_BY_VERSION = {"wast-v1": WAST_ITEMS, "screen-v2": WAST_ITEMS + DIRECTIONAL_ITEMS}
 ITEMS = ITEMS_BY_VERSION[VERSION]
 ITEM_KEYS = tuple(item.key for item in ITEMS)
@@ -141,8 +189,10 @@ def tier_v2(answers: dict) -> TierResult:
     (either direction) or the WAST follow-up rule; concern: the WAST short form or controlling behaviour
     with nothing more; otherwise none. Raises ValueError for incomplete or unknown answers."""
     _check(ITEMS_BY_VERSION["screen-v2"], answers)
-    said_yes = {rule: [i.key for i in DIRECTIONAL_ITEMS if i.rule == rule and answers[i.key] == "yes"]
-                for rule in ("severe", "positive", "concern")}
+    said_yes = {
+        rule: [i.key for i in DIRECTIONAL_ITEMS if i.rule == rule and answers[i.key] == "yes"]
+        for rule in ("severe", "positive", "concern")
+    }
     short, follow = _wast(answers)
     if said_yes["severe"]:
         return TierResult("severe", tuple(said_yes["severe"]))
@@ -155,15 +205,19 @@ def tier_v2(answers: dict) -> TierResult:
 
 RULES = {"wast-v1": tier_v1, "screen-v2": tier_v2}
 RULE_TEXT = {
-    "screen-v2": ("Severe: any “yes” about injury, choking or strangulation, a weapon, threats to kill, violence "
-                  "getting more frequent or worse, stalking, or threats about a separation — received or done. "
-                  "Positive: any “yes” about physical violence, sexual coercion, threats or fear — received or "
-                  "done — or “often”/“sometimes” on the WAST items about hitting, fear or abuse. Concern: “a lot "
-                  "of tension” and “great difficulty”, or controlling behaviour, with nothing more. "
-                  "Otherwise none."),
-    "wast-v1": ("Answered on the earlier WAST-only screen. Positive: “often”/“sometimes” on the items about "
-                "hitting, fear or abuse. Concern: “a lot of tension” and “great difficulty” with nothing more. "
-                "Otherwise none."),
+    "screen-v2": (
+        "Severe: any “yes” about injury, choking or strangulation, a weapon, threats to kill, violence "
+        "getting more frequent or worse, stalking, or threats about a separation — received or done. "
+        "Positive: any “yes” about physical violence, sexual coercion, threats or fear — received or "
+        "done — or “often”/“sometimes” on the WAST items about hitting, fear or abuse. Concern: “a lot "
+        "of tension” and “great difficulty”, or controlling behaviour, with nothing more. "
+        "Otherwise none."
+    ),
+    "wast-v1": (
+        "Answered on the earlier WAST-only screen. Positive: “often”/“sometimes” on the items about "
+        "hitting, fear or abuse. Concern: “a lot of tension” and “great difficulty” with nothing more. "
+        "Otherwise none."
+    ),
 }
 
 
@@ -197,9 +251,16 @@ def both_directions(answers: dict, version: str | None) -> list[dict]:
     """One row per topic: its label, the answer received and the answer done (empty for wast-v1)."""
     if version == "wast-v1":
         return []
-    return [{"topic": topic, "label": label, "rule": rule,
-             "received": YES_NO.get(answers.get(f"recv_{topic}", ""), "—"),
-             "done": YES_NO.get(answers.get(f"did_{topic}", ""), "—")} for topic, rule, label, _r, _d in _PAIRS]
+    return [
+        {
+            "topic": topic,
+            "label": label,
+            "rule": rule,
+            "received": YES_NO.get(answers.get(f"recv_{topic}", ""), "—"),
+            "done": YES_NO.get(answers.get(f"did_{topic}", ""), "—"),
+        }
+        for topic, rule, label, _r, _d in _PAIRS
+    ]
 
 
 def reason_labels(reasons: tuple[str, ...]) -> list[str]:
@@ -235,7 +296,9 @@ FOLLOW_UP_INDICATORS = {
     "unemployment": "The partner who uses violence is out of work",
     "pregnancy": "Violence during a pregnancy",
 }
-FOLLOW_UP_CITATION = ("Indicators after the risk factors for intimate partner femicide in Campbell, J. C., Webster, "
-                      "D., Koziol-McLain, J., et al. (2003). Risk factors for femicide in abusive relationships: "
-                      "results from a multisite case control study. American Journal of Public Health, 93(7), "
-                      "1089–1097. Our own wording; this is not the Danger Assessment instrument.")
+FOLLOW_UP_CITATION = (
+    "Indicators after the risk factors for intimate partner femicide in Campbell, J. C., Webster, "
+    "D., Koziol-McLain, J., et al. (2003). Risk factors for femicide in abusive relationships: "
+    "results from a multisite case control study. American Journal of Public Health, 93(7), "
+    "1089–1097. Our own wording; this is not the Danger Assessment instrument."
+)

@@ -29,8 +29,9 @@ def get_response_for_couple(couple: Couple, response_id: int) -> MeasureResponse
     return get_owned_or_404(MeasureResponse, response_id, couple_id=couple.id)
 
 
-def request_measure(couple: Couple, partners: list[Partner], measure_key: str, how_often: str,
-                    interval_days: int | None, by) -> list[MeasureRequest]:
+def request_measure(
+    couple: Couple, partners: list[Partner], measure_key: str, how_often: str, interval_days: int | None, by
+) -> list[MeasureRequest]:
     """Ask one or both partners to answer a measure. Refuses a duplicate of an active request."""
     if measure_key not in MEASURES:
         raise DomainError("Choose a questionnaire from the library.", field="measure_key")
@@ -40,11 +41,19 @@ def request_measure(couple: Couple, partners: list[Partner], measure_key: str, h
     created = []
     for partner in partners:
         if any(r.partner_id == partner.id and r.measure_key == measure_key for r in active):
-            raise DomainError(f"{partner.name} already has an active {MEASURES[measure_key].short_title} request. "
-                              "Stop it first to change how often it is asked.", field="measure_key")
-        request = MeasureRequest(couple_id=couple.id, partner_id=partner.id, measure_key=measure_key,
-                                 schedule=how_often, requested_by_id=by.id,
-                                 interval_days=interval_days if how_often == "every_n_days" else None)
+            raise DomainError(
+                f"{partner.name} already has an active {MEASURES[measure_key].short_title} request. "
+                "Stop it first to change how often it is asked.",
+                field="measure_key",
+            )
+        request = MeasureRequest(
+            couple_id=couple.id,
+            partner_id=partner.id,
+            measure_key=measure_key,
+            schedule=how_often,
+            requested_by_id=by.id,
+            interval_days=interval_days if how_often == "every_n_days" else None,
+        )
         db.session.add(request)
         db.session.flush()
         record("measure_request.created", request, couple_id=couple.id)
@@ -62,23 +71,34 @@ def stop_request(request: MeasureRequest, by) -> None:
 
 
 def active_requests(couple: Couple) -> list[MeasureRequest]:
-    return list(db.session.scalars(
-        select(MeasureRequest).where(MeasureRequest.couple_id == couple.id, MeasureRequest.stopped_at.is_(None))
-        .order_by(MeasureRequest.id)))
+    return list(
+        db.session.scalars(
+            select(MeasureRequest)
+            .where(MeasureRequest.couple_id == couple.id, MeasureRequest.stopped_at.is_(None))
+            .order_by(MeasureRequest.id)
+        )
+    )
 
 
 def all_requests(couple: Couple) -> list[MeasureRequest]:
-    return list(db.session.scalars(
-        select(MeasureRequest).where(MeasureRequest.couple_id == couple.id).order_by(MeasureRequest.id.desc())))
+    return list(
+        db.session.scalars(
+            select(MeasureRequest).where(MeasureRequest.couple_id == couple.id).order_by(MeasureRequest.id.desc())
+        )
+    )
 
 
 def due_requests(partner: Partner) -> list[MeasureRequest]:
     """The partner's own requests that are waiting for an answer now (none once the couple is closed)."""
     if partner.couple.is_closed:
         return []
-    requests = list(db.session.scalars(
-        select(MeasureRequest).where(MeasureRequest.partner_id == partner.id, MeasureRequest.stopped_at.is_(None))
-        .order_by(MeasureRequest.id)))
+    requests = list(
+        db.session.scalars(
+            select(MeasureRequest)
+            .where(MeasureRequest.partner_id == partner.id, MeasureRequest.stopped_at.is_(None))
+            .order_by(MeasureRequest.id)
+        )
+    )
     sessions = schedule.last_session_times([partner.couple_id])
     return [r for r in requests if schedule.is_due(r, utcnow(), sessions)]
 
@@ -94,8 +114,15 @@ def next_sequence(request: MeasureRequest) -> int:
     return max((r.sequence for r in request.responses), default=0) + 1
 
 
-def submit_answers(request: MeasureRequest, sequence: int | None, answers: dict[int, int], by, *,
-                   method: str = "portal", answered_on: date | None = None) -> MeasureResponse:
+def submit_answers(
+    request: MeasureRequest,
+    sequence: int | None,
+    answers: dict[int, int],
+    by,
+    *,
+    method: str = "portal",
+    answered_on: date | None = None,
+) -> MeasureResponse:
     """Store one complete answer set for the request's current occurrence.
 
     Raises DomainError when the request was stopped, is already answered for this occurrence
@@ -111,10 +138,17 @@ def submit_answers(request: MeasureRequest, sequence: int | None, answers: dict[
     except ValueError as error:
         raise DomainError("Every question needs one of the listed answers.") from error
     response = MeasureResponse(
-        request_id=request.id, couple_id=request.couple_id, partner_id=request.partner_id,
-        measure_key=measure.key, sequence=sequence, answers={str(k): v for k, v in sorted(answers.items())},
-        scoring_version=measure.version, method=method, recorded_by_id=by.id,
-        answered_at=_paper_time(answered_on) if method == "paper" else utcnow())
+        request_id=request.id,
+        couple_id=request.couple_id,
+        partner_id=request.partner_id,
+        measure_key=measure.key,
+        sequence=sequence,
+        answers={str(k): v for k, v in sorted(answers.items())},
+        scoring_version=measure.version,
+        method=method,
+        recorded_by_id=by.id,
+        answered_at=_paper_time(answered_on) if method == "paper" else utcnow(),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(response)
@@ -140,9 +174,13 @@ def _paper_time(answered_on: date | None) -> datetime:
 
 def partner_history(partner: Partner) -> list[MeasureResponse]:
     """The partner's own answers, newest first."""
-    return list(db.session.scalars(
-        select(MeasureResponse).where(MeasureResponse.partner_id == partner.id)
-        .order_by(MeasureResponse.answered_at.desc(), MeasureResponse.id.desc())))
+    return list(
+        db.session.scalars(
+            select(MeasureResponse)
+            .where(MeasureResponse.partner_id == partner.id)
+            .order_by(MeasureResponse.answered_at.desc(), MeasureResponse.id.desc())
+        )
+    )
 
 
 def couple_responses(couple: Couple, measure_key: str | None = None) -> list[MeasureResponse]:
@@ -151,5 +189,3 @@ def couple_responses(couple: Couple, measure_key: str | None = None) -> list[Mea
     if measure_key:
         query = query.where(MeasureResponse.measure_key == measure_key)
     return list(db.session.scalars(query.order_by(MeasureResponse.answered_at, MeasureResponse.id)))
-
-

@@ -37,14 +37,25 @@ def _couple_page(couple, request_form=None, status=200):
     requests = services.all_requests(couple)
     sessions, now = schedule.last_session_times([couple.id]), utcnow()
     return render_template(
-        "measures/couple_measures.html", couple=couple, info=caseload.provide([couple])[couple.id],
-        drop_rule=caseload.DROP_RULE, csi_svg=charts.csi_chart_svg(couple, csi), csi_rows=charts.csi_rows(couple, csi),
-        ecr_svg=charts.ecr_chart_svg(couple, ecr), ecr_rows=charts.ecr_rows(couple, ecr),
+        "measures/couple_measures.html",
+        couple=couple,
+        info=caseload.provide([couple])[couple.id],
+        drop_rule=caseload.DROP_RULE,
+        csi_svg=charts.csi_chart_svg(couple, csi),
+        csi_rows=charts.csi_rows(couple, csi),
+        ecr_svg=charts.ecr_chart_svg(couple, ecr),
+        ecr_rows=charts.ecr_rows(couple, ecr),
         others=[r for r in services.couple_responses(couple) if r.measure_key not in ("csi4", "ecr_rs")],
-        requests=requests, due_ids={r.id for r in requests if schedule.is_due(r, now, sessions)}, measures=MEASURES,
-        request_form=request_form or RequestForm(formdata=None), screens=screens,
-        screen_status=safety.screen_status(couple, screens), rule_text=screen.RULE_TEXT[screen.VERSION],
-        plain_form=StopForm(formdata=None), tier_labels=screen.TIER_LABELS), status
+        requests=requests,
+        due_ids={r.id for r in requests if schedule.is_due(r, now, sessions)},
+        measures=MEASURES,
+        request_form=request_form or RequestForm(formdata=None),
+        screens=screens,
+        screen_status=safety.screen_status(couple, screens),
+        rule_text=screen.RULE_TEXT[screen.VERSION],
+        plain_form=StopForm(formdata=None),
+        tier_labels=screen.TIER_LABELS,
+    ), status
 
 
 @bp.get("/couples/<int:couple_id>/measures")
@@ -65,15 +76,18 @@ def request_measure(couple_id: int):
         return _couple_page(couple, form, 422)
     partners = couple.partners if form.who.data == "both" else [couple.partner(form.who.data)]
     try:
-        services.request_measure(couple, partners, form.measure_key.data, form.schedule.data,
-                                 form.interval_days.data, current_user)
+        services.request_measure(
+            couple, partners, form.measure_key.data, form.schedule.data, form.interval_days.data, current_user
+        )
     except DomainError as error:
         db.session.rollback()
         form.measure_key.errors = [error.message]
         return _couple_page(couple, form, 422)
     db.session.commit()
-    flash(f"{MEASURES[form.measure_key.data].short_title} requested for {' and '.join(p.name for p in partners)}.",
-          "success")
+    flash(
+        f"{MEASURES[form.measure_key.data].short_title} requested for {' and '.join(p.name for p in partners)}.",
+        "success",
+    )
     return redirect(url_for("measures.couple_measures", couple_id=couple.id, _anchor="requests"))
 
 
@@ -95,12 +109,23 @@ def paper_entry(couple_id: int, request_id: int):
     couple = get_couple_for(current_user, couple_id)
     request = services.get_request_for_couple(couple, request_id)
     form = answer_form_class(request.measure_key, paper=True)(sequence=services.next_sequence(request))
-    context = {"couple": couple, "request": request, "measure": MEASURES[request.measure_key], "form": form,
-               "is_due": services.is_due(request)}
+    context = {
+        "couple": couple,
+        "request": request,
+        "measure": MEASURES[request.measure_key],
+        "form": form,
+        "is_due": services.is_due(request),
+    }
     if form.validate_on_submit():
         try:
-            services.submit_answers(request, form.sequence_number(), form.answers(), current_user, method="paper",
-                                    answered_on=form.answered_on.data)
+            services.submit_answers(
+                request,
+                form.sequence_number(),
+                form.answers(),
+                current_user,
+                method="paper",
+                answered_on=form.answered_on.data,
+            )
         except DomainError as error:
             db.session.rollback()
             (form.answered_on if error.field == "answered_on" else form.sequence).errors = [error.message]
@@ -118,8 +143,9 @@ def response_detail(couple_id: int, response_id: int):
     response = services.get_response_for_couple(couple, response_id)
     record("measure_response.viewed", response)
     db.session.commit()
-    return render_template("measures/response_detail.html", couple=couple, response=response,
-                           measure=MEASURES[response.measure_key])
+    return render_template(
+        "measures/response_detail.html", couple=couple, response=response, measure=MEASURES[response.measure_key]
+    )
 
 
 @bp.post("/couples/<int:couple_id>/safety")
@@ -160,13 +186,23 @@ def _screen_page(couple, found, decision_form=None, follow_form=None, status=200
     decision_form.decision.choices = {"": "Choose how you will proceed…", **safety.allowed_decisions(tier)}
     result = found.result
     return render_template(
-        "measures/screen_detail.html", couple=couple, screen=found, result=result, tier_labels=screen.TIER_LABELS,
-        reasons=screen.reason_labels(result.reasons) if result else [], decision_tier=tier,
-        labels=screen.answer_labels(found.answers or {}), rows=screen.both_directions(found.answers or {},
-                                                                                       found.scoring_version),
-        directions=screen.DIRECTION_LABELS, rule_text=screen.RULE_TEXT.get(found.scoring_version or screen.VERSION),
-        form=decision_form, follow_form=follow_form, follow=follow, conflict=conflict,
-        follow_citation=screen.FOLLOW_UP_CITATION), status
+        "measures/screen_detail.html",
+        couple=couple,
+        screen=found,
+        result=result,
+        tier_labels=screen.TIER_LABELS,
+        reasons=screen.reason_labels(result.reasons) if result else [],
+        decision_tier=tier,
+        labels=screen.answer_labels(found.answers or {}),
+        rows=screen.both_directions(found.answers or {}, found.scoring_version),
+        directions=screen.DIRECTION_LABELS,
+        rule_text=screen.RULE_TEXT.get(found.scoring_version or screen.VERSION),
+        form=decision_form,
+        follow_form=follow_form,
+        follow=follow,
+        conflict=conflict,
+        follow_citation=screen.FOLLOW_UP_CITATION,
+    ), status
 
 
 @bp.post("/couples/<int:couple_id>/safety/<int:screen_id>/decision")

@@ -21,26 +21,32 @@ def sessions_caseload(couples: list) -> dict[int, CaseloadInfo]:
     ids = [couple.id for couple in couples]
     last = db.session.execute(
         select(TherapySession.couple_id, func.max(TherapySession.starts_at), func.max(TherapySession.number))
-        .where(TherapySession.couple_id.in_(ids)).group_by(TherapySession.couple_id)
+        .where(TherapySession.couple_id.in_(ids))
+        .group_by(TherapySession.couple_id)
     ).all()
     days = current_app.config.get("UNSIGNED_NOTE_ALERT_DAYS", 3)
     overdue = db.session.execute(
         select(ProgressNote.couple_id, func.count(), func.min(TherapySession.number))
         .join(TherapySession, TherapySession.id == ProgressNote.therapy_session_id)
-        .where(ProgressNote.couple_id.in_(ids), ProgressNote.signed_at.is_(None),
-               TherapySession.starts_at < utcnow() - timedelta(days=days))
+        .where(
+            ProgressNote.couple_id.in_(ids),
+            ProgressNote.signed_at.is_(None),
+            TherapySession.starts_at < utcnow() - timedelta(days=days),
+        )
         .group_by(ProgressNote.couple_id)
     ).all()
     info: dict[int, CaseloadInfo] = {}
     for couple_id, number, level, name in _unaddressed_risks(ids):
         info.setdefault(couple_id, CaseloadInfo()).alerts.append(
-            f"Risk rated {level} for {name} in session {number}: record how it was addressed.")
+            f"Risk rated {level} for {name} in session {number}: record how it was addressed."
+        )
     for couple_id, starts_at, number in last:
         info.setdefault(couple_id, CaseloadInfo()).facts["Last session"] = f"{_date(starts_at)} (#{number})"
     for couple_id, count, oldest in overdue:
         notes = "1 note is" if count == 1 else f"{count} notes are"
         info.setdefault(couple_id, CaseloadInfo()).alerts.append(
-            f"{notes} unsigned more than {days} days after the session (oldest: session {oldest}).")
+            f"{notes} unsigned more than {days} days after the session (oldest: session {oldest})."
+        )
     return info
 
 
@@ -56,15 +62,19 @@ def _risk_select(ids: list[int], position: str):
     rating = ProgressNote.answers[f"risk_{position}"].as_string()
     later, later_session = aliased(ProgressNote), aliased(TherapySession)
     cleared_later = exists().where(
-        later_session.id == later.therapy_session_id, later.couple_id == ProgressNote.couple_id,
-        later.signed_at.is_not(None), later_session.number > TherapySession.number,
-        later.answers[f"risk_{position}"].as_string().in_(("none", "low")))
-    reviewed = exists().where(NoteRiskReview.progress_note_id == ProgressNote.id,
-                              NoteRiskReview.position == position)
-    return (select(ProgressNote.couple_id, TherapySession.number, rating.label("level"), Partner.name)
-            .join(TherapySession, TherapySession.id == ProgressNote.therapy_session_id)
-            .join(Partner, and_(Partner.couple_id == ProgressNote.couple_id, Partner.position == position))
-            .where(ProgressNote.couple_id.in_(ids), rating.in_(("moderate", "high")), ~reviewed, ~cleared_later))
+        later_session.id == later.therapy_session_id,
+        later.couple_id == ProgressNote.couple_id,
+        later.signed_at.is_not(None),
+        later_session.number > TherapySession.number,
+        later.answers[f"risk_{position}"].as_string().in_(("none", "low")),
+    )
+    reviewed = exists().where(NoteRiskReview.progress_note_id == ProgressNote.id, NoteRiskReview.position == position)
+    return (
+        select(ProgressNote.couple_id, TherapySession.number, rating.label("level"), Partner.name)
+        .join(TherapySession, TherapySession.id == ProgressNote.therapy_session_id)
+        .join(Partner, and_(Partner.couple_id == ProgressNote.couple_id, Partner.position == position))
+        .where(ProgressNote.couple_id.in_(ids), rating.in_(("moderate", "high")), ~reviewed, ~cleared_later)
+    )
 
 
 def _date(value) -> str:

@@ -59,12 +59,17 @@ class Course:
 
 def couple_timeline(couple) -> list[TherapySession]:
     """Every session of the couple, oldest first, with its note and addenda (two queries in all)."""
-    return list(db.session.scalars(
-        select(TherapySession).where(TherapySession.couple_id == couple.id)
-        .options(joinedload(TherapySession.progress_note).selectinload(ProgressNote.addenda),
-                 joinedload(TherapySession.individual_partner))
-        .order_by(TherapySession.number)
-    ).unique())
+    return list(
+        db.session.scalars(
+            select(TherapySession)
+            .where(TherapySession.couple_id == couple.id)
+            .options(
+                joinedload(TherapySession.progress_note).selectinload(ProgressNote.addenda),
+                joinedload(TherapySession.individual_partner),
+            )
+            .order_by(TherapySession.number)
+        ).unique()
+    )
 
 
 def compute_course(couple) -> Course:

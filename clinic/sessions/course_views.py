@@ -20,8 +20,13 @@ def course(couple_id: int):
     couple = get_couple_for(current_user, couple_id)
     record("course.viewed", record_type="couple", record_id=couple.id, couple_id=couple.id)
     db.session.commit()
-    return render_template("sessions/course.html", couple=couple, course=compute_course(couple),
-                           cycle_map=services.current_cycle_map(couple), steps=CYCLE_STEPS)
+    return render_template(
+        "sessions/course.html",
+        couple=couple,
+        course=compute_course(couple),
+        cycle_map=services.current_cycle_map(couple),
+        steps=CYCLE_STEPS,
+    )
 
 
 @bp.route("/couples/<int:couple_id>/cycle-map", methods=["GET", "POST"])
@@ -35,8 +40,9 @@ def cycle_map(couple_id: int):
         form = CycleMapForm(couple=couple)
     if form.validate_on_submit():
         try:
-            services.save_cycle_map(couple, current_user, form.based_on.data, form.cycle_name.data or "",
-                                    form.words("a"), form.words("b"))
+            services.save_cycle_map(
+                couple, current_user, form.based_on.data, form.cycle_name.data or "", form.words("a"), form.words("b")
+            )
         except EditConflict:
             db.session.rollback()
             current = services.current_cycle_map(couple)
@@ -51,8 +57,15 @@ def cycle_map(couple_id: int):
 
 
 def _page(couple, form, current, status=200, **context):
-    return render_template("sessions/cycle_map.html", couple=couple, form=form, current=current, steps=CYCLE_STEPS,
-                           history=services.cycle_map_history(couple), **context), status
+    return render_template(
+        "sessions/cycle_map.html",
+        couple=couple,
+        form=form,
+        current=current,
+        steps=CYCLE_STEPS,
+        history=services.cycle_map_history(couple),
+        **context,
+    ), status
 
 
 def _map_data(current) -> dict:

@@ -20,5 +20,9 @@ def current_cycle_words(couple) -> dict | None:
     for partner in couple.partners:
         words = current.words(partner.position)
         partners[partner.position] = {"name": partner.name, **{key: words.get(key, "") for key in CYCLE_STEPS}}
-    return {"cycle_name": current.cycle_name, "version": current.number, "updated_at": current.created_at,
-            "partners": partners}
+    return {
+        "cycle_name": current.cycle_name,
+        "version": current.number,
+        "updated_at": current.created_at,
+        "partners": partners,
+    }

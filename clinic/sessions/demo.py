@@ -10,59 +10,147 @@ from clinic.sessions import services
 RISK_NONE = {"risk_a": "none", "risk_b": "none", "risk_note_a": "", "risk_note_b": ""}
 
 EFT_NOTES = [
-    dict(stage="1", steps=["1"], withdrawer_reengagement="not_started", blamer_softening="not_started",
-         cycle_a="full", cycle_b="full", interventions=["empathic_reflection", "validation"], tango_moves=["1"],
-         enactment="no", observations="Assessment: both describe fights about late work nights. Alliance forming.",
-         plan="Individual sessions with each partner next; then map the cycle together."),
-    dict(stage="1", steps=["1", "2"], withdrawer_reengagement="not_started", blamer_softening="not_started",
-         cycle_a="full", cycle_b="full", interventions=["tracking_cycle", "empathic_reflection"],
-         tango_moves=["1", "2"], enactment="no", plan="Keep tracking the cycle as it happens in the room.",
-         cycle_note="Alex presses with questions when Jordan is late; Jordan goes quiet and works more."),
-    dict(stage="1", steps=["2", "3"], withdrawer_reengagement="not_started", blamer_softening="not_started",
-         cycle_a="full", cycle_b="partial", emotions_a=["fear", "loneliness"], emotions_b=["shame", "fear"],
-         needs_a=["closeness", "valued"], needs_b=["fear_failure", "acceptance"],
-         interventions=["evocative_responding", "empathic_conjecture", "heightening"], tango_moves=["1", "2"],
-         enactment="no", plan="Stay with Jordan's fear of failing Alex; slow down Alex's protest."),
-    dict(stage="1", steps=["3", "4"], withdrawer_reengagement="not_started", blamer_softening="not_started",
-         cycle_a="partial", cycle_b="partial", emotions_a=["loneliness"], emotions_b=["shame"],
-         needs_a=["closeness"], needs_b=["acceptance"], interventions=["reframing", "tracking_cycle"],
-         tango_moves=["1", "2", "5"], enactment="no", change_events=["de_escalation"],
-         plan="The couple now names the cycle as the enemy. Begin stage 2 with Jordan.",
-         cycle_note="They caught “the storm and the shell” mid-argument at home and paused it."),
-    dict(stage="2", steps=["5"], withdrawer_reengagement="in_progress", blamer_softening="not_started",
-         cycle_a="partial", cycle_b="variant", emotions_b=["fear", "shame"], needs_b=["fear_failure"],
-         interventions=["heightening", "enactments", "evocative_responding"], tango_moves=["1", "2", "3", "4"],
-         enactment="yes", enactment_speaker="b", enactment_response="orange",
-         enactment_note="Jordan told Alex he goes quiet because he fears he can never get it right; Alex "
-                        "listened, then began to argue the point.",
-         plan="Repeat the enactment; help Alex stay with Jordan's fear."),
-    dict(stage="2", steps=["5", "6"], withdrawer_reengagement="reached", blamer_softening="not_started",
-         cycle_a="not_seen", cycle_b="not_seen", emotions_b=["fear"], needs_b=["acceptance"],
-         interventions=["enactments", "validation", "heightening"], tango_moves=["1", "2", "3", "4", "5"],
-         enactment="yes", enactment_speaker="b", enactment_response="green",
-         enactment_note="Jordan asked Alex to let him step away for ten minutes and promised to come back; "
-                        "Alex softened and said she could trust a promise like that.",
-         change_events=["withdrawer_reengagement", "bonding_event"],
-         plan="Withdrawer re-engagement reached. Next: prepare Alex's softening."),
+    dict(
+        stage="1",
+        steps=["1"],
+        withdrawer_reengagement="not_started",
+        blamer_softening="not_started",
+        cycle_a="full",
+        cycle_b="full",
+        interventions=["empathic_reflection", "validation"],
+        tango_moves=["1"],
+        enactment="no",
+        observations="Assessment: both describe fights about late work nights. Alliance forming.",
+        plan="Individual sessions with each partner next; then map the cycle together.",
+    ),
+    dict(
+        stage="1",
+        steps=["1", "2"],
+        withdrawer_reengagement="not_started",
+        blamer_softening="not_started",
+        cycle_a="full",
+        cycle_b="full",
+        interventions=["tracking_cycle", "empathic_reflection"],
+        tango_moves=["1", "2"],
+        enactment="no",
+        plan="Keep tracking the cycle as it happens in the room.",
+        cycle_note="Alex presses with questions when Jordan is late; Jordan goes quiet and works more.",
+    ),
+    dict(
+        stage="1",
+        steps=["2", "3"],
+        withdrawer_reengagement="not_started",
+        blamer_softening="not_started",
+        cycle_a="full",
+        cycle_b="partial",
+        emotions_a=["fear", "loneliness"],
+        emotions_b=["shame", "fear"],
+        needs_a=["closeness", "valued"],
+        needs_b=["fear_failure", "acceptance"],
+        interventions=["evocative_responding", "empathic_conjecture", "heightening"],
+        tango_moves=["1", "2"],
+        enactment="no",
+        plan="Stay with Jordan's fear of failing Alex; slow down Alex's protest.",
+    ),
+    dict(
+        stage="1",
+        steps=["3", "4"],
+        withdrawer_reengagement="not_started",
+        blamer_softening="not_started",
+        cycle_a="partial",
+        cycle_b="partial",
+        emotions_a=["loneliness"],
+        emotions_b=["shame"],
+        needs_a=["closeness"],
+        needs_b=["acceptance"],
+        interventions=["reframing", "tracking_cycle"],
+        tango_moves=["1", "2", "5"],
+        enactment="no",
+        change_events=["de_escalation"],
+        plan="The couple now names the cycle as the enemy. Begin stage 2 with Jordan.",
+        cycle_note="They caught “the storm and the shell” mid-argument at home and paused it.",
+    ),
+    dict(
+        stage="2",
+        steps=["5"],
+        withdrawer_reengagement="in_progress",
+        blamer_softening="not_started",
+        cycle_a="partial",
+        cycle_b="variant",
+        emotions_b=["fear", "shame"],
+        needs_b=["fear_failure"],
+        interventions=["heightening", "enactments", "evocative_responding"],
+        tango_moves=["1", "2", "3", "4"],
+        enactment="yes",
+        enactment_speaker="b",
+        enactment_response="orange",
+        enactment_note="Jordan told Alex he goes quiet because he fears he can never get it right; Alex "
+        "listened, then began to argue the point.",
+        plan="Repeat the enactment; help Alex stay with Jordan's fear.",
+    ),
+    dict(
+        stage="2",
+        steps=["5", "6"],
+        withdrawer_reengagement="reached",
+        blamer_softening="not_started",
+        cycle_a="not_seen",
+        cycle_b="not_seen",
+        emotions_b=["fear"],
+        needs_b=["acceptance"],
+        interventions=["enactments", "validation", "heightening"],
+        tango_moves=["1", "2", "3", "4", "5"],
+        enactment="yes",
+        enactment_speaker="b",
+        enactment_response="green",
+        enactment_note="Jordan asked Alex to let him step away for ten minutes and promised to come back; "
+        "Alex softened and said she could trust a promise like that.",
+        change_events=["withdrawer_reengagement", "bonding_event"],
+        plan="Withdrawer re-engagement reached. Next: prepare Alex's softening.",
+    ),
 ]
 
 CBCT_NOTES = [
-    dict(agenda="Assessment feedback; introduce speaker–listener skills.", week_rating_a=5, week_rating_b=4,
-         checkin_a="Tense week about the electricity bill.", checkin_b="Felt blamed about chores.",
-         modules=["communication_sharing"], skill_practice="Short sharing conversation about a good memory.",
-         skill_level_a="3", skill_level_b="2", plan="Daily ten-minute sharing talk."),
-    dict(agenda="Review sharing talks; start problem-solving on the budget.", week_rating_a=6, week_rating_b=6,
-         modules=["communication_sharing", "communication_problem_solving"], skill_level_a="4", skill_level_b="3",
-         skill_practice="Defined one problem: who pays which bills. Brainstorm without criticism.",
-         plan="Try the agreed bill split for one week."),
-    dict(agenda="Budget trial; Tomás's thought that Priya does not care.", week_rating_a=7, week_rating_b=5,
-         modules=["cognitive_restructuring", "guided_behaviour_change"],
-         cognition_types=["attributions", "standards"], skill_level_a="not_practised", skill_level_b="not_practised",
-         cognitions="Situation: Priya forgot to pay a bill. Thought: she doesn't care about us (attribution). "
-                    "Alternative: she had three deadlines that week. Standard: partners should never forget.",
-         plan="Caring days: each does one small kind thing daily."),
-    dict(agenda="Caring days review; stress from Tomás's new job.", week_rating_a=7, week_rating_b=6,
-         modules=["environmental_stressors", "emotion_regulation"], plan=""),
+    dict(
+        agenda="Assessment feedback; introduce speaker–listener skills.",
+        week_rating_a=5,
+        week_rating_b=4,
+        checkin_a="Tense week about the electricity bill.",
+        checkin_b="Felt blamed about chores.",
+        modules=["communication_sharing"],
+        skill_practice="Short sharing conversation about a good memory.",
+        skill_level_a="3",
+        skill_level_b="2",
+        plan="Daily ten-minute sharing talk.",
+    ),
+    dict(
+        agenda="Review sharing talks; start problem-solving on the budget.",
+        week_rating_a=6,
+        week_rating_b=6,
+        modules=["communication_sharing", "communication_problem_solving"],
+        skill_level_a="4",
+        skill_level_b="3",
+        skill_practice="Defined one problem: who pays which bills. Brainstorm without criticism.",
+        plan="Try the agreed bill split for one week.",
+    ),
+    dict(
+        agenda="Budget trial; Tomás's thought that Priya does not care.",
+        week_rating_a=7,
+        week_rating_b=5,
+        modules=["cognitive_restructuring", "guided_behaviour_change"],
+        cognition_types=["attributions", "standards"],
+        skill_level_a="not_practised",
+        skill_level_b="not_practised",
+        cognitions="Situation: Priya forgot to pay a bill. Thought: she doesn't care about us (attribution). "
+        "Alternative: she had three deadlines that week. Standard: partners should never forget.",
+        plan="Caring days: each does one small kind thing daily.",
+    ),
+    dict(
+        agenda="Caring days review; stress from Tomás's new job.",
+        week_rating_a=7,
+        week_rating_b=6,
+        modules=["environmental_stressors", "emotion_regulation"],
+        plan="",
+    ),
 ]
 
 
@@ -75,11 +163,25 @@ def seed_sessions(practice) -> None:
         _sign(eft_sessions[-1], therapist)
         if len(eft_sessions) in (2, 4):  # the cycle is mapped in session 2 and renamed by the couple in 4
             _cycle_map(efct, therapist, eft_sessions[-1])
-    services.add_addendum(eft_sessions[4].progress_note, therapist, "Late entry",
-                          "After the session Alex phoned to say the enactment had stayed with her all week; "
-                          "noted here as a late entry.", at=eft_sessions[4].starts_at + timedelta(days=3))
-    _session(efct, therapist, 1, "efct", dict(stage="2", steps=["6"], withdrawer_reengagement="reached",
-                                              observations="Draft: Alex began to name her fear of being alone."))
+    services.add_addendum(
+        eft_sessions[4].progress_note,
+        therapist,
+        "Late entry",
+        "After the session Alex phoned to say the enactment had stayed with her all week; noted here as a late entry.",
+        at=eft_sessions[4].starts_at + timedelta(days=3),
+    )
+    _session(
+        efct,
+        therapist,
+        1,
+        "efct",
+        dict(
+            stage="2",
+            steps=["6"],
+            withdrawer_reengagement="reached",
+            observations="Draft: Alex began to name her fear of being alone.",
+        ),
+    )
     for days, answers in zip((35, 28, 21), CBCT_NOTES, strict=False):
         _sign(_session(cbct, therapist, days, "cbct", answers), therapist)
     _session(cbct, therapist, 5, "cbct", CBCT_NOTES[3], risk=False)  # an overdue draft: shows the caseload alert
@@ -88,10 +190,19 @@ def seed_sessions(practice) -> None:
 
 def _session(couple, therapist, days_ago: int, model: str, answers: dict, risk: bool = True):
     day = (utcnow() - timedelta(days=days_ago)).date()
-    therapy_session = services.record_session(couple, {
-        "starts_at": datetime(day.year, day.month, day.day, 17, 0, tzinfo=UTC), "minutes": 50,
-        "format": "video" if days_ago in (56, 21) else "in_person", "kind": "conjoint", "individual_partner": "",
-        "attendance": "attended", "model": model}, therapist)
+    therapy_session = services.record_session(
+        couple,
+        {
+            "starts_at": datetime(day.year, day.month, day.day, 17, 0, tzinfo=UTC),
+            "minutes": 50,
+            "format": "video" if days_ago in (56, 21) else "in_person",
+            "kind": "conjoint",
+            "individual_partner": "",
+            "attendance": "attended",
+            "model": model,
+        },
+        therapist,
+    )
     note = therapy_session.progress_note
     note.answers = {**(note.answers or {}), **(RISK_NONE if risk else {}), **answers}
     note.version += 1
@@ -104,16 +215,31 @@ def _sign(therapy_session, therapist) -> None:
 
 
 def _cycle_map(couple, therapist, therapy_session) -> None:
-    words_a = {"trigger": "Jordan comes home late without a message", "reactive_emotion": "Anger, frustration",
-               "action_tendency": "Pursue: questions, criticism", "primary_emotion": "Fear of being alone",
-               "attachment_need": "To know she matters and he will come back"}
-    words_b = {"trigger": "Alex's questions at the door", "reactive_emotion": "Numbness, irritation",
-               "action_tendency": "Withdraw: goes quiet, works more", "primary_emotion": "Shame, fear of failing",
-               "attachment_need": "To be accepted without having to get everything right"}
+    words_a = {
+        "trigger": "Jordan comes home late without a message",
+        "reactive_emotion": "Anger, frustration",
+        "action_tendency": "Pursue: questions, criticism",
+        "primary_emotion": "Fear of being alone",
+        "attachment_need": "To know she matters and he will come back",
+    }
+    words_b = {
+        "trigger": "Alex's questions at the door",
+        "reactive_emotion": "Numbness, irritation",
+        "action_tendency": "Withdraw: goes quiet, works more",
+        "primary_emotion": "Shame, fear of failing",
+        "attachment_need": "To be accepted without having to get everything right",
+    }
     current = services.current_cycle_map(couple)
     at = therapy_session.starts_at + timedelta(hours=2)
     if current is None:
         services.save_cycle_map(couple, therapist, None, "the argument", words_a, words_b, at=at)
     else:
-        services.save_cycle_map(couple, therapist, current.number, "the storm and the shell", words_a,
-                                {**words_b, "primary_emotion": "Shame; fear that he can never get it right"}, at=at)
+        services.save_cycle_map(
+            couple,
+            therapist,
+            current.number,
+            "the storm and the shell",
+            words_a,
+            {**words_b, "primary_emotion": "Shame; fear that he can never get it right"},
+            at=at,
+        )

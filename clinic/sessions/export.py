@@ -44,14 +44,21 @@ def _note_record(note, couple) -> dict:
         "signed_at": note.signed_at.isoformat(),
         "content_hash": note.content_hash,
         "hash_ok": note.hash_ok,
-        "sections": [{"heading": heading, "fields": [{"label": label, "value": value} for label, value in pairs]}
-                     for heading, pairs in display_pairs(note.template, note.answers, couple)],
-        "addenda": [{"author": a.author.name, "created_at": a.created_at.isoformat(), "reason": a.reason,
-                     "text": a.text} for a in note.addenda],
+        "sections": [
+            {"heading": heading, "fields": [{"label": label, "value": value} for label, value in pairs]}
+            for heading, pairs in display_pairs(note.template, note.answers, couple)
+        ],
+        "addenda": [
+            {"author": a.author.name, "created_at": a.created_at.isoformat(), "reason": a.reason, "text": a.text}
+            for a in note.addenda
+        ],
     }
 
 
 def _process_notes(couple, session_ids: list[int]) -> dict[int, str]:
-    rows = db.session.scalars(select(ProcessNote).where(ProcessNote.therapy_session_id.in_(session_ids),
-                                                        ProcessNote.author_id == couple.therapist_id))
+    rows = db.session.scalars(
+        select(ProcessNote).where(
+            ProcessNote.therapy_session_id.in_(session_ids), ProcessNote.author_id == couple.therapist_id
+        )
+    )
     return {row.therapy_session_id: row.text for row in rows if row.text}

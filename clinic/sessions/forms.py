@@ -20,15 +20,25 @@ TEXT = [strip_filter]
 
 
 class TherapySessionForm(BaseForm):
-    starts_at = DateTimeLocalField("Date and time", format="%Y-%m-%dT%H:%M",
-                                   validators=[DataRequired("Enter the date and time the session started.")],
-                                   description="In the practice's time zone.")
-    minutes = IntegerField("Length (minutes)", default=50, validators=[
-        InputRequired("Enter the length in minutes."), NumberRange(5, 480, "Use a length from 5 to 480 minutes.")])
+    starts_at = DateTimeLocalField(
+        "Date and time",
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired("Enter the date and time the session started.")],
+        description="In the practice's time zone.",
+    )
+    minutes = IntegerField(
+        "Length (minutes)",
+        default=50,
+        validators=[
+            InputRequired("Enter the length in minutes."),
+            NumberRange(5, 480, "Use a length from 5 to 480 minutes."),
+        ],
+    )
     format = SelectField("Format", choices=FORMATS)
     kind = SelectField("Kind", choices=KINDS)
-    individual_partner = SelectField("With which partner (individual sessions)", choices={"": "—"},
-                                     validators=[Optional()])
+    individual_partner = SelectField(
+        "With which partner (individual sessions)", choices={"": "—"}, validators=[Optional()]
+    )
     attendance = SelectField("Attendance", choices=ATTENDANCE)
     model = SelectField("Model (note template)", choices=MODELS)
     form_token = OnceField()
@@ -41,8 +51,10 @@ class TherapySessionForm(BaseForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         if self.kind.data == "individual" and not self.individual_partner.data:
-            self.individual_partner.errors = [*self.individual_partner.errors,
-                                              "Choose the partner this individual session was with."]
+            self.individual_partner.errors = [
+                *self.individual_partner.errors,
+                "Choose the partner this individual session was with.",
+            ]
             ok = False
         return ok
 
@@ -51,8 +63,9 @@ class SignForm(BaseForm):
     """Posted together with the note's fields (the Sign button submits the same form)."""
 
     attest = BooleanField("I attest that this note is accurate and complete, and that I provided this service.")
-    password = PasswordField("Your password", validators=[Optional(), Length(max=256)],
-                             description="Re-enter it to sign.")
+    password = PasswordField(
+        "Your password", validators=[Optional(), Length(max=256)], description="Re-enter it to sign."
+    )
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -66,26 +79,36 @@ class SignForm(BaseForm):
 
 
 class AddendumForm(BaseForm):
-    reason = StringField("Reason", filters=TEXT, description="For example: correction, late entry, clarification.",
-                         validators=[DataRequired("Give the reason for this addendum."), Length(max=200)])
-    text = TextAreaField("Addendum", filters=TEXT,
-                         validators=[DataRequired("Write the addendum."), Length(max=10000)])
+    reason = StringField(
+        "Reason",
+        filters=TEXT,
+        description="For example: correction, late entry, clarification.",
+        validators=[DataRequired("Give the reason for this addendum."), Length(max=200)],
+    )
+    text = TextAreaField("Addendum", filters=TEXT, validators=[DataRequired("Write the addendum."), Length(max=10000)])
     form_token = OnceField()
 
 
 class ProcessNoteForm(BaseForm):
-    text = TextAreaField("Process note", filters=TEXT, validators=[Optional(), Length(max=20000)],
-                         description="Private working notes: only you can read them. They are not part of the "
-                                     "record, not shown to anyone else and not exported unless you include them.")
+    text = TextAreaField(
+        "Process note",
+        filters=TEXT,
+        validators=[Optional(), Length(max=20000)],
+        description="Private working notes: only you can read them. They are not part of the "
+        "record, not shown to anyone else and not exported unless you include them.",
+    )
     version = VersionField()
 
 
 class CycleMapForm(BaseForm):
     """The couple's name for their cycle and, per partner, the five steps of the cycle map."""
 
-    cycle_name = StringField("The couple's name for their cycle", filters=TEXT,
-                             validators=[Optional(), Length(max=120)],
-                             description="In their words, e.g. “the storm and the shell”.")
+    cycle_name = StringField(
+        "The couple's name for their cycle",
+        filters=TEXT,
+        validators=[Optional(), Length(max=120)],
+        description="In their words, e.g. “the storm and the shell”.",
+    )
     based_on = IntegerField("", validators=[Optional()])
 
     def __init__(self, *args, couple=None, **kwargs):
@@ -98,5 +121,8 @@ class CycleMapForm(BaseForm):
 
 for _position in ("a", "b"):
     for _key, _label in CYCLE_STEPS.items():
-        setattr(CycleMapForm, f"{_position}_{_key}",
-                StringField(_label, filters=TEXT, validators=[Optional(), Length(max=300)]))
+        setattr(
+            CycleMapForm,
+            f"{_position}_{_key}",
+            StringField(_label, filters=TEXT, validators=[Optional(), Length(max=300)]),
+        )

@@ -18,11 +18,19 @@ from clinic.extensions import db
 
 FORMATS = {"in_person": "In person", "video": "Video", "phone": "Phone"}
 KINDS = {"conjoint": "Conjoint (both partners)", "individual": "Individual (one partner)"}
-ATTENDANCE = {"attended": "Attended as planned", "partner_absent": "A partner was absent",
-              "late_start": "Started late", "late_cancellation": "Late cancellation", "no_show": "No show"}
+ATTENDANCE = {
+    "attended": "Attended as planned",
+    "partner_absent": "A partner was absent",
+    "late_start": "Started late",
+    "late_cancellation": "Late cancellation",
+    "no_show": "No show",
+}
 NOT_HELD = {"late_cancellation", "no_show"}
-TEMPLATES = {"efct": "EFT progress note", "cbct": "CBCT progress note",
-             "integrative": "Integrative (IBCT) progress note"}
+TEMPLATES = {
+    "efct": "EFT progress note",
+    "cbct": "CBCT progress note",
+    "integrative": "Integrative (IBCT) progress note",
+}
 
 
 class NoteLocked(DomainError):
@@ -108,14 +116,20 @@ class ProgressNote(VersionedMixin, TimestampMixin, db.Model):
     def state_label(self) -> str:
         if not self.is_signed:
             return "Draft"
-        return "Signed" + (f" + {len(self.addenda)} addend{'um' if len(self.addenda) == 1 else 'a'}"
-                           if self.addenda else "")
+        return "Signed" + (
+            f" + {len(self.addenda)} addend{'um' if len(self.addenda) == 1 else 'a'}" if self.addenda else ""
+        )
 
     def compute_hash(self) -> str:
         """SHA-256 over everything the signature vouches for, in a canonical JSON form."""
-        payload = {"note": self.id, "therapy_session": self.therapy_session_id, "template": self.template,
-                   "answers": self.answers or {}, "signed_by": self.signed_by_id,
-                   "signed_at": self.signed_at.isoformat() if self.signed_at else None}
+        payload = {
+            "note": self.id,
+            "therapy_session": self.therapy_session_id,
+            "template": self.template,
+            "answers": self.answers or {},
+            "signed_by": self.signed_by_id,
+            "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+        }
         canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -185,9 +199,13 @@ class ProcessNote(VersionedMixin, TimestampMixin, db.Model):
         return self.therapy_session.couple_id
 
 
-CYCLE_STEPS = {"trigger": "Trigger", "reactive_emotion": "Reactive (surface) emotion",
-               "action_tendency": "Action tendency", "primary_emotion": "Primary emotion underneath",
-               "attachment_need": "Attachment need or fear"}
+CYCLE_STEPS = {
+    "trigger": "Trigger",
+    "reactive_emotion": "Reactive (surface) emotion",
+    "action_tendency": "Action tendency",
+    "primary_emotion": "Primary emotion underneath",
+    "attachment_need": "Attachment need or fear",
+}
 
 
 class CycleMap(db.Model):

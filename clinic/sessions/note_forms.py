@@ -21,8 +21,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def text(label, max_length=4000, description=None):
-    return TextAreaField(label, validators=[Optional(), Length(max=max_length)], filters=TEXT,
-                         description=description)
+    return TextAreaField(label, validators=[Optional(), Length(max=max_length)], filters=TEXT, description=description)
 
 
 def radio(label, choices, description=None):
@@ -53,8 +52,10 @@ class NoteForm(BaseForm):
     risk_b = radio("Risk — {b}", RISK_LEVELS)
     risk_note_a = text("Risk note — {a}", 1000, "What you asked and heard; needed when risk is moderate or high.")
     risk_note_b = text("Risk note — {b}", 1000, "What you asked and heard; needed when risk is moderate or high.")
-    homework_review = text("Homework reviewed", description="Prefilled from the homework recorded since the "
-                                                             "last session when there is any; edit freely.")
+    homework_review = text(
+        "Homework reviewed",
+        description="Prefilled from the homework recorded since the last session when there is any; edit freely.",
+    )
     homework_given = text("Homework given", 2000)
     plan = text("Plan for next session", 2000)
     dap_data = text("Data")
@@ -100,8 +101,11 @@ class NoteForm(BaseForm):
         return {}
 
 
-EFT_STAGES = {"1": "Stage 1 · Cycle de-escalation", "2": "Stage 2 · Restructuring interactional positions",
-              "3": "Stage 3 · Consolidation and integration"}
+EFT_STAGES = {
+    "1": "Stage 1 · Cycle de-escalation",
+    "2": "Stage 2 · Restructuring interactional positions",
+    "3": "Stage 3 · Consolidation and integration",
+}
 EFT_STEPS = {
     "1": "1 · Alliance; the conflict issues in the core attachment struggle",
     "2": "2 · Identify the negative interaction cycle",
@@ -115,31 +119,59 @@ EFT_STEPS = {
 }
 STEP_STAGE = {"1": "1", "2": "1", "3": "1", "4": "1", "5": "2", "6": "2", "7": "2", "8": "3", "9": "3"}
 MILESTONE = {"not_started": "Not started", "in_progress": "In progress", "reached": "Reached"}
-CYCLE_SEEN = {"full": "Full cycle, as mapped", "partial": "Partly: caught and slowed sooner",
-              "variant": "A variation of the mapped cycle", "not_seen": "Not seen this session"}
-PRIMARY_EMOTIONS = {"fear": "Fear", "sadness": "Sadness / grief", "hurt": "Hurt", "shame": "Shame",
-                    "loneliness": "Loneliness", "longing": "Longing"}
-ATTACHMENT_NEEDS = {"safety": "Safety and reassurance", "closeness": "Closeness and connection",
-                    "comfort": "Comfort", "acceptance": "Acceptance as I am", "valued": "Feeling valued, mattering",
-                    "fear_rejection": "Fear of rejection / abandonment", "fear_failure": "Fear of failing the partner"}
+CYCLE_SEEN = {
+    "full": "Full cycle, as mapped",
+    "partial": "Partly: caught and slowed sooner",
+    "variant": "A variation of the mapped cycle",
+    "not_seen": "Not seen this session",
+}
+PRIMARY_EMOTIONS = {
+    "fear": "Fear",
+    "sadness": "Sadness / grief",
+    "hurt": "Hurt",
+    "shame": "Shame",
+    "loneliness": "Loneliness",
+    "longing": "Longing",
+}
+ATTACHMENT_NEEDS = {
+    "safety": "Safety and reassurance",
+    "closeness": "Closeness and connection",
+    "comfort": "Comfort",
+    "acceptance": "Acceptance as I am",
+    "valued": "Feeling valued, mattering",
+    "fear_rejection": "Fear of rejection / abandonment",
+    "fear_failure": "Fear of failing the partner",
+}
 EFT_INTERVENTIONS = {
-    "empathic_reflection": "Empathic reflection", "validation": "Validation",
-    "evocative_responding": "Evocative responding (questions and responses)", "heightening": "Heightening",
-    "empathic_conjecture": "Empathic conjecture", "tracking_cycle": "Tracking and reflecting the cycle",
+    "empathic_reflection": "Empathic reflection",
+    "validation": "Validation",
+    "evocative_responding": "Evocative responding (questions and responses)",
+    "heightening": "Heightening",
+    "empathic_conjecture": "Empathic conjecture",
+    "tracking_cycle": "Tracking and reflecting the cycle",
     "reframing": "Reframing in terms of the cycle and attachment",
     "enactments": "Enactments (choreographing engaged encounters)",
 }
-TANGO_MOVES = {"1": "1 · Mirroring present process", "2": "2 · Affect assembly and deepening",
-               "3": "3 · Choreographing engaged encounters", "4": "4 · Processing the encounter",
-               "5": "5 · Integrating and validating"}
+TANGO_MOVES = {
+    "1": "1 · Mirroring present process",
+    "2": "2 · Affect assembly and deepening",
+    "3": "3 · Choreographing engaged encounters",
+    "4": "4 · Processing the encounter",
+    "5": "5 · Integrating and validating",
+}
 YES_NO = {"yes": "Yes", "no": "No"}
 SPEAKER = {"a": "{a}", "b": "{b}", "both": "Both, in turn"}
-RECEIVER = {"green": "Green · reached: the partner took it in and responded",
-            "orange": "Orange · partly reached", "red": "Red · not reached"}
-CHANGE_EVENTS = {"de_escalation": "De-escalation: the couple named and stepped out of the cycle",
-                 "withdrawer_reengagement": "Withdrawer re-engagement event",
-                 "blamer_softening": "Blamer softening event",
-                 "bonding_event": "Bonding event (accessible, responsive, engaged)"}
+RECEIVER = {
+    "green": "Green · reached: the partner took it in and responded",
+    "orange": "Orange · partly reached",
+    "red": "Red · not reached",
+}
+CHANGE_EVENTS = {
+    "de_escalation": "De-escalation: the couple named and stepped out of the cycle",
+    "withdrawer_reengagement": "Withdrawer re-engagement event",
+    "blamer_softening": "Blamer softening event",
+    "bonding_event": "Bonding event (accessible, responsive, engaged)",
+}
 
 
 class EFTNoteForm(NoteForm):
@@ -148,8 +180,7 @@ class EFTNoteForm(NoteForm):
         ("Stage and steps", [["stage"], ["steps"]]),
         ("Stage 2 change events so far", [["withdrawer_reengagement", "blamer_softening"]]),
         ("The cycle this session", [["cycle_a", "cycle_b"], ["cycle_note"]]),
-        ("Primary emotions and attachment needs accessed",
-         [["emotions_a", "emotions_b"], ["needs_a", "needs_b"]]),
+        ("Primary emotions and attachment needs accessed", [["emotions_a", "emotions_b"], ["needs_a", "needs_b"]]),
         ("Interventions and Tango moves", [["interventions", "tango_moves"]]),
         ("Enactment", [["enactment", "enactment_speaker"], ["enactment_response"], ["enactment_note"]]),
         ("Change events and observations", [["change_events"], ["observations"]]),
@@ -158,8 +189,9 @@ class EFTNoteForm(NoteForm):
     stage = radio("Stage worked in", EFT_STAGES)
     steps = checks("Steps worked on", EFT_STEPS)
     withdrawer_reengagement = radio("Withdrawer re-engagement", MILESTONE)
-    blamer_softening = radio("Blamer softening", MILESTONE,
-                             "Softening is not attempted before the withdrawer is re-engaged.")
+    blamer_softening = radio(
+        "Blamer softening", MILESTONE, "Softening is not attempted before the withdrawer is re-engaged."
+    )
     cycle_a = radio("Cycle observed — {a}", CYCLE_SEEN)
     cycle_b = radio("Cycle observed — {b}", CYCLE_SEEN)
     cycle_note = text("How the cycle showed up", 2000, "Compare with the couple's cycle map.")
@@ -206,11 +238,21 @@ CBCT_MODULES = {
     "emotion_regulation": "Emotion regulation (under- and over-regulated emotion)",
     "environmental_stressors": "Environmental stressors and dyadic coping",
 }
-COGNITION_TYPES = {"selective_attention": "Selective attention", "attributions": "Attributions",
-                   "expectancies": "Expectancies", "assumptions": "Assumptions", "standards": "Standards"}
-SKILL_LEVELS = {"not_practised": "Not practised this session", "1": "1 · needed full coaching",
-                "2": "2 · needed frequent prompts", "3": "3 · some prompts", "4": "4 · occasional prompts",
-                "5": "5 · used the skills unprompted"}
+COGNITION_TYPES = {
+    "selective_attention": "Selective attention",
+    "attributions": "Attributions",
+    "expectancies": "Expectancies",
+    "assumptions": "Assumptions",
+    "standards": "Standards",
+}
+SKILL_LEVELS = {
+    "not_practised": "Not practised this session",
+    "1": "1 · needed full coaching",
+    "2": "2 · needed frequent prompts",
+    "3": "3 · some prompts",
+    "4": "4 · occasional prompts",
+    "5": "5 · used the skills unprompted",
+}
 
 
 class CBCTNoteForm(NoteForm):
@@ -223,23 +265,29 @@ class CBCTNoteForm(NoteForm):
         ("Observations", [["observations"]]),
     ]
 
-    week_rating_a = IntegerField("Week rating — {a} (0–10)", validators=[
-        Optional(), NumberRange(0, 10, "Use a whole number from 0 to 10.")])
-    week_rating_b = IntegerField("Week rating — {b} (0–10)", validators=[
-        Optional(), NumberRange(0, 10, "Use a whole number from 0 to 10.")])
+    week_rating_a = IntegerField(
+        "Week rating — {a} (0–10)", validators=[Optional(), NumberRange(0, 10, "Use a whole number from 0 to 10.")]
+    )
+    week_rating_b = IntegerField(
+        "Week rating — {b} (0–10)", validators=[Optional(), NumberRange(0, 10, "Use a whole number from 0 to 10.")]
+    )
     checkin_a = text("Check-in — {a}", 2000)
     checkin_b = text("Check-in — {b}", 2000)
     agenda = text("Agenda", 2000)
     modules = checks("Modules worked on", CBCT_MODULES)
-    cognition_types = checks("Cognition types worked with", COGNITION_TYPES,
-                             "Needed when cognitive restructuring was a module.")
+    cognition_types = checks(
+        "Cognition types worked with", COGNITION_TYPES, "Needed when cognitive restructuring was a module."
+    )
     skill_practice = text("What was practised", 3000, "The coached conversation, topic and roles.")
-    skill_level_a = SelectField("Observed skill level — {a}", choices={"": "—", **SKILL_LEVELS},
-                                validators=[Optional()])
-    skill_level_b = SelectField("Observed skill level — {b}", choices={"": "—", **SKILL_LEVELS},
-                                validators=[Optional()])
-    cognitions = text("Cognitions identified", 3000,
-                      "Situation, thought, its type, the emotion, a more balanced alternative.")
+    skill_level_a = SelectField(
+        "Observed skill level — {a}", choices={"": "—", **SKILL_LEVELS}, validators=[Optional()]
+    )
+    skill_level_b = SelectField(
+        "Observed skill level — {b}", choices={"": "—", **SKILL_LEVELS}, validators=[Optional()]
+    )
+    cognitions = text(
+        "Cognitions identified", 3000, "Situation, thought, its type, the emotion, a more balanced alternative."
+    )
     observations = text("Observations")
 
     def template_problems(self) -> dict[str, str]:
@@ -257,15 +305,24 @@ class CBCTNoteForm(NoteForm):
         return problems
 
 
-IBCT_PHASES = {"assessment": "Assessment", "feedback": "Feedback session (DEEP formulation)",
-               "treatment": "Treatment"}
-DEEP = {"differences": "Differences", "emotional_sensitivities": "Emotional sensitivities",
-        "external_stressors": "External stressors", "patterns": "Patterns of communication"}
-ACCEPTANCE = {"empathic_joining": "Empathic joining", "unified_detachment": "Unified detachment",
-              "tolerance_building": "Tolerance building"}
-CHANGE = {"client_led_change": "Deliberate client-led change",
-          "behavioural_activation": "Dyadic behavioural activation",
-          "communication_training": "Communication training", "problem_solving": "Problem-solving training"}
+IBCT_PHASES = {"assessment": "Assessment", "feedback": "Feedback session (DEEP formulation)", "treatment": "Treatment"}
+DEEP = {
+    "differences": "Differences",
+    "emotional_sensitivities": "Emotional sensitivities",
+    "external_stressors": "External stressors",
+    "patterns": "Patterns of communication",
+}
+ACCEPTANCE = {
+    "empathic_joining": "Empathic joining",
+    "unified_detachment": "Unified detachment",
+    "tolerance_building": "Tolerance building",
+}
+CHANGE = {
+    "client_led_change": "Deliberate client-led change",
+    "behavioural_activation": "Dyadic behavioural activation",
+    "communication_training": "Communication training",
+    "problem_solving": "Problem-solving training",
+}
 
 
 class IntegrativeNoteForm(NoteForm):
@@ -307,8 +364,7 @@ def display_pairs(template: str, answers: dict, couple) -> list[tuple[str, list[
     form = NOTE_FORMS[template](formdata=None, data=answers or {}, couple=couple, meta={"csrf": False})
     out = []
     for heading, rows in form.sections:
-        pairs = [(form[n].label.text, value) for row in rows for n in row
-                 if (value := _display_value(form[n]))]
+        pairs = [(form[n].label.text, value) for row in rows for n in row if (value := _display_value(form[n]))]
         if pairs:
             out.append((heading, pairs))
     return out

@@ -27,7 +27,8 @@ from clinic.sessions.models import (
 def get_session_for(user, therapy_session_id: int) -> TherapySession:
     """The session if `user` is the couple's treating therapist; 404 for missing and foreign alike."""
     found = db.session.scalar(
-        select(TherapySession).join(Couple, Couple.id == TherapySession.couple_id)
+        select(TherapySession)
+        .join(Couple, Couple.id == TherapySession.couple_id)
         .where(TherapySession.id == therapy_session_id, Couple.therapist_id == user.id)
         .options(joinedload(TherapySession.progress_note), joinedload(TherapySession.individual_partner))
     )
@@ -38,10 +39,15 @@ def get_session_for(user, therapy_session_id: int) -> TherapySession:
 
 def sessions_query(couple: Couple):
     """The couple's sessions, newest first, with their notes (for a paginated list)."""
-    return (select(TherapySession).where(TherapySession.couple_id == couple.id)
-            .options(joinedload(TherapySession.progress_note).selectinload(ProgressNote.addenda),
-                     joinedload(TherapySession.individual_partner))
-            .order_by(TherapySession.number.desc()))
+    return (
+        select(TherapySession)
+        .where(TherapySession.couple_id == couple.id)
+        .options(
+            joinedload(TherapySession.progress_note).selectinload(ProgressNote.addenda),
+            joinedload(TherapySession.individual_partner),
+        )
+        .order_by(TherapySession.number.desc())
+    )
 
 
 def record_session(couple: Couple, data: dict, by) -> TherapySession:
@@ -49,19 +55,33 @@ def record_session(couple: Couple, data: dict, by) -> TherapySession:
     if couple.is_closed:
         raise DomainError("This couple is closed. Reopen it to record a session.", field="starts_at")
     last = db.session.scalar(select(func.max(TherapySession.number)).where(TherapySession.couple_id == couple.id))
-    previous_at = db.session.scalar(select(func.max(TherapySession.starts_at))
-                                    .where(TherapySession.couple_id == couple.id))
+    previous_at = db.session.scalar(
+        select(func.max(TherapySession.starts_at)).where(TherapySession.couple_id == couple.id)
+    )
     partner = couple.partner(data["individual_partner"]) if data["kind"] == "individual" else None
     therapy_session = TherapySession(
-        couple_id=couple.id, number=(last or 0) + 1, starts_at=data["starts_at"], minutes=data["minutes"],
-        format=data["format"], kind=data["kind"], individual_partner_id=partner.id if partner else None,
-        attendance=data["attendance"], model=data["model"], recorded_by_id=by.id)
+        couple_id=couple.id,
+        number=(last or 0) + 1,
+        starts_at=data["starts_at"],
+        minutes=data["minutes"],
+        format=data["format"],
+        kind=data["kind"],
+        individual_partner_id=partner.id if partner else None,
+        attendance=data["attendance"],
+        model=data["model"],
+        recorded_by_id=by.id,
+    )
     db.session.add(therapy_session)
     db.session.flush()
     since = previous_at or datetime.combine(couple.started_on, time(0), tzinfo=UTC)
-    note = ProgressNote(therapy_session_id=therapy_session.id, couple_id=couple.id, template=data["model"],
-                        author_id=by.id, answers={"homework_review": homework_summary(couple, since)},
-                        cycle_map_id=_current_cycle_map_id(couple) if data["model"] == "efct" else None)
+    note = ProgressNote(
+        therapy_session_id=therapy_session.id,
+        couple_id=couple.id,
+        template=data["model"],
+        author_id=by.id,
+        answers={"homework_review": homework_summary(couple, since)},
+        cycle_map_id=_current_cycle_map_id(couple) if data["model"] == "efct" else None,
+    )
     db.session.add(note)
     db.session.flush()
     touch(couple)
@@ -110,8 +130,9 @@ def add_addendum(note: ProgressNote, author, reason: str, text: str, *, at: date
     """Append an addendum to a signed note (`at` only for demo data and imports)."""
     if not note.is_signed:
         raise DomainError("Addenda are for signed notes; edit the draft instead.")
-    addendum = NoteAddendum(progress_note_id=note.id, author_id=author.id, reason=reason, text=text,
-                            created_at=at or utcnow())
+    addendum = NoteAddendum(
+        progress_note_id=note.id, author_id=author.id, reason=reason, text=text, created_at=at or utcnow()
+    )
     db.session.add(addendum)
     db.session.flush()
     db.session.expire(note, ["addenda"])  # the note's list is reloaded with the new addendum in it
@@ -121,8 +142,11 @@ def add_addendum(note: ProgressNote, author, reason: str, text: str, *, at: date
 
 def get_process_note(therapy_session: TherapySession, author) -> ProcessNote | None:
     """The author's own process note for this session; nobody else's is ever loaded."""
-    return db.session.scalar(select(ProcessNote).where(ProcessNote.therapy_session_id == therapy_session.id,
-                                                       ProcessNote.author_id == author.id))
+    return db.session.scalar(
+        select(ProcessNote).where(
+            ProcessNote.therapy_session_id == therapy_session.id, ProcessNote.author_id == author.id
+        )
+    )
 
 
 def save_process_note(therapy_session: TherapySession, author, text: str, seen_version: int | None) -> ProcessNote:
@@ -141,25 +165,35 @@ def save_process_note(therapy_session: TherapySession, author, text: str, seen_v
 
 
 def current_cycle_map(couple: Couple) -> CycleMap | None:
-    return db.session.scalar(select(CycleMap).where(CycleMap.couple_id == couple.id)
-                             .order_by(CycleMap.number.desc()).limit(1))
+    return db.session.scalar(
+        select(CycleMap).where(CycleMap.couple_id == couple.id).order_by(CycleMap.number.desc()).limit(1)
+    )
 
 
 def cycle_map_history(couple: Couple) -> list[CycleMap]:
-    return list(db.session.scalars(select(CycleMap).where(CycleMap.couple_id == couple.id)
-                                   .order_by(CycleMap.number.desc())))
+    return list(
+        db.session.scalars(select(CycleMap).where(CycleMap.couple_id == couple.id).order_by(CycleMap.number.desc()))
+    )
 
 
-def save_cycle_map(couple: Couple, by, based_on: int | None, name: str, words_a: dict, words_b: dict,
-                   *, at: datetime | None = None) -> CycleMap:
+def save_cycle_map(
+    couple: Couple, by, based_on: int | None, name: str, words_a: dict, words_b: dict, *, at: datetime | None = None
+) -> CycleMap:
     """Add a new version of the cycle map; `based_on` must be the version the editor saw (else EditConflict).
 
     `at` is only for demo data and imports."""
     current = current_cycle_map(couple)
     if (current.number if current else None) != (based_on or None):
         raise EditConflict(current=current)
-    version = CycleMap(couple_id=couple.id, number=(current.number if current else 0) + 1, cycle_name=name,
-                       partner_a=words_a, partner_b=words_b, created_by_id=by.id, created_at=at or utcnow())
+    version = CycleMap(
+        couple_id=couple.id,
+        number=(current.number if current else 0) + 1,
+        cycle_name=name,
+        partner_a=words_a,
+        partner_b=words_b,
+        created_by_id=by.id,
+        created_at=at or utcnow(),
+    )
     db.session.add(version)
     db.session.flush()
     touch(couple)
@@ -172,13 +206,20 @@ def _current_cycle_map_id(couple: Couple) -> int | None:
 
 
 def _current_cycle_map_id_for(couple_id: int) -> int | None:
-    return db.session.scalar(select(CycleMap.id).where(CycleMap.couple_id == couple_id)
-                             .order_by(CycleMap.number.desc()).limit(1))
+    return db.session.scalar(
+        select(CycleMap.id).where(CycleMap.couple_id == couple_id).order_by(CycleMap.number.desc()).limit(1)
+    )
 
 
 def addenda_for(note: ProgressNote) -> list[NoteAddendum]:
-    return list(db.session.scalars(select(NoteAddendum).where(NoteAddendum.progress_note_id == note.id)
-                                   .options(selectinload(NoteAddendum.author)).order_by(NoteAddendum.id)))
+    return list(
+        db.session.scalars(
+            select(NoteAddendum)
+            .where(NoteAddendum.progress_note_id == note.id)
+            .options(selectinload(NoteAddendum.author))
+            .order_by(NoteAddendum.id)
+        )
+    )
 
 
 RAISED_RISK = ("moderate", "high")

@@ -51,8 +51,9 @@ def couple_sessions(couple_id: int):
         if done := once.already_done(form.form_token.data, current_user):
             return redirect(done)
         try:
-            therapy_session = services.record_session(couple, {**form.data, "starts_at": _to_utc(form.starts_at.data)},
-                                                      current_user)
+            therapy_session = services.record_session(
+                couple, {**form.data, "starts_at": _to_utc(form.starts_at.data)}, current_user
+            )
         except DomainError as error:
             db.session.rollback()
             form.starts_at.errors = [error.message]
@@ -65,8 +66,9 @@ def couple_sessions(couple_id: int):
     page = db.paginate(services.sessions_query(couple), per_page=current_app.config["PER_PAGE"], error_out=False)
     record("therapy_session.list_viewed", record_type="couple", record_id=couple.id, couple_id=couple.id)
     db.session.commit()
-    return render_template("sessions/couple_sessions.html", couple=couple, form=form,
-                           page=page), 422 if form.errors else 200
+    return render_template(
+        "sessions/couple_sessions.html", couple=couple, form=form, page=page
+    ), 422 if form.errors else 200
 
 
 def _new_session_defaults(couple) -> dict:
@@ -86,8 +88,9 @@ def therapy_session(therapy_session_id: int):
     record("progress_note.viewed", therapy_session.progress_note)
     if (mine := services.get_process_note(therapy_session, current_user)) is not None:
         record("process_note.viewed", mine, couple_id=therapy_session.couple_id)
-    pending = take_pending_submission(current_user, request.path + "/addenda") or \
-        take_pending_submission(current_user, request.path)
+    pending = take_pending_submission(current_user, request.path + "/addenda") or take_pending_submission(
+        current_user, request.path
+    )
     db.session.commit()
     form = AddendumForm(formdata=_formdata(pending)) if pending else AddendumForm()
     return _session_page(therapy_session, form, restored=bool(pending))
@@ -96,11 +99,18 @@ def therapy_session(therapy_session_id: int):
 def _session_page(therapy_session, addendum_form, status=200, restored=False, **context):
     note = therapy_session.progress_note
     return render_template(
-        "sessions/session.html", ts=therapy_session, couple=therapy_session.couple, note=note, restored=restored,
+        "sessions/session.html",
+        ts=therapy_session,
+        couple=therapy_session.couple,
+        note=note,
+        restored=restored,
         pairs=display_pairs(note.template, note.answers, therapy_session.couple),
-        addenda=services.addenda_for(note), addendum_form=addendum_form,
+        addenda=services.addenda_for(note),
+        addendum_form=addendum_form,
         process_note=services.get_process_note(therapy_session, current_user),
-        risks=services.raised_risks(note), **context), status
+        risks=services.raised_risks(note),
+        **context,
+    ), status
 
 
 @bp.route("/sessions/<int:therapy_session_id>/note", methods=["GET", "POST"])
@@ -123,8 +133,9 @@ def edit_note(therapy_session_id: int):
             return redirect(url_for("sessions.edit_note", therapy_session_id=therapy_session.id))
         return _note_page(therapy_session, form, SignForm(formdata=None), status=422)
     # The form may have been sent from this page or from the page a refused signing left it on.
-    pending = take_pending_submission(current_user, request.path) or \
-        take_pending_submission(current_user, request.path + "/sign")
+    pending = take_pending_submission(current_user, request.path) or take_pending_submission(
+        current_user, request.path + "/sign"
+    )
     if pending:
         form = form_class(formdata=_formdata(pending), couple=couple)
     else:
@@ -147,9 +158,16 @@ def _formdata(pending: dict) -> MultiDict:
 def _note_page(therapy_session, form, sign_form, status=200, **context):
     couple = therapy_session.couple
     cycle_map = services.current_cycle_map(couple) if form.template == "efct" else None
-    return render_template("sessions/note_form.html", ts=therapy_session, couple=couple,
-                           note=therapy_session.progress_note, form=form, sign_form=sign_form,
-                           cycle_map=cycle_map, **context), status
+    return render_template(
+        "sessions/note_form.html",
+        ts=therapy_session,
+        couple=couple,
+        note=therapy_session.progress_note,
+        form=form,
+        sign_form=sign_form,
+        cycle_map=cycle_map,
+        **context,
+    ), status
 
 
 def _conflict(therapy_session, form):
@@ -190,8 +208,9 @@ def autosave_note(therapy_session_id: int):
     note = therapy_session.progress_note
     form = note_form_class(note.template)(couple=therapy_session.couple)
     if not form.validate_on_submit():
-        return jsonify(error="invalid", message="Some fields need attention; use Save draft to see where.",
-                       errors=form.errors), 422
+        return jsonify(
+            error="invalid", message="Some fields need attention; use Save draft to see where.", errors=form.errors
+        ), 422
     try:
         services.save_draft(note, form.answers(), form.version.data, autosave=True)
     except NoteLocked as error:
@@ -199,8 +218,11 @@ def autosave_note(therapy_session_id: int):
         return jsonify(error="locked", message=error.message), 409
     except STALE:
         db.session.rollback()
-        return jsonify(error="conflict", message="This note was saved from another tab or device. Your text is "
-                       "still on this page: press Save draft to compare both versions."), 409
+        return jsonify(
+            error="conflict",
+            message="This note was saved from another tab or device. Your text is "
+            "still on this page: press Save draft to compare both versions.",
+        ), 409
     db.session.commit()
     return jsonify(ok=True, version=note.version, saved_at=format_datetime(note.updated_at))
 
@@ -248,8 +270,7 @@ def sign_note(therapy_session_id: int):
 def add_addendum(therapy_session_id: int):
     therapy_session = services.get_session_for(current_user, therapy_session_id)
     if request.method == "GET":  # back here after signing in again: the session page restores kept text
-        return redirect(url_for("sessions.therapy_session", therapy_session_id=therapy_session.id,
-                                _anchor="addenda"))
+        return redirect(url_for("sessions.therapy_session", therapy_session_id=therapy_session.id, _anchor="addenda"))
     form = AddendumForm()
     if not form.validate_on_submit():
         return _session_page(therapy_session, form, status=422)
@@ -275,8 +296,11 @@ def process_note(therapy_session_id: int):
     """The author's private process note; nobody else's is ever loaded, so nobody else can see one."""
     therapy_session = services.get_session_for(current_user, therapy_session_id)
     mine = services.get_process_note(therapy_session, current_user)
-    form = ProcessNoteForm(formdata=None, data={"text": mine.text if mine else "", "version": mine.version if mine
-                                                else 0}) if request.method == "GET" else ProcessNoteForm()
+    form = (
+        ProcessNoteForm(formdata=None, data={"text": mine.text if mine else "", "version": mine.version if mine else 0})
+        if request.method == "GET"
+        else ProcessNoteForm()
+    )
     if form.validate_on_submit():
         try:
             services.save_process_note(therapy_session, current_user, form.text.data or "", form.version.data)
@@ -284,8 +308,14 @@ def process_note(therapy_session_id: int):
             db.session.rollback()
             mine = services.get_process_note(therapy_session, current_user)
             form.version.data = mine.version if mine else 0
-            return render_template("sessions/process_note.html", ts=therapy_session, couple=therapy_session.couple,
-                                   form=form, conflict=True, saved=mine), 409
+            return render_template(
+                "sessions/process_note.html",
+                ts=therapy_session,
+                couple=therapy_session.couple,
+                form=form,
+                conflict=True,
+                saved=mine,
+            ), 409
         db.session.commit()
         flash("Process note saved. Only you can read it.", "success")
         return redirect(url_for("sessions.process_note", therapy_session_id=therapy_session.id))
@@ -295,8 +325,13 @@ def process_note(therapy_session_id: int):
     if mine is not None and request.method == "GET":
         record("process_note.viewed", mine, couple_id=therapy_session.couple_id)
     db.session.commit()
-    return render_template("sessions/process_note.html", ts=therapy_session, couple=therapy_session.couple,
-                           form=form, restored=bool(pending)), 422 if form.errors else 200
+    return render_template(
+        "sessions/process_note.html",
+        ts=therapy_session,
+        couple=therapy_session.couple,
+        form=form,
+        restored=bool(pending),
+    ), 422 if form.errors else 200
 
 
 @bp.post("/sessions/<int:therapy_session_id>/risk-reviews")
@@ -309,8 +344,13 @@ def add_risk_review(therapy_session_id: int):
         services.record_risk_review(therapy_session.progress_note, position, text, current_user)
     except DomainError as error:
         db.session.rollback()
-        return _session_page(therapy_session, AddendumForm(formdata=None), status=422,
-                             risk_error=(position, error.message), risk_text=text)
+        return _session_page(
+            therapy_session,
+            AddendumForm(formdata=None),
+            status=422,
+            risk_error=(position, error.message),
+            risk_text=text,
+        )
     db.session.commit()
     flash("Recorded how the risk was addressed.", "success")
     return redirect(url_for("sessions.therapy_session", therapy_session_id=therapy_session.id, _anchor="risk"))

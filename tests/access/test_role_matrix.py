@@ -77,8 +77,13 @@ def test_route_access(app, world, spec):
             unexpected.append(f"{actor}: refused or failed ({response.status_code})")
         elif actor not in spec.allow and not refused:
             unexpected.append(f"{actor}: allowed ({response.status_code} {response.headers.get('Location')})")
-        elif spec.scoped and actor in ("other_therapist", "outsider") and actor not in spec.allow \
-                and _same_role(spec, actor) and response.status_code != 404:
+        elif (
+            spec.scoped
+            and actor in ("other_therapist", "outsider")
+            and actor not in spec.allow
+            and _same_role(spec, actor)
+            and response.status_code != 404
+        ):
             unexpected.append(f"{actor}: foreign record answered {response.status_code}, expected 404")
         db.session.rollback()
     assert not unexpected, f"{spec.method} {url}: " + "; ".join(unexpected)

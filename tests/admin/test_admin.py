@@ -7,8 +7,12 @@ from tests.conftest import login_as
 
 def test_admin_creates_a_therapist_once(client, world, login):
     login(client, world.admin)
-    data = {"name": "Dr. Ines Alvarez", "email": "Ines@Example.test", "password": "long enough passphrase here",
-            "form_token": "tok-bbbbbbbbbbbbbbbbbbbbbbbb"}
+    data = {
+        "name": "Dr. Ines Alvarez",
+        "email": "Ines@Example.test",
+        "password": "long enough passphrase here",
+        "form_token": "tok-bbbbbbbbbbbbbbbbbbbbbbbb",
+    }
     assert client.post("/admin/staff/new", data=data).status_code == 302
     assert client.post("/admin/staff/new", data=data).status_code == 302  # double submit
     user = find_user_by_email("ines@example.test")
@@ -18,8 +22,10 @@ def test_admin_creates_a_therapist_once(client, world, login):
 
 def test_duplicate_email_and_weak_password_are_explained(client, world, login):
     login(client, world.admin)
-    response = client.post("/admin/staff/new", data={"name": "X", "email": world.therapist.email.upper(),
-                                                     "password": "long enough passphrase here"})
+    response = client.post(
+        "/admin/staff/new",
+        data={"name": "X", "email": world.therapist.email.upper(), "password": "long enough passphrase here"},
+    )
     assert response.status_code == 422 and "already exists" in response.get_data(as_text=True)
     response = client.post("/admin/staff/new", data={"name": "X", "email": "new@example.test", "password": "password"})
     assert response.status_code == 422 and "at least 12" in response.get_data(as_text=True)
@@ -50,9 +56,16 @@ def test_practice_settings_are_validated_and_saved(client, world, login):
     login(client, world.admin)
     page = client.get("/admin/settings").get_data(as_text=True)
     assert "Practice name" in page
-    data = {"practice_name": "Fictional Practice", "contact_line": "1 Test St", "time_zone": "Europe/Berlin",
-            "paper_size": "a4", "idle_timeout_minutes": "45", "crisis_resources": "Call the fictional line",
-            "quick_exit_url": "https://www.weather.gov/", "version": "1"}
+    data = {
+        "practice_name": "Fictional Practice",
+        "contact_line": "1 Test St",
+        "time_zone": "Europe/Berlin",
+        "paper_size": "a4",
+        "idle_timeout_minutes": "45",
+        "crisis_resources": "Call the fictional line",
+        "quick_exit_url": "https://www.weather.gov/",
+        "version": "1",
+    }
     response = client.post("/admin/settings", data=data)
     assert response.status_code == 422 and "between 5 and 30" in response.get_data(as_text=True)
     response = client.post("/admin/settings", data={**data, "idle_timeout_minutes": "20"})

@@ -68,17 +68,20 @@ def test_seal_audit_command_seals_everything_in_batches(app):
     assert db.session.query(AuditEvent).filter(AuditEvent.seal_id.is_(None)).count() == 0
 
 
-@pytest.mark.parametrize("tamper", [
-    "UPDATE audit_event SET action = 'test.innocent' WHERE id = 3",
-    "UPDATE audit_event SET actor_id = NULL, record_id = 99 WHERE id = 2",
-    "UPDATE audit_event SET outcome = 'denied' WHERE id = 6",
-    "DELETE FROM audit_event WHERE id = 3",
-    "DELETE FROM audit_event WHERE id = 6",
-    "UPDATE audit_event SET seal_id = NULL WHERE id = 4",
-    "DELETE FROM audit_event",
-    "DELETE FROM audit_seal WHERE id = 1",
-    "UPDATE audit_seal SET event_count = 2 WHERE id = 2",
-])
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "UPDATE audit_event SET action = 'test.innocent' WHERE id = 3",
+        "UPDATE audit_event SET actor_id = NULL, record_id = 99 WHERE id = 2",
+        "UPDATE audit_event SET outcome = 'denied' WHERE id = 6",
+        "DELETE FROM audit_event WHERE id = 3",
+        "DELETE FROM audit_event WHERE id = 6",
+        "UPDATE audit_event SET seal_id = NULL WHERE id = 4",
+        "DELETE FROM audit_event",
+        "DELETE FROM audit_seal WHERE id = 1",
+        "UPDATE audit_seal SET event_count = 2 WHERE id = 2",
+    ],
+)
 def test_an_altered_or_deleted_row_is_detected(app, tamper):
     _sealed(6)
     _tamper(tamper)
@@ -88,9 +91,11 @@ def test_an_altered_or_deleted_row_is_detected(app, tamper):
 def test_reordered_rows_are_detected(app):
     """Swapping two events' contents (same batch) changes the Merkle root over id order."""
     _sealed(6)
-    _tamper("UPDATE audit_event SET action = 'swap' WHERE id = 1",
-            "UPDATE audit_event SET action = 'test.event_0' WHERE id = 2",
-            "UPDATE audit_event SET action = 'test.event_1' WHERE id = 1")
+    _tamper(
+        "UPDATE audit_event SET action = 'swap' WHERE id = 1",
+        "UPDATE audit_event SET action = 'test.event_0' WHERE id = 2",
+        "UPDATE audit_event SET action = 'test.event_1' WHERE id = 1",
+    )
     _assert_damaged(app, "reordered")
 
 
@@ -104,8 +109,13 @@ def test_a_chain_recomputed_with_the_public_formula_but_without_the_key_is_detec
         root = merkle_root([event_digest(r) for r in rows])
         message = f"{seal.id}|{seal.first_event_id}|{seal.last_event_id}|{seal.event_count}|{root}|{prev}"
         mac = hmac.new(b"guessed-key", message.encode(), hashlib.sha256).hexdigest()
-        _tamper("UPDATE audit_seal SET merkle_root = :r, prev_mac = :p, mac = :m WHERE id = :i",
-                r=root, p=prev, m=mac, i=seal.id)
+        _tamper(
+            "UPDATE audit_seal SET merkle_root = :r, prev_mac = :p, mac = :m WHERE id = :i",
+            r=root,
+            p=prev,
+            m=mac,
+            i=seal.id,
+        )
         prev = mac
     _assert_damaged(app, "re-chained without the key")
 

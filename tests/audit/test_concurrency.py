@@ -85,6 +85,8 @@ def test_concurrent_writers_lose_nothing_and_seal_into_a_verified_trail(make_app
         pass
     report = verify()
     total = db.session.scalar(select(func.count(AuditEvent.id)))
-    print(f"\nconcurrent audit writers: {workers}×{per_worker} transactions, {total} events, {report.batches} "
-          f"batches, errors {len(errors)}, problems {report.problems[:2]}")
+    print(
+        f"\nconcurrent audit writers: {workers}×{per_worker} transactions, {total} events, {report.batches} "
+        f"batches, errors {len(errors)}, problems {report.problems[:2]}"
+    )
     assert not errors and report.ok and report.checked == total == workers * per_worker * 2

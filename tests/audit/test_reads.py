@@ -38,8 +38,9 @@ def _immediate_blocks(seen):
 
 
 def _viewed(couple_id):
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == "couple.viewed",
-                                                       AuditEvent.record_id == couple_id)).all()
+    return db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "couple.viewed", AuditEvent.record_id == couple_id)
+    ).all()
 
 
 def test_a_get_reads_in_a_deferred_transaction_and_still_writes_its_audit_event(client, world, login, statements):
@@ -87,8 +88,10 @@ def test_a_get_answers_while_another_connection_holds_the_write_lock(client, wor
     couple_page = client.get(f"/couples/{world.couple.id}")
     audited = time.monotonic() - started
     holder.join()
-    print(f"\nwrite lock held 1.0 s: /login answered {login_page.status_code} in {unaudited * 1000:.0f} ms; "
-          f"couple page {couple_page.status_code} after {audited * 1000:.0f} ms (its audit insert waited)")
+    print(
+        f"\nwrite lock held 1.0 s: /login answered {login_page.status_code} in {unaudited * 1000:.0f} ms; "
+        f"couple page {couple_page.status_code} after {audited * 1000:.0f} ms (its audit insert waited)"
+    )
     assert login_page.status_code in (200, 302) and unaudited < 0.5
     assert couple_page.status_code == 200 and audited < 5 and _viewed(world.couple.id)
 

@@ -19,6 +19,7 @@ SPECS = [
     RouteSpec("auth.second_factor_setup", lambda w: "/account/second-factor/setup", STAFF),
     RouteSpec("auth.second_factor_setup", lambda w: "/account/second-factor/setup", STAFF, method="POST"),
     RouteSpec("auth.second_factor_remove", lambda w: "/account/second-factor/remove", STAFF, method="POST"),
-    RouteSpec("auth.reset_second_factor", lambda w: f"/admin/staff/{w.other_therapist.id}/reset-2fa", ADMIN,
-              method="POST"),
+    RouteSpec(
+        "auth.reset_second_factor", lambda w: f"/admin/staff/{w.other_therapist.id}/reset-2fa", ADMIN, method="POST"
+    ),
 ]

@@ -22,8 +22,9 @@ def _fresh_invite(world):
 
 
 def _accept(client, token):
-    return client.post(f"/invite/{token}", data={"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD,
-                                                  "agree": "y"})
+    return client.post(
+        f"/invite/{token}", data={"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD, "agree": "y"}
+    )
 
 
 def _users():
@@ -64,8 +65,9 @@ def test_a_forged_or_truncated_link_never_makes_an_account(client, world):
 
 def test_a_weak_password_is_refused_at_invitation(client, world):
     partner, token = _fresh_invite(world)
-    response = client.post(f"/invite/{token}", data={"new_password": "password1234",
-                                                      "confirm_password": "password1234", "agree": "y"})
+    response = client.post(
+        f"/invite/{token}", data={"new_password": "password1234", "confirm_password": "password1234", "agree": "y"}
+    )
     assert response.status_code == 422
     db.session.refresh(partner)
     assert partner.user_id is None

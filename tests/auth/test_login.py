@@ -74,11 +74,11 @@ def test_password_change_needs_current_password_and_ends_other_sessions(app, cli
     old_cookie = session_cookie(other_device)
     sign_in(client, world.therapist.email)
     new = "quiet-meadow-orchid-88"
-    refused = client.post("/account", data={"current_password": "not-my-password-1", "new_password": new,
-                                            "confirm_password": new})
+    refused = client.post(
+        "/account", data={"current_password": "not-my-password-1", "new_password": new, "confirm_password": new}
+    )
     assert refused.status_code == 422 and "not your current password" in refused.text
-    ok = client.post("/account", data={"current_password": PASSWORD, "new_password": new,
-                                       "confirm_password": new})
+    ok = client.post("/account", data={"current_password": PASSWORD, "new_password": new, "confirm_password": new})
     assert ok.status_code == 302
     assert client.get("/account").status_code == 200  # this browser continues
     assert replay(app, old_cookie).status_code == 302  # the other device is out
@@ -88,8 +88,9 @@ def test_password_change_needs_current_password_and_ends_other_sessions(app, cli
 @pytest.mark.parametrize("password", ["short-pw", "password1234", "123456789012", "aaaaaaaaaaaaaaaa"])
 def test_weak_passwords_are_refused(client, world, password):
     sign_in(client, world.therapist.email)
-    response = client.post("/account", data={"current_password": PASSWORD, "new_password": password,
-                                             "confirm_password": password})
+    response = client.post(
+        "/account", data={"current_password": PASSWORD, "new_password": password, "confirm_password": password}
+    )
     assert response.status_code == 422
     db.session.refresh(world.therapist)
     assert sign_in(__import__("flask").current_app.test_client(), world.therapist.email).status_code == 302
@@ -98,8 +99,9 @@ def test_weak_passwords_are_refused(client, world, password):
 def test_a_long_passphrase_is_welcome(client, world):
     sign_in(client, world.therapist.email)
     phrase = "the heron waits by the grey river while autumn rain falls " * 3
-    response = client.post("/account", data={"current_password": PASSWORD, "new_password": phrase,
-                                             "confirm_password": phrase})
+    response = client.post(
+        "/account", data={"current_password": PASSWORD, "new_password": phrase, "confirm_password": phrase}
+    )
     assert response.status_code == 302
 
 
@@ -148,9 +150,19 @@ def test_a_cookie_with_a_forged_timestamp_is_refused(app, client, world):
     assert replay(app, tampered).status_code == 302
 
 
-@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example", "https://evil.example/",
-                                    "/\r\nLocation: https://evil.example", "http:/evil.example", "/\t/evil.example",
-                                    "\\\\evil.example", " //evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "/\\evil.example",
+        "https://evil.example/",
+        "/\r\nLocation: https://evil.example",
+        "http:/evil.example",
+        "/\t/evil.example",
+        "\\\\evil.example",
+        " //evil.example",
+    ],
+)
 def test_next_only_goes_to_our_own_pages(client, world, target):
     from urllib.parse import quote
 
@@ -168,9 +180,11 @@ def test_password_hashes_are_argon2id_with_production_parameters(make_app, world
     from clinic.auth.passwords import hash_password
     from clinic.config import DEFAULTS
 
-    production = make_app(ARGON2_TIME_COST=DEFAULTS["ARGON2_TIME_COST"],
-                          ARGON2_MEMORY_COST=DEFAULTS["ARGON2_MEMORY_COST"],
-                          ARGON2_PARALLELISM=DEFAULTS["ARGON2_PARALLELISM"])
+    production = make_app(
+        ARGON2_TIME_COST=DEFAULTS["ARGON2_TIME_COST"],
+        ARGON2_MEMORY_COST=DEFAULTS["ARGON2_MEMORY_COST"],
+        ARGON2_PARALLELISM=DEFAULTS["ARGON2_PARALLELISM"],
+    )
     with production.app_context():
         stored = hash_password("quiet-meadow-orchid-88")
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")

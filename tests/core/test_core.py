@@ -14,8 +14,13 @@ def test_healthz_reports_the_database(client):
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/x.sqlite3",
-                      "SECRET_KEY": "x" * 40, "TESTING": True})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/x.sqlite3",
+            "SECRET_KEY": "x" * 40,
+            "TESTING": True,
+        }
+    )
     response = app.test_client().get("/healthz")
     assert response.status_code == 503 and response.json["database"] == "unreachable"
 
@@ -102,12 +107,25 @@ def test_cli_seed_demo_is_idempotent(app):
 
 def test_cli_create_and_deactivate_user(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-user", "--role", "therapist", "--email", "Cli@Example.test",
-                                 "--name", "Dr. Cli", "--password-stdin"], input="a long cli passphrase\n")
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--role",
+            "therapist",
+            "--email",
+            "Cli@Example.test",
+            "--name",
+            "Dr. Cli",
+            "--password-stdin",
+        ],
+        input="a long cli passphrase\n",
+    )
     assert result.exit_code == 0, result.output
     assert find_user_by_email("cli@example.test").role == "therapist"
-    weak = runner.invoke(args=["create-user", "--role", "admin", "--email", "w@example.test", "--name", "W",
-                               "--password-stdin"], input="short\n")
+    weak = runner.invoke(
+        args=["create-user", "--role", "admin", "--email", "w@example.test", "--name", "W", "--password-stdin"],
+        input="short\n",
+    )
     assert weak.exit_code != 0 and "12 characters" in weak.output
     result = runner.invoke(args=["deactivate-user", "--email", "cli@example.test"])
     assert result.exit_code == 0

@@ -9,14 +9,24 @@ from clinic.extensions import db
 
 def couple_form(**overrides):
     data = {
-        "display_name": "Moreau & Adeyemi", "model": "efct", "status": "intake", "started_on": "2026-10-01",
+        "display_name": "Moreau & Adeyemi",
+        "model": "efct",
+        "status": "intake",
+        "started_on": "2026-10-01",
         "presenting_concerns": "Fictional: distance after a new baby.",
         "goals": "Feel like a team again\nFewer late-night fights",
-        "confidentiality_policy": "no_secrets", "policy_agreed_on": "2026-10-01",
-        "partner_a-name": "Camille Moreau", "partner_a-pronouns": "she/her", "partner_a-email": "camille@example.test",
-        "partner_a-attachment_style": "anxious", "partner_a-cycle_position": "pursuer",
-        "partner_b-name": "Tunde Adeyemi", "partner_b-pronouns": "he/him", "partner_b-email": "tunde@example.test",
-        "partner_b-attachment_style": "avoidant", "partner_b-cycle_position": "withdrawer",
+        "confidentiality_policy": "no_secrets",
+        "policy_agreed_on": "2026-10-01",
+        "partner_a-name": "Camille Moreau",
+        "partner_a-pronouns": "she/her",
+        "partner_a-email": "camille@example.test",
+        "partner_a-attachment_style": "anxious",
+        "partner_a-cycle_position": "pursuer",
+        "partner_b-name": "Tunde Adeyemi",
+        "partner_b-pronouns": "he/him",
+        "partner_b-email": "tunde@example.test",
+        "partner_b-attachment_style": "avoidant",
+        "partner_b-cycle_position": "withdrawer",
         "form_token": "token-aaaaaaaaaaaaaaaaaaaaaaaa",
     }
     data.update(overrides)
@@ -40,15 +50,18 @@ def test_double_submitting_the_create_form_makes_one_couple(client, world, login
     first = client.post("/couples/new", data=couple_form())
     second = client.post("/couples/new", data=couple_form())
     assert second.status_code == 302 and second.headers["Location"] == first.headers["Location"]
-    count = db.session.scalar(db.select(db.func.count()).select_from(Couple).where(
-        Couple.display_name == "Moreau & Adeyemi"))
+    count = db.session.scalar(
+        db.select(db.func.count()).select_from(Couple).where(Couple.display_name == "Moreau & Adeyemi")
+    )
     assert count == 1
 
 
 def test_bad_input_is_explained_next_to_the_field_and_kept(client, world, login):
     login(client, world.therapist)
-    response = client.post("/couples/new", data=couple_form(**{
-        "display_name": "", "partner_b-email": "camille@example.test", "started_on": "not a date"}))
+    response = client.post(
+        "/couples/new",
+        data=couple_form(**{"display_name": "", "partner_b-email": "camille@example.test", "started_on": "not a date"}),
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Give the couple a name." in page
@@ -86,10 +99,19 @@ def test_edit_keeps_history_of_nothing_lost_and_detects_conflicts(client, world,
     url = f"/couples/{couple.id}/edit"
     form = client.get(url).get_data(as_text=True)
     version = re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)
-    base = {"display_name": "Renamed Couple", "model": "cbct", "status": "active", "started_on": "2026-01-05",
-            "confidentiality_policy": "limited_secrets", "version": version,
-            **{f"partner_{p.position}-{k}": getattr(p, k) for p in couple.partners
-               for k in ("name", "pronouns", "email", "attachment_style", "cycle_position")}}
+    base = {
+        "display_name": "Renamed Couple",
+        "model": "cbct",
+        "status": "active",
+        "started_on": "2026-01-05",
+        "confidentiality_policy": "limited_secrets",
+        "version": version,
+        **{
+            f"partner_{p.position}-{k}": getattr(p, k)
+            for p in couple.partners
+            for k in ("name", "pronouns", "email", "attachment_style", "cycle_position")
+        },
+    }
     assert client.post(url, data=base).status_code == 302
     stale = client.post(url, data={**base, "display_name": "My unsaved words"})
     assert stale.status_code == 409
@@ -159,8 +181,14 @@ def test_invitation_flow_binds_a_client_account_to_the_partner(client, world, lo
 
     guest = app.test_client()
     assert "Welcome" in guest.get(f"/invite/{token}").get_data(as_text=True)
-    response = guest.post(f"/invite/{token}", data={"new_password": "quiet river maple lantern",
-                                                     "confirm_password": "quiet river maple lantern", "agree": "y"})
+    response = guest.post(
+        f"/invite/{token}",
+        data={
+            "new_password": "quiet river maple lantern",
+            "confirm_password": "quiet river maple lantern",
+            "agree": "y",
+        },
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/portal/")
     db.session.refresh(partner)
     assert partner.user is not None and partner.user.role == "client"
@@ -182,8 +210,14 @@ def test_forged_and_expired_invitations_give_a_clear_page(client, world, login, 
     invitation = db.session.scalar(db.select(Invitation).where(Invitation.partner_id == partner.id))
     invitation.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    response = app.test_client().post(f"/invite/{token}", data={
-        "new_password": "quiet river maple lantern", "confirm_password": "quiet river maple lantern", "agree": "y"})
+    response = app.test_client().post(
+        f"/invite/{token}",
+        data={
+            "new_password": "quiet river maple lantern",
+            "confirm_password": "quiet river maple lantern",
+            "agree": "y",
+        },
+    )
     assert response.status_code == 404
 
 
@@ -201,10 +235,13 @@ def test_overview_states_the_safety_exception_for_either_policy(client, world, l
         world.couple.confidentiality_policy = policy
         db.session.commit()
         page = client.get(f"/couples/{world.couple.id}").get_data(as_text=True)
-        assert "will not share with the other partner anything a partner discloses about violence, fear or " \
-               "their safety plans" in page, policy
+        assert (
+            "will not share with the other partner anything a partner discloses about violence, fear or "
+            "their safety plans" in page
+        ), policy
     assert "Safety comes before the no-secrets rule" not in page  # limited-secrets has its own wording
     world.couple.confidentiality_policy = "no_secrets"
     db.session.commit()
     assert "Safety comes before the no-secrets rule." in client.get(f"/couples/{world.couple.id}").get_data(
-        as_text=True)
+        as_text=True
+    )

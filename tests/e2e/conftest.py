@@ -44,6 +44,7 @@ def pytest_collection_modifyitems(config, items):
 
 # ---------------------------------------------------------------- the live server
 
+
 class LiveServer:
     """The app served by werkzeug in a background thread; `url(path)` builds addresses."""
 
@@ -72,16 +73,18 @@ def live_server(tmp_path, clock):
     from clinic.demo import seed_demo
     from clinic.extensions import db
 
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e2e.sqlite3'}",
-        "SECRET_KEY": "e2e-secret-key-that-is-long-enough-0123456789",
-        "WTF_CSRF_ENABLED": True,
-        "RATELIMIT_ENABLED": False,  # many sign-ins from one address; throttling has its own tests
-        # PDFs render in this process: a forked render helper would inherit the Playwright driver's pipes
-        # and this server's socket, and the test session could not end (the helper has its own tests).
-        "PDF_ISOLATE_RENDERS": False,
-        **FAST_ARGON2,
-    })
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'e2e.sqlite3'}",
+            "SECRET_KEY": "e2e-secret-key-that-is-long-enough-0123456789",
+            "WTF_CSRF_ENABLED": True,
+            "RATELIMIT_ENABLED": False,  # many sign-ins from one address; throttling has its own tests
+            # PDFs render in this process: a forked render helper would inherit the Playwright driver's pipes
+            # and this server's socket, and the test session could not end (the helper has its own tests).
+            "PDF_ISOLATE_RENDERS": False,
+            **FAST_ARGON2,
+        }
+    )
     with app.app_context():
         db.create_all()
         seed_demo()

@@ -13,8 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = {"serious", "critical"}
@@ -41,8 +48,12 @@ class Clock:
 
 def open_page(browser, base_url: str, phone: bool = False):
     """A new context (its own cookies) and page; console errors and page errors are collected."""
-    options = {"base_url": base_url, "viewport": PHONE if phone else DESKTOP, "locale": "en-GB",
-               "timezone_id": "Europe/London"}
+    options = {
+        "base_url": base_url,
+        "viewport": PHONE if phone else DESKTOP,
+        "locale": "en-GB",
+        "timezone_id": "Europe/London",
+    }
     if phone:
         options.update(is_mobile=True, has_touch=True, device_scale_factor=2)
     context = browser.new_context(**options)
@@ -115,6 +126,7 @@ def sign_out(page, checker=None) -> None:
 
 # ---------------------------------------------------------------- accessibility log
 
+
 @dataclass
 class PageResult:
     journey: str
@@ -143,15 +155,19 @@ class A11yLog:
         roles = Counter(p["role"] for p in pages)
         blocking = [p for p in pages if p["blocking"]]
         minor = Counter(v for p in pages for v in p["other"])
-        lines = [f"{data['axe_version'].split(' (')[0]} ({', '.join(data['tags'])}): {len(pages)} page scans "
-                 f"({', '.join(f'{r} {n}' for r, n in sorted(roles.items()))}); "
-                 f"{len({p['url'].split('?')[0] for p in pages})} distinct URLs",
-                 f"pages with serious/critical violations: {len(blocking)}"]
+        lines = [
+            f"{data['axe_version'].split(' (')[0]} ({', '.join(data['tags'])}): {len(pages)} page scans "
+            f"({', '.join(f'{r} {n}' for r, n in sorted(roles.items()))}); "
+            f"{len({p['url'].split('?')[0] for p in pages})} distinct URLs",
+            f"pages with serious/critical violations: {len(blocking)}",
+        ]
         for p in blocking:
             lines.append(f"  {p['journey']} / {p['name']} ({p['role']}, {p['width']}px): {', '.join(p['blocking'])}")
         if minor:
-            lines.append("moderate/minor findings (not blocking): "
-                         + ", ".join(f"{rule} ×{n}" for rule, n in minor.most_common()))
+            lines.append(
+                "moderate/minor findings (not blocking): "
+                + ", ".join(f"{rule} ×{n}" for rule, n in minor.most_common())
+            )
         return lines
 
 
@@ -173,7 +189,8 @@ def run_axe(page) -> list[dict]:
         """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
              .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
                  nodes: v.nodes.slice(0, 5).map(n => ({target: n.target.join(' '), summary: n.failureSummary}))})))""",
-        WCAG_TAGS)
+        WCAG_TAGS,
+    )
 
 
 class PageChecker:
@@ -228,9 +245,18 @@ class PageChecker:
     def _scan(self, page, name: str, role: str, width: int) -> None:
         violations = run_axe(page)
         blocking = [v for v in violations if v["impact"] in BLOCKING]
-        self.log.add(PageResult(self.journey, name, role, page.url, width,
-                                dict(Counter(v["impact"] for v in violations)),
-                                [v["id"] for v in blocking], [v["id"] for v in violations if v not in blocking]))
+        self.log.add(
+            PageResult(
+                self.journey,
+                name,
+                role,
+                page.url,
+                width,
+                dict(Counter(v["impact"] for v in violations)),
+                [v["id"] for v in blocking],
+                [v["id"] for v in violations if v not in blocking],
+            )
+        )
         for v in blocking:
             nodes = "; ".join(f"{n['target']}" for n in v["nodes"])
             self.problems.append(f"{name} ({role}, {width}px): axe {v['impact']} {v['id']} – {v['help']} – {nodes}")
@@ -239,7 +265,8 @@ class PageChecker:
         """WCAG 1.4.10: no sideways scrolling of the page at phone width (tables may scroll inside a wrapper)."""
         wide = page.evaluate("document.documentElement.scrollWidth")
         if wide > width + 1:
-            culprit = page.evaluate("""w => {
+            culprit = page.evaluate(
+                """w => {
                 const over = el => el.getBoundingClientRect().right > w + 1;
                 const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
                     + (typeof el.className === 'string' && el.className
@@ -252,11 +279,15 @@ class PageChecker:
                     out.push(path(el));
                   }
                 }
-                return out.slice(0, 3).join('; ') || 'unknown element'; }""", width)
+                return out.slice(0, 3).join('; ') || 'unknown element'; }""",
+                width,
+            )
             if culprit not in self.reflow_seen:
                 self.reflow_seen.add(culprit)
-                self.problems.append(f"{name} ({role}, {width}px): page is {wide}px wide, scrolls sideways "
-                                     f"(overflowing: {culprit}; later pages with the same cause not repeated)")
+                self.problems.append(
+                    f"{name} ({role}, {width}px): page is {wide}px wide, scrolls sideways "
+                    f"(overflowing: {culprit}; later pages with the same cause not repeated)"
+                )
 
     def click(self, locator, what: str) -> None:
         """Click as a person would; if something covers the target, record it and activate it anyway."""

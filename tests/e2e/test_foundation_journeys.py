@@ -11,8 +11,13 @@ from tests.e2e.support import ADMIN, DEMO_PASSWORD, THERAPIST, sign_in, sign_out
 pytestmark = pytest.mark.e2e
 
 
-def add_couple(page, visit=None, name="Okafor & Brandt", a=("Sam Okafor", "sam@example.org"),
-               b=("Robin Brandt", "robin@example.org")) -> None:
+def add_couple(
+    page,
+    visit=None,
+    name="Okafor & Brandt",
+    a=("Sam Okafor", "sam@example.org"),
+    b=("Robin Brandt", "robin@example.org"),
+) -> None:
     """From the caseload, add a couple through the form (showing the empty-form errors first)."""
     page.get_by_role("button", name="Add a couple").click()
     expect(page.get_by_role("heading", name="Add a couple")).to_be_visible()

@@ -78,8 +78,11 @@ def test_request_and_answer_a_questionnaire(new_page, visit):
     sign_in(page, THERAPIST)
     open_couple_section(page, "Rivera & Chen", "Measures")
     visit(page, "couple measures", "therapist")
-    request = page.get_by_role("region", name=re.compile("Request a questionnaire")) if page.get_by_role(
-        "region", name=re.compile("Request a questionnaire")).count() else page
+    request = (
+        page.get_by_role("region", name=re.compile("Request a questionnaire"))
+        if page.get_by_role("region", name=re.compile("Request a questionnaire")).count()
+        else page
+    )
     questionnaire = request.get_by_label("Questionnaire")
     value = questionnaire.locator("option", has_text="RAS").first.get_attribute("value")
     questionnaire.select_option(value)

@@ -54,8 +54,9 @@ def complete_on_phone(page, visit, email: str, name: str, share: bool) -> None:
     page.get_by_role("button", name="Save entry").click()  # empty: the required answer is asked for
     expect(page.locator(".field-error").first).to_be_visible()
     visit(page, f"homework entry - errors - {name}", "client")
-    page.get_by_label("Two or three things that restore me").fill(f"{name.split()[0]}: a walk after work, "
-                                                                   "a call with my sister on Sunday.")
+    page.get_by_label("Two or three things that restore me").fill(
+        f"{name.split()[0]}: a walk after work, a call with my sister on Sunday."
+    )
     page.get_by_label("Anything else you'd like to note").fill("Easier than I expected.")
     if share:
         page.get_by_label("Share this entry with my partner").check()
@@ -102,8 +103,10 @@ def test_homework_entry_by_keyboard_only(new_page, visit):
     reached = None
     for _ in range(12):
         page.keyboard.press("Tab")
-        reached = page.evaluate("document.activeElement.labels && document.activeElement.labels[0] "
-                                "&& document.activeElement.labels[0].textContent.trim()")
+        reached = page.evaluate(
+            "document.activeElement.labels && document.activeElement.labels[0] "
+            "&& document.activeElement.labels[0].textContent.trim()"
+        )
         if reached and reached.startswith("Two or three things"):
             break
     assert reached and reached.startswith("Two or three things"), reached

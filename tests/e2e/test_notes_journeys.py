@@ -99,10 +99,14 @@ def test_note_by_keyboard_only(new_page, visit):
     plan = page.get_by_label("Plan for next session")
     plan.focus()
     page.keyboard.type("Keep practising the soft start-up.")
-    for group, option in (("Risk — Alex Rivera", "None"), ("Risk — Jordan Chen", "None"),
-                          ("Stage worked in", "Stage 1 · Cycle de-escalation"),
-                          ("Withdrawer re-engagement", "Not started"), ("Blamer softening", "Not started"),
-                          ("Enactment attempted", "No")):
+    for group, option in (
+        ("Risk — Alex Rivera", "None"),
+        ("Risk — Jordan Chen", "None"),
+        ("Stage worked in", "Stage 1 · Cycle de-escalation"),
+        ("Withdrawer re-engagement", "Not started"),
+        ("Blamer softening", "Not started"),
+        ("Enactment attempted", "No"),
+    ):
         radio = page.get_by_role("group", name=group).get_by_label(option, exact=True)
         radio.focus()
         page.keyboard.press("Space")
@@ -125,8 +129,10 @@ def test_note_by_keyboard_only(new_page, visit):
 
 
 def _seconds_left(page) -> int:
-    return page.evaluate("fetch('/session/status', {headers: {Accept: 'application/json'}})"
-                         ".then(r => r.json()).then(d => d.seconds_left)")
+    return page.evaluate(
+        "fetch('/session/status', {headers: {Accept: 'application/json'}})"
+        ".then(r => r.json()).then(d => d.seconds_left)"
+    )
 
 
 def test_timeout_warning_and_staying_signed_in(new_page, visit, clock):

@@ -13,9 +13,11 @@ pytestmark = pytest.mark.e2e
 
 PARTNER, NAME = "alex@demo.clinic.test", "Alex Rivera"
 NEUTRAL = "https://www.weather.gov/"
-NEUTRAL_PAGE = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Weather</title></head>"
-                "<body><main><h1>Weather forecast</h1><p>Sunny spells (a local stand-in page).</p></main>"
-                "</body></html>")
+NEUTRAL_PAGE = (
+    "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Weather</title></head>"
+    "<body><main><h1>Weather forecast</h1><p>Sunny spells (a local stand-in page).</p></main>"
+    "</body></html>"
+)
 
 
 def _stub_neutral_site(context) -> None:
@@ -34,8 +36,10 @@ def _stub_neutral_site(context) -> None:
 
     context.clinic_exits = []
     context.route(re.compile(r"/exit$"), exit_route)
-    context.route(re.compile(r"^https://www\.weather\.gov/.*"),
-                  lambda route: route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE))
+    context.route(
+        re.compile(r"^https://www\.weather\.gov/.*"),
+        lambda route: route.fulfill(status=200, content_type="text/html", body=NEUTRAL_PAGE),
+    )
 
 
 def _no_js_page(browser, base_url):
@@ -162,8 +166,7 @@ def test_quick_exit_is_reachable_by_keyboard_on_a_phone(new_page):
     expect(page.get_by_role("heading", name="Weather forecast")).to_be_visible()
 
 
-def test_a_high_risk_rating_raises_an_alert_until_the_therapist_records_what_was_done(live_server, new_page,
-                                                                                     visit):
+def test_a_high_risk_rating_raises_an_alert_until_the_therapist_records_what_was_done(live_server, new_page, visit):
     """Issue #11, part 2, in the browser: caseload alert → session page form → alert gone."""
     from datetime import UTC, datetime
 
@@ -175,12 +178,24 @@ def test_a_high_risk_rating_raises_an_alert_until_the_therapist_records_what_was
     with live_server.app.app_context():
         couple = db.session.scalar(db.select(Couple).where(Couple.display_name == "Rivera & Chen"))
         therapist = couple.therapist
-        ts = services.record_session(couple, {"starts_at": datetime.now(UTC).replace(microsecond=0),
-                                              "minutes": 50, "format": "in_person", "kind": "conjoint",
-                                              "individual_partner": "", "attendance": "attended",
-                                              "model": couple.model}, therapist)
-        ts.progress_note.answers = {**ts.progress_note.answers, "risk_a": "high",
-                                    "risk_note_a": "Fictional: said they felt afraid at home."}
+        ts = services.record_session(
+            couple,
+            {
+                "starts_at": datetime.now(UTC).replace(microsecond=0),
+                "minutes": 50,
+                "format": "in_person",
+                "kind": "conjoint",
+                "individual_partner": "",
+                "attendance": "attended",
+                "model": couple.model,
+            },
+            therapist,
+        )
+        ts.progress_note.answers = {
+            **ts.progress_note.answers,
+            "risk_a": "high",
+            "risk_note_a": "Fictional: said they felt afraid at home.",
+        }
         db.session.commit()
         session_id, number = ts.id, ts.number
     assert DEMO_LOGINS[0][0] == "therapist"

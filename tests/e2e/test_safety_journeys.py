@@ -11,10 +11,18 @@ from tests.e2e.support import DEMO_PASSWORD, THERAPIST, sign_in, sign_out
 
 pytestmark = pytest.mark.e2e
 
-CALM = {item.key: ("none" if item.key in ("tension", "arguments") else "never" if item.section == "wast" else "no")
-        for item in ITEMS}
-SEVERE = {**CALM, "tension": "a_lot", "arguments": "great", "frightened": "often", "recv_physical": "yes",
-          "recv_strangulation": "yes"}
+CALM = {
+    item.key: ("none" if item.key in ("tension", "arguments") else "never" if item.section == "wast" else "no")
+    for item in ITEMS
+}
+SEVERE = {
+    **CALM,
+    "tension": "a_lot",
+    "arguments": "great",
+    "frightened": "often",
+    "recv_physical": "yes",
+    "recv_strangulation": "yes",
+}
 
 
 def answer_screen(page, answers: dict) -> None:

@@ -26,51 +26,108 @@ SPECS = [
     RouteSpec("handouts.library", lambda w: "/handouts/", BOTH_THERAPISTS),
     RouteSpec("handouts.builtin", lambda w: "/handouts/builtin/supporting-a-partner", BOTH_THERAPISTS),
     RouteSpec("handouts.builtin_pdf", lambda w: "/handouts/builtin/growing-together/pdf", BOTH_THERAPISTS),
-    RouteSpec("handouts.copy_builtin", lambda w: "/handouts/builtin/growing-together/copy", BOTH_THERAPISTS,
-              method="POST"),
+    RouteSpec(
+        "handouts.copy_builtin", lambda w: "/handouts/builtin/growing-together/copy", BOTH_THERAPISTS, method="POST"
+    ),
     RouteSpec("handouts.new_handout", lambda w: "/handouts/new", BOTH_THERAPISTS),
-    RouteSpec("handouts.new_handout", lambda w: "/handouts/new", BOTH_THERAPISTS, method="POST",
-              data=lambda w: {"title": "Matrix handout", "body": "Some text.", "preview": "Preview"}),
-    RouteSpec("handouts.preview", lambda w: "/handouts/preview", BOTH_THERAPISTS, method="POST",
-              data=lambda w: {"body": "## Hello"}),
+    RouteSpec(
+        "handouts.new_handout",
+        lambda w: "/handouts/new",
+        BOTH_THERAPISTS,
+        method="POST",
+        data=lambda w: {"title": "Matrix handout", "body": "Some text.", "preview": "Preview"},
+    ),
+    RouteSpec(
+        "handouts.preview",
+        lambda w: "/handouts/preview",
+        BOTH_THERAPISTS,
+        method="POST",
+        data=lambda w: {"body": "## Hello"},
+    ),
     RouteSpec("handouts.own", lambda w: f"/handouts/{_own(w).id}", THERAPIST, scoped=True),
     RouteSpec("handouts.own_pdf", lambda w: f"/handouts/{_own(w).id}/pdf", THERAPIST, scoped=True),
     RouteSpec("handouts.edit_handout", lambda w: f"/handouts/{_own(w).id}/edit", THERAPIST, scoped=True),
-    RouteSpec("handouts.edit_handout", lambda w: f"/handouts/{_own(w).id}/edit", THERAPIST, method="POST",
-              scoped=True, data=lambda w: {"title": "Edited", "body": "Text", "preview": "Preview"}),
-    RouteSpec("handouts.archive_handout", lambda w: f"/handouts/{_own(w).id}/archive", THERAPIST, method="POST",
-              scoped=True),
+    RouteSpec(
+        "handouts.edit_handout",
+        lambda w: f"/handouts/{_own(w).id}/edit",
+        THERAPIST,
+        method="POST",
+        scoped=True,
+        data=lambda w: {"title": "Edited", "body": "Text", "preview": "Preview"},
+    ),
+    RouteSpec(
+        "handouts.archive_handout", lambda w: f"/handouts/{_own(w).id}/archive", THERAPIST, method="POST", scoped=True
+    ),
     RouteSpec("handouts.couple_handouts", lambda w: _couple(w) + "/handouts", THERAPIST, scoped=True),
-    RouteSpec("handouts.give_handout", lambda w: _couple(w) + "/handouts", THERAPIST, method="POST", scoped=True,
-              data=lambda w: {"source": "b:growing-together", "note": "Matrix note"}),
-    RouteSpec("handouts.withdraw_handout", lambda w: _couple(w) + f"/handouts/{_given(w).id}/withdraw", THERAPIST,
-              method="POST", scoped=True),
-    RouteSpec("handouts.given_pdf", lambda w: _couple(w) + f"/handouts/{_given(w).id}/pdf", THERAPIST,
-              scoped=True),
-    RouteSpec("handouts.print_for_couple",
-              lambda w: _couple(w) + "/handouts/print?print-source=b:growing-together", THERAPIST, scoped=True),
-    RouteSpec("handouts.session_packet",
-              lambda w: _couple(w) + "/packet?packet-for_partner=a&packet-handouts=b:growing-together"
-                                     "&packet-couple_part=y", THERAPIST, scoped=True),
-    RouteSpec("handouts.print_for_couple",
-              lambda w: _couple(w) + "/handouts/print?print-source=b:safety-and-support&print-for_partner=a",
-              THERAPIST, scoped=True),
-    RouteSpec("handouts.given_pdf", lambda w: _couple(w) + f"/handouts/{_private(w).id}/pdf", THERAPIST,
-              scoped=True),
+    RouteSpec(
+        "handouts.give_handout",
+        lambda w: _couple(w) + "/handouts",
+        THERAPIST,
+        method="POST",
+        scoped=True,
+        data=lambda w: {"source": "b:growing-together", "note": "Matrix note"},
+    ),
+    RouteSpec(
+        "handouts.withdraw_handout",
+        lambda w: _couple(w) + f"/handouts/{_given(w).id}/withdraw",
+        THERAPIST,
+        method="POST",
+        scoped=True,
+    ),
+    RouteSpec("handouts.given_pdf", lambda w: _couple(w) + f"/handouts/{_given(w).id}/pdf", THERAPIST, scoped=True),
+    RouteSpec(
+        "handouts.print_for_couple",
+        lambda w: _couple(w) + "/handouts/print?print-source=b:growing-together",
+        THERAPIST,
+        scoped=True,
+    ),
+    RouteSpec(
+        "handouts.session_packet",
+        lambda w: _couple(w) + "/packet?packet-for_partner=a&packet-handouts=b:growing-together&packet-couple_part=y",
+        THERAPIST,
+        scoped=True,
+    ),
+    RouteSpec(
+        "handouts.print_for_couple",
+        lambda w: _couple(w) + "/handouts/print?print-source=b:safety-and-support&print-for_partner=a",
+        THERAPIST,
+        scoped=True,
+    ),
+    RouteSpec("handouts.given_pdf", lambda w: _couple(w) + f"/handouts/{_private(w).id}/pdf", THERAPIST, scoped=True),
     RouteSpec("handouts.portal_read", lambda w: f"/portal/handouts/{_private(w).id}", {"partner_a"}, scoped=True),
-    RouteSpec("handouts.portal_pdf", lambda w: f"/portal/handouts/{_private(w).id}/pdf", {"partner_a"},
-              scoped=True),
+    RouteSpec("handouts.portal_pdf", lambda w: f"/portal/handouts/{_private(w).id}/pdf", {"partner_a"}, scoped=True),
     RouteSpec("handouts.export_record", lambda w: _couple(w) + "/export", THERAPIST, scoped=True),
-    RouteSpec("handouts.export_record", lambda w: _couple(w) + "/export", THERAPIST, method="POST", scoped=True,
-              data=lambda w: {"format": "json"}),
-    RouteSpec("handouts.exercise_worksheet_pdf", lambda w: f"/handouts/worksheets/{w.extra['ho_exercise'].id}/pdf",
-              BOTH_THERAPISTS),
-    RouteSpec("handouts.assignment_worksheet_pdf",
-              lambda w: _couple(w) + f"/worksheets/{w.extra['ho_assignment'].id}/pdf", THERAPIST, scoped=True),
-    RouteSpec("handouts.portal_worksheet_pdf", lambda w: f"/portal/worksheets/{w.extra['ho_assignment'].id}/pdf",
-              PARTNERS, scoped=True),
-    RouteSpec("handouts.portal_worksheet_pdf",
-              lambda w: f"/portal/worksheets/{w.extra['ho_private_assignment'].id}/pdf", {"partner_a"}, scoped=True),
+    RouteSpec(
+        "handouts.export_record",
+        lambda w: _couple(w) + "/export",
+        THERAPIST,
+        method="POST",
+        scoped=True,
+        data=lambda w: {"format": "json"},
+    ),
+    RouteSpec(
+        "handouts.exercise_worksheet_pdf",
+        lambda w: f"/handouts/worksheets/{w.extra['ho_exercise'].id}/pdf",
+        BOTH_THERAPISTS,
+    ),
+    RouteSpec(
+        "handouts.assignment_worksheet_pdf",
+        lambda w: _couple(w) + f"/worksheets/{w.extra['ho_assignment'].id}/pdf",
+        THERAPIST,
+        scoped=True,
+    ),
+    RouteSpec(
+        "handouts.portal_worksheet_pdf",
+        lambda w: f"/portal/worksheets/{w.extra['ho_assignment'].id}/pdf",
+        PARTNERS,
+        scoped=True,
+    ),
+    RouteSpec(
+        "handouts.portal_worksheet_pdf",
+        lambda w: f"/portal/worksheets/{w.extra['ho_private_assignment'].id}/pdf",
+        {"partner_a"},
+        scoped=True,
+    ),
     RouteSpec("handouts.portal_list", lambda w: "/portal/handouts", PARTNERS | {"outsider"}),
     RouteSpec("handouts.portal_read", lambda w: f"/portal/handouts/{_given(w).id}", PARTNERS, scoped=True),
     RouteSpec("handouts.portal_pdf", lambda w: f"/portal/handouts/{_given(w).id}/pdf", PARTNERS, scoped=True),
@@ -93,16 +150,46 @@ def populate(world):
     ensure_builtin_exercises()
     exercise = db.session.scalar(select(Exercise).where(Exercise.slug == "caring-days"))
     world.extra["ho_exercise"] = exercise
-    world.extra["ho_assignment"] = create_assignment(world.couple, world.therapist, exercise, {
-        "who": "together", "starts_on": today_utc(), "due_on": today_utc() + timedelta(days=7),
-        "frequency_kind": "daily", "times_per_week": None, "note": "", "therapy_session_id": None}, confirmed=True)
+    world.extra["ho_assignment"] = create_assignment(
+        world.couple,
+        world.therapist,
+        exercise,
+        {
+            "who": "together",
+            "starts_on": today_utc(),
+            "due_on": today_utc() + timedelta(days=7),
+            "frequency_kind": "daily",
+            "times_per_week": None,
+            "note": "",
+            "therapy_session_id": None,
+        },
+        confirmed=True,
+    )
 
     world.extra["own_handout"] = create_handout(world.therapist, {"title": "Owner's handout", "body": "Text."})
-    world.extra["given_handout"] = give_handout(world.couple, get_builtin("growing-together"), "A note",
-                                                world.therapist)
-    world.extra["private_handout"] = give_handout(world.couple, get_builtin("safety-and-support"), "For you alone",
-                                                  world.therapist, partner=world.couple.partner("a"))
-    world.extra["ho_private_assignment"] = create_assignment(world.couple, world.therapist, exercise, {
-        "who": "one", "partner_id": world.couple.partner("a").id, "starts_on": today_utc(),
-        "due_on": today_utc() + timedelta(days=7), "frequency_kind": "daily", "times_per_week": None,
-        "note": "Just for partner A", "therapy_session_id": None}, confirmed=True)
+    world.extra["given_handout"] = give_handout(
+        world.couple, get_builtin("growing-together"), "A note", world.therapist
+    )
+    world.extra["private_handout"] = give_handout(
+        world.couple,
+        get_builtin("safety-and-support"),
+        "For you alone",
+        world.therapist,
+        partner=world.couple.partner("a"),
+    )
+    world.extra["ho_private_assignment"] = create_assignment(
+        world.couple,
+        world.therapist,
+        exercise,
+        {
+            "who": "one",
+            "partner_id": world.couple.partner("a").id,
+            "starts_on": today_utc(),
+            "due_on": today_utc() + timedelta(days=7),
+            "frequency_kind": "daily",
+            "times_per_week": None,
+            "note": "Just for partner A",
+            "therapy_session_id": None,
+        },
+        confirmed=True,
+    )

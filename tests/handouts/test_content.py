@@ -17,17 +17,21 @@ def _words(text: str) -> list[str]:
 
 
 ROOT = Path(__file__).resolve().parents[2]
-OUR_WORDS = [*sorted(CONTENT_DIR.glob("*.md")), *sorted((ROOT / "templates" / "handouts").glob("*.html")),
-             *sorted((ROOT / "templates" / "pdf").glob("*.html")), ROOT / "clinic" / "handouts" / "services.py"]
+OUR_WORDS = [
+    *sorted(CONTENT_DIR.glob("*.md")),
+    *sorted((ROOT / "templates" / "handouts").glob("*.html")),
+    *sorted((ROOT / "templates" / "pdf").glob("*.html")),
+    ROOT / "clinic" / "handouts" / "services.py",
+]
 
 
 @pytest.mark.skipif(not ARTICLE.exists(), reason="the seed article is not next to this checkout")
 @pytest.mark.parametrize("path", OUR_WORDS, ids=lambda p: p.name)
 def test_no_eight_word_run_is_copied_from_the_article(path):
     article = _words(ARTICLE.read_text())
-    runs = {tuple(article[i:i + RUN]) for i in range(len(article) - RUN + 1)}
+    runs = {tuple(article[i : i + RUN]) for i in range(len(article) - RUN + 1)}
     words = _words(path.read_text())
-    copied = [" ".join(words[i:i + RUN]) for i in range(len(words) - RUN + 1) if tuple(words[i:i + RUN]) in runs]
+    copied = [" ".join(words[i : i + RUN]) for i in range(len(words) - RUN + 1) if tuple(words[i : i + RUN]) in runs]
     assert copied == []
 
 

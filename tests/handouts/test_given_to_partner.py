@@ -17,8 +17,9 @@ SAFETY = "b:safety-and-support"
 
 
 def _give(client, couple, source=SAFETY, for_partner="a", note="Only for you: the plan we talked about."):
-    return client.post(f"/couples/{couple.id}/handouts",
-                       data={"source": source, "for_partner": for_partner, "note": note})
+    return client.post(
+        f"/couples/{couple.id}/handouts", data={"source": source, "for_partner": for_partner, "note": note}
+    )
 
 
 def _client(app, login, user):
@@ -47,8 +48,9 @@ def test_the_safety_handout_and_copies_of_it_are_refused_for_both_partners(app, 
 
 def test_a_partner_of_another_couple_is_refused(app, world, named_couple):
     with pytest.raises(DomainError) as refused:
-        services.give_handout(named_couple, get_builtin("growing-together"), "", world.therapist,
-                              partner=world.other_couple.partner("a"))
+        services.give_handout(
+            named_couple, get_builtin("growing-together"), "", world.therapist, partner=world.other_couple.partner("a")
+        )
     assert refused.value.field == "for_partner"
 
 
@@ -167,21 +169,33 @@ def _packet_world(world, couple):
 
     def assign(slug, who, partner=None, note=""):
         exercise = db.session.scalar(select(Exercise).where(Exercise.slug == slug, Exercise.owner_id.is_(None)))
-        create_assignment(couple, world.therapist, exercise, {
-            "who": who, "partner_id": partner.id if partner else None, "starts_on": today_utc(),
-            "due_on": today_utc() + timedelta(days=7), "frequency_kind": "once", "times_per_week": None,
-            "note": note, "therapy_session_id": None}, confirmed=True)
+        create_assignment(
+            couple,
+            world.therapist,
+            exercise,
+            {
+                "who": who,
+                "partner_id": partner.id if partner else None,
+                "starts_on": today_utc(),
+                "due_on": today_utc() + timedelta(days=7),
+                "frequency_kind": "once",
+                "times_per_week": None,
+                "note": note,
+                "therapy_session_id": None,
+            },
+            confirmed=True,
+        )
         return exercise.title
 
-    titles = {"together": assign("gratitude-exchange", "together", note="Together note"),
-              "each": assign("attachment-trigger-journal", "each", note="Each note"),
-              "only_a": assign("caring-days", "one", a, note="Alex's own homework note"),
-              "only_b": assign("caring-days", "one", b, note="Jordan's own homework note")}
+    titles = {
+        "together": assign("gratitude-exchange", "together", note="Together note"),
+        "each": assign("attachment-trigger-journal", "each", note="Each note"),
+        "only_a": assign("caring-days", "one", a, note="Alex's own homework note"),
+        "only_b": assign("caring-days", "one", b, note="Jordan's own homework note"),
+    }
     request_measure(couple, [a, b], "csi4", "once", None, world.therapist)
-    services.give_handout(couple, get_builtin("safety-and-support"), "Alex's private note", world.therapist,
-                          partner=a)
-    services.give_handout(couple, get_builtin("growing-together"), "Jordan's private note", world.therapist,
-                          partner=b)
+    services.give_handout(couple, get_builtin("safety-and-support"), "Alex's private note", world.therapist, partner=a)
+    services.give_handout(couple, get_builtin("growing-together"), "Jordan's private note", world.therapist, partner=b)
     services.give_handout(couple, get_builtin("supporting-a-partner"), "A note for you both", world.therapist)
     db.session.commit()
     return titles

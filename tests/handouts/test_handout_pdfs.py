@@ -60,7 +60,7 @@ def test_a4_and_letter_paper(app, world, named_couple):
 def test_markup_like_and_non_latin_names_print_literally(app, world, named_couple):
     from clinic.extensions import db
 
-    named_couple.partner("a").name = '<script>alert(1)</script> & <b>Zoë</b>'
+    named_couple.partner("a").name = "<script>alert(1)</script> & <b>Zoë</b>"
     named_couple.partner("b").name = "Ελένη Κυριακίδου Ёлкина"
     db.session.commit()
     note = 'Note with <img src="x" onerror="alert(1)"> and **stars** and {{ 7*7 }}'

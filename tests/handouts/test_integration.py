@@ -9,10 +9,20 @@ from clinic.handouts.library import get_builtin
 from clinic.handouts.printing import handouts_pdf
 from tests.handouts import pdftools
 
-WORDS_A = {"trigger": "Jordan works late without texting", "reactive_emotion": "frustration",
-           "action_tendency": "pursue", "primary_emotion": "fear of being alone", "attachment_need": "to matter"}
-WORDS_B = {"trigger": "Alex's raised voice", "reactive_emotion": "numb", "action_tendency": "withdraw",
-           "primary_emotion": "shame", "attachment_need": "to be good enough"}
+WORDS_A = {
+    "trigger": "Jordan works late without texting",
+    "reactive_emotion": "frustration",
+    "action_tendency": "pursue",
+    "primary_emotion": "fear of being alone",
+    "attachment_need": "to matter",
+}
+WORDS_B = {
+    "trigger": "Alex's raised voice",
+    "reactive_emotion": "numb",
+    "action_tendency": "withdraw",
+    "primary_emotion": "shame",
+    "attachment_need": "to be good enough",
+}
 
 
 def _cycle_map(world, couple):
@@ -27,8 +37,7 @@ def test_attachment_and_cycle_handouts_carry_the_couples_own_cycle_words(app, wo
     with app.test_request_context():
         cycle_doc = handout_document(get_builtin("attachment-styles-and-the-cycle"), couple=named_couple)
         other_doc = handout_document(get_builtin("growing-together"), couple=named_couple)
-        text = pdftools.text(handouts_pdf([cycle_doc], user=world.therapist, couple=named_couple).data,
-                             layout=False)
+        text = pdftools.text(handouts_pdf([cycle_doc], user=world.therapist, couple=named_couple).data, layout=False)
     assert cycle_doc["cycle"]["name"] == "The late-night spiral"
     assert "The late-night spiral" in text and "Jordan works late without texting" in text
     assert "fear of being alone" in text and "to be good enough" in text
@@ -44,9 +53,19 @@ def test_handouts_print_without_a_cycle_map(app, world, named_couple):
 def _session_with_process_note(world, couple):
     from clinic.sessions.services import record_session, save_process_note, sign_note
 
-    therapy_session = record_session(couple, {
-        "starts_at": datetime(2026, 3, 2, 15, 0, tzinfo=UTC), "minutes": 50, "format": "in_person",
-        "kind": "conjoint", "individual_partner": None, "attendance": "attended", "model": "efct"}, world.therapist)
+    therapy_session = record_session(
+        couple,
+        {
+            "starts_at": datetime(2026, 3, 2, 15, 0, tzinfo=UTC),
+            "minutes": 50,
+            "format": "in_person",
+            "kind": "conjoint",
+            "individual_partner": None,
+            "attendance": "attended",
+            "model": "efct",
+        },
+        world.therapist,
+    )
     sign_note(therapy_session.progress_note, world.therapist)
     save_process_note(therapy_session, world.therapist, "PRIVATE-CANARY-7731 my own hunches", None)
     db.session.commit()

@@ -55,9 +55,13 @@ def _has_images_or_attachments(data: bytes) -> bool:
 
 def test_sanitiser_allows_only_safe_markup(counting_server):
     base, _ = counting_server
-    html = str(to_html(f'![x]({base}/md.png) <img src="{base}/raw.png"> [a](javascript:alert(1)) '
-                       f'[b](/relative) [c](https://example.org) [d](mailto:a@example.org) '
-                       f'<style>body{{background:url({base}/s.png)}}</style> <iframe src="{base}"></iframe>'))
+    html = str(
+        to_html(
+            f'![x]({base}/md.png) <img src="{base}/raw.png"> [a](javascript:alert(1)) '
+            f"[b](/relative) [c](https://example.org) [d](mailto:a@example.org) "
+            f'<style>body{{background:url({base}/s.png)}}</style> <iframe src="{base}"></iframe>'
+        )
+    )
     assert "<img" not in html and "<iframe" not in html and "<style" not in html
     assert 'href="javascript' not in html and 'href="/relative"' not in html
     assert 'href="https://example.org"' in html and 'href="mailto:a@example.org"' in html
@@ -66,10 +70,12 @@ def test_sanitiser_allows_only_safe_markup(counting_server):
 
 def test_handout_with_remote_and_local_references_fetches_nothing(app, world, counting_server):
     base, hits = counting_server
-    body = (f"# Test\n\n![remote]({base}/image.png)\n\n<img src=\"{base}/raw.png\">\n\n"
-            f"<link rel=stylesheet href=\"{base}/x.css\">\n\n![local](file:///etc/passwd)\n\n"
-            f"<style>@import url({base}/import.css); body {{ background: url({base}/bg.png) }}</style>\n\n"
-            f"[a link]({base}/linked)")
+    body = (
+        f'# Test\n\n![remote]({base}/image.png)\n\n<img src="{base}/raw.png">\n\n'
+        f'<link rel=stylesheet href="{base}/x.css">\n\n![local](file:///etc/passwd)\n\n'
+        f"<style>@import url({base}/import.css); body {{ background: url({base}/bg.png) }}</style>\n\n"
+        f"[a link]({base}/linked)"
+    )
     handout = create_handout(world.therapist, {"title": "Sneaky", "body": body})
     with app.test_request_context():
         data = handouts_pdf([handout_document(handout)], user=world.therapist).data
@@ -81,15 +87,17 @@ def test_handout_with_remote_and_local_references_fetches_nothing(app, world, co
 def test_fetcher_blocks_raw_html_that_skips_the_sanitiser(app, counting_server):
     """Even HTML that never went through nh3 cannot fetch: the URL fetcher itself denies."""
     base, hits = counting_server
-    html = (f'<!doctype html><html lang="en"><head><title>x</title>'
-            f'<link rel="stylesheet" href="{base}/sheet.css">'
-            f'<link rel="attachment" href="file:///etc/passwd">'
-            f'<style>@import url("{base}/import.css"); body {{ background: url("file:///etc/passwd") }}'
-            f' p {{ background: url("{base}/bg.png") }}</style></head>'
-            f'<body><p>Hello</p><img src="{base}/img.png"><img src="file:///etc/passwd">'
-            f'<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
-            f'<object data="file:///etc/hostname"></object>'
-            f'<a rel="attachment" href="file:///etc/passwd">passwd</a></body></html>')
+    html = (
+        f'<!doctype html><html lang="en"><head><title>x</title>'
+        f'<link rel="stylesheet" href="{base}/sheet.css">'
+        f'<link rel="attachment" href="file:///etc/passwd">'
+        f'<style>@import url("{base}/import.css"); body {{ background: url("file:///etc/passwd") }}'
+        f' p {{ background: url("{base}/bg.png") }}</style></head>'
+        f'<body><p>Hello</p><img src="{base}/img.png"><img src="file:///etc/passwd">'
+        f'<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        f'<object data="file:///etc/hostname"></object>'
+        f'<a rel="attachment" href="file:///etc/passwd">passwd</a></body></html>'
+    )
     with app.test_request_context():
         data = pdf._render(html, title="x", lang="en", paper="letter")
     assert data.startswith(b"%PDF")
@@ -102,9 +110,14 @@ def test_fetcher_serves_only_bundled_assets():
     assert pdf.bundled_path(pdf.PRINT_CSS.as_uri()) == pdf.PRINT_CSS
     font = next(p for p in pdf.ALLOWED_FILES if p.suffix == ".ttf")
     assert pdf.bundled_path(font.as_uri()) == font
-    for url in ("file:///etc/passwd", (pdf.STATIC_ROOT / "css" / ".." / ".." / "pdf.py").as_uri(),
-                (pdf.STATIC_ROOT / "js" / "app.js").as_uri(), "http://127.0.0.1/x.css", "data:text/css,p{}",
-                pdf.PRINT_CSS.as_uri() + "?x=1"):
+    for url in (
+        "file:///etc/passwd",
+        (pdf.STATIC_ROOT / "css" / ".." / ".." / "pdf.py").as_uri(),
+        (pdf.STATIC_ROOT / "js" / "app.js").as_uri(),
+        "http://127.0.0.1/x.css",
+        "data:text/css,p{}",
+        pdf.PRINT_CSS.as_uri() + "?x=1",
+    ):
         assert pdf.bundled_path(url) is None, url
 
 
@@ -154,10 +167,12 @@ def test_identical_content_is_cached_per_person_only(app, world):
     db.session.commit()
     handout = get_builtin("growing-together")
     with app.test_request_context():
-        first = handouts_pdf([handout_document(handout, couple=world.couple)], user=world.therapist,
-                             couple=world.couple)
-        again = handouts_pdf([handout_document(handout, couple=world.couple)], user=world.therapist,
-                             couple=world.couple)
+        first = handouts_pdf(
+            [handout_document(handout, couple=world.couple)], user=world.therapist, couple=world.couple
+        )
+        again = handouts_pdf(
+            [handout_document(handout, couple=world.couple)], user=world.therapist, couple=world.couple
+        )
         other = handouts_pdf([handout_document(handout, couple=twin)], user=world.other_therapist, couple=twin)
     assert not first.from_cache and again.from_cache and again.etag == first.etag
     assert not other.from_cache and other.etag != first.etag

@@ -118,11 +118,15 @@ def test_customise_a_copy_of_a_builtin_and_conflicting_edits(app, world, login):
     handout = db.session.scalar(select(Handout))
     assert response.status_code == 302 and handout.based_on == "growing-together"
     version = handout.version
-    ok = client.post(f"/handouts/{handout.id}/edit", data={"title": "Growing together (ours)", "body": "New text",
-                                                            "version": version, "save": "Save"})
+    ok = client.post(
+        f"/handouts/{handout.id}/edit",
+        data={"title": "Growing together (ours)", "body": "New text", "version": version, "save": "Save"},
+    )
     assert ok.status_code == 302
-    stale = client.post(f"/handouts/{handout.id}/edit", data={"title": "Mine", "body": "My stale text",
-                                                               "version": version, "save": "Save"})
+    stale = client.post(
+        f"/handouts/{handout.id}/edit",
+        data={"title": "Mine", "body": "My stale text", "version": version, "save": "Save"},
+    )
     assert stale.status_code == 409 and "My stale text" in stale.get_data(as_text=True)
     assert db.session.get(Handout, handout.id).body == "New text"
 
@@ -130,9 +134,14 @@ def test_customise_a_copy_of_a_builtin_and_conflicting_edits(app, world, login):
 def test_print_for_couple_is_personalised_and_paper_overridable(app, world, named_couple, login):
     client = app.test_client()
     login(client, world.therapist)
-    response = client.get(f"/couples/{named_couple.id}/handouts/print",
-                          query_string={"print-source": "b:attachment-styles-and-the-cycle", "print-paper": "a4",
-                                        "print-note": "Bring this on Tuesday"})
+    response = client.get(
+        f"/couples/{named_couple.id}/handouts/print",
+        query_string={
+            "print-source": "b:attachment-styles-and-the-cycle",
+            "print-paper": "a4",
+            "print-note": "Bring this on Tuesday",
+        },
+    )
     assert response.status_code == 200
     text = pdftools.text(response.data)
     assert "For Alex Rivera & Jordan Chen" in text and world.therapist.name in text
@@ -170,10 +179,15 @@ def test_partners_get_their_own_cached_copies(app, world, login):
 def test_session_packet_holds_the_chosen_handouts(app, world, named_couple, login):
     client = app.test_client()
     login(client, world.therapist)
-    response = client.get(f"/couples/{named_couple.id}/packet",
-                          query_string=[("packet-handouts", "b:supporting-a-partner"),
-                                        ("packet-handouts", "b:growing-together"), ("packet-worksheets", "y"),
-                                        ("packet-for_partner", "a")])
+    response = client.get(
+        f"/couples/{named_couple.id}/packet",
+        query_string=[
+            ("packet-handouts", "b:supporting-a-partner"),
+            ("packet-handouts", "b:growing-together"),
+            ("packet-worksheets", "y"),
+            ("packet-for_partner", "a"),
+        ],
+    )
     assert response.status_code == 200
     text = pdftools.text(response.data)
     assert "session packet" in text.lower() and "Supporting a partner who fears abandonment" in text

@@ -27,8 +27,9 @@ def _exercise(slug: str) -> Exercise:
 def test_every_builtin_exercise_prints_as_a_sound_worksheet(app, world, named_couple, slug):
     exercise = _exercise(slug)
     with app.test_request_context():
-        data = worksheets_pdf([exercise_worksheet(exercise, for_name="Alex Rivera")], user=world.therapist,
-                              couple=named_couple).data
+        data = worksheets_pdf(
+            [exercise_worksheet(exercise, for_name="Alex Rivera")], user=world.therapist, couple=named_couple
+        ).data
     assert pdftools.qpdf_ok(data)
     assert all(f["embedded"] for f in pdftools.fonts(data))
     info = pdftools.info(data)
@@ -45,8 +46,12 @@ def test_every_builtin_exercise_prints_as_a_sound_worksheet(app, world, named_co
 
 
 def test_worksheet_shapes_give_room_to_write():
-    base = {"title": "T", "steps": ["Do it"], "completion": "log",
-            "fields": [{"label": "What happened"}, {"label": "What I felt"}]}
+    base = {
+        "title": "T",
+        "steps": ["Do it"],
+        "completion": "log",
+        "fields": [{"label": "What happened"}, {"label": "What I felt"}],
+    }
     daily = normalise_worksheet(base, frequency_kind="daily")
     assert daily["week"]["rows"][0] == "Monday" and daily["week"]["columns"] == ["What happened", "What I felt"]
     once = normalise_worksheet(base, frequency_kind="once")
@@ -62,10 +67,21 @@ def test_worksheet_shapes_give_room_to_write():
 def _assign(world, couple, slug, who="each"):
     from clinic.homework.services import create_assignment
 
-    return create_assignment(couple, world.therapist, _exercise(slug), {
-        "who": who, "starts_on": today_utc(), "due_on": today_utc() + timedelta(days=7),
-        "frequency_kind": "daily", "times_per_week": None, "note": "Fill one row each evening",
-        "therapy_session_id": None}, confirmed=True)
+    return create_assignment(
+        couple,
+        world.therapist,
+        _exercise(slug),
+        {
+            "who": who,
+            "starts_on": today_utc(),
+            "due_on": today_utc() + timedelta(days=7),
+            "frequency_kind": "daily",
+            "times_per_week": None,
+            "note": "Fill one row each evening",
+            "therapy_session_id": None,
+        },
+        confirmed=True,
+    )
 
 
 def test_assignment_worksheet_per_partner_and_portal_copy(app, world, named_couple, login):
@@ -91,10 +107,17 @@ def test_session_packet_has_handouts_worksheets_and_paper_forms(app, world, name
     db.session.commit()
     client = app.test_client()
     login(client, world.therapist)
-    response = client.get(f"/couples/{named_couple.id}/packet",
-                          query_string={"packet-handouts": "b:supporting-a-partner", "packet-worksheets": "y",
-                                        "packet-forms": "y", "packet-paper": "a4", "packet-for_partner": "a",
-                                        "packet-couple_part": "y"})
+    response = client.get(
+        f"/couples/{named_couple.id}/packet",
+        query_string={
+            "packet-handouts": "b:supporting-a-partner",
+            "packet-worksheets": "y",
+            "packet-forms": "y",
+            "packet-paper": "a4",
+            "packet-for_partner": "a",
+            "packet-couple_part": "y",
+        },
+    )
     assert response.status_code == 200 and pdftools.qpdf_ok(response.data)
     text = pdftools.text(response.data)
     assert "Supporting a partner who fears abandonment" in text

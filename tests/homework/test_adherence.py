@@ -20,8 +20,17 @@ START = date(2026, 3, 2)  # a Monday
 
 
 def _a(kind="daily", per_week=None, **kw):
-    values = {"id": 1, "starts_on": START, "due_on": None, "ended_on": None, "pauses": [], "frequency_kind": kind,
-              "times_per_week": per_week, "who": "each", "partner_id": None}
+    values = {
+        "id": 1,
+        "starts_on": START,
+        "due_on": None,
+        "ended_on": None,
+        "pauses": [],
+        "frequency_kind": kind,
+        "times_per_week": per_week,
+        "who": "each",
+        "partner_id": None,
+    }
     values.update(kw)
     return SimpleNamespace(**values)
 
@@ -157,6 +166,8 @@ def test_export_is_plain_data_with_private_entries_marked(app, world):
     data = couple_homework_summary(world.couple)
     assert len(data) == 1 and data[0]["exercise"] == "Caring days"
     assert {row["partner"]: (row["done"], row["expected"]) for row in data[0]["adherence"]} == {
-        world.couple.partner("a").name: (5, 7), world.couple.partner("b").name: (2, 6)}
+        world.couple.partner("a").name: (5, 7),
+        world.couple.partner("b").name: (2, 6),
+    }
     assert sum(1 for e in data[0]["entries"] if e["shared_with_partner"]) == 1
     assert all(isinstance(e["done_on"], str) for e in data[0]["entries"])

@@ -4,10 +4,24 @@ import frontmatter
 
 from clinic.homework.library import CONTENT_DIR
 
-RAISES_CONFLICT = {"boundaries-worksheet", "problem-solving", "raw-spot-conversation", "reassurance-plan",
-                   "speaker-listener", "spotting-our-cycle", "time-out-and-return"}
-CALM = {"attachment-trigger-journal", "caring-days", "forgiveness-reflection", "gratitude-exchange",
-        "mindful-check-in", "self-care-plan", "thought-log"}
+RAISES_CONFLICT = {
+    "boundaries-worksheet",
+    "problem-solving",
+    "raw-spot-conversation",
+    "reassurance-plan",
+    "speaker-listener",
+    "spotting-our-cycle",
+    "time-out-and-return",
+}
+CALM = {
+    "attachment-trigger-journal",
+    "caring-days",
+    "forgiveness-reflection",
+    "gratitude-exchange",
+    "mindful-check-in",
+    "self-care-plan",
+    "thought-log",
+}
 
 
 def _meta() -> dict[str, dict]:
@@ -29,6 +43,14 @@ def test_every_exercise_says_why_in_one_line():
 def test_time_out_has_the_safety_steps_and_no_pursuit():
     steps = " ".join(_meta()["time-out-and-return"]["steps"])
     assert "come find you" not in steps
-    for needed in ("when they will be back", "Don't follow", "alcohol", "drive", "unsafe", "911",
-                   "1-800-799-SAFE (7233)", "agreed time to check in"):
+    for needed in (
+        "when they will be back",
+        "Don't follow",
+        "alcohol",
+        "drive",
+        "unsafe",
+        "911",
+        "1-800-799-SAFE (7233)",
+        "agreed time to check in",
+    ):
         assert needed in steps, needed

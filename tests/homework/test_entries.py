@@ -18,9 +18,14 @@ def text(response) -> str:
 
 
 def _log(**overrides):
-    data = {"done_on": practice_today().isoformat(), "a_situation": "Fictional: a reply that took all afternoon",
-            "a_surface": "Restless", "a_underneath": "Worried I don't matter", "free_text": "",
-            "form_token": "tok-entry-aaaaaaaaaaaaaaaaaa"}
+    data = {
+        "done_on": practice_today().isoformat(),
+        "a_situation": "Fictional: a reply that took all afternoon",
+        "a_surface": "Restless",
+        "a_underneath": "Worried I don't matter",
+        "free_text": "",
+        "form_token": "tok-entry-aaaaaaaaaaaaaaaaaa",
+    }
     data.update(overrides)
     return data
 
@@ -56,11 +61,14 @@ def test_entries_are_checked_against_the_exercises_fields(client, world, login):
     assert "Worried I don't matter" in page  # what was typed is kept
     response = client.post(f"/portal/homework/{checkin.id}", data={"done_on": practice_today().isoformat()})
     assert response.status_code == 422 and "Choose a rating from 1 to 5." in text(response)
-    response = client.post(f"/portal/homework/{checkin.id}", data={"done_on": practice_today().isoformat(),
-                                                                   "rating": "9"})
+    response = client.post(
+        f"/portal/homework/{checkin.id}", data={"done_on": practice_today().isoformat(), "rating": "9"}
+    )
     assert response.status_code == 422 and "Choose a rating from 1 to 5." in text(response)
-    response = client.post(f"/portal/homework/{checkin.id}", data={"done_on": practice_today().isoformat(),
-                                                                   "rating": "4", "a_unknown": "sneaky"})
+    response = client.post(
+        f"/portal/homework/{checkin.id}",
+        data={"done_on": practice_today().isoformat(), "rating": "4", "a_unknown": "sneaky"},
+    )
     assert response.status_code == 302
     entry = db.session.scalar(select(Entry))
     assert entry.rating == 4 and entry.answers == {}
@@ -68,8 +76,7 @@ def test_entries_are_checked_against_the_exercises_fields(client, world, login):
 
 def test_service_ignores_fields_the_exercise_does_not_have(app, world):
     assignment = support.assign(world, "caring-days", days_ago=1)
-    entry = support.entry(assignment, world.couple.partner("a"),
-                          answers={"caring_act": "Made tea", "is_admin": "yes"})
+    entry = support.entry(assignment, world.couple.partner("a"), answers={"caring_act": "Made tea", "is_admin": "yes"})
     assert entry.answers == {"caring_act": "Made tea", "noticed": "", "feeling": ""}
 
 
@@ -122,8 +129,13 @@ def test_own_entry_can_be_edited_for_seven_days_with_history(client, world, logi
     login(client, world.partner_a)
     url = f"/portal/homework/entries/{entry.id}/edit"
     assert "First version" in text(client.get(url))
-    data = {"done_on": entry.done_on.isoformat(), "a_caring_act": "Fictional: cooked dinner",
-            "free_text": "Second version", "is_shared": "y", "version": str(entry.version)}
+    data = {
+        "done_on": entry.done_on.isoformat(),
+        "a_caring_act": "Fictional: cooked dinner",
+        "free_text": "Second version",
+        "is_shared": "y",
+        "version": str(entry.version),
+    }
     assert client.post(url, data=data).status_code == 302
     entry = db.session.get(Entry, entry.id)
     assert entry.free_text == "Second version" and entry.is_shared
@@ -153,8 +165,12 @@ def test_therapist_sees_private_entries_marked_and_the_edit_history(client, worl
     assignment = support.assign(world, "caring-days", days_ago=3)
     entry = support.entry(assignment, world.couple.partner("a"), days_ago=1, free_text="Fictional before")
     support.entry(assignment, world.couple.partner("b"), days_ago=1, shared=True, free_text="Fictional shared")
-    services.edit_entry(entry, world.partner_a, entry.version, {
-        "done_on": entry.done_on, "answers": {"caring_act": "Tea"}, "free_text": "Fictional after"})
+    services.edit_entry(
+        entry,
+        world.partner_a,
+        entry.version,
+        {"done_on": entry.done_on, "answers": {"caring_act": "Tea"}, "free_text": "Fictional after"},
+    )
     db.session.commit()
     login(client, world.therapist)
     page = text(client.get(f"/couples/{world.couple.id}/homework/{assignment.id}"))

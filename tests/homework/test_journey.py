@@ -15,8 +15,10 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import a11y_log, clock, live_server, new_page, screenshot_dir, visit  # noqa: F401
 from tests.e2e.support import CHROMIUM, THERAPIST, sign_in, sign_out
 
-pytestmark = [pytest.mark.e2e,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"needs Debian's chromium at {CHROMIUM}")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"needs Debian's chromium at {CHROMIUM}"),
+]
 
 PRIVATE = "Fictional private note from Jordan, marker 51c0"
 SHARED = "Fictional shared note from Alex, marker 9e2d"

@@ -10,10 +10,22 @@ from clinic.homework.library import CONTENT_DIR, builtin_content, exercise_as_wo
 from clinic.homework.models import Exercise
 
 ARTICLE = Path(__file__).resolve().parents[3] / "shared" / "seed" / "abandonment-article.txt"
-REQUIRED = {"speaker-listener", "problem-solving", "caring-days", "thought-log", "spotting-our-cycle",
-            "attachment-trigger-journal", "reassurance-plan", "raw-spot-conversation", "gratitude-exchange",
-            "mindful-check-in", "self-care-plan", "boundaries-worksheet", "forgiveness-reflection",
-            "time-out-and-return"}
+REQUIRED = {
+    "speaker-listener",
+    "problem-solving",
+    "caring-days",
+    "thought-log",
+    "spotting-our-cycle",
+    "attachment-trigger-journal",
+    "reassurance-plan",
+    "raw-spot-conversation",
+    "gratitude-exchange",
+    "mindful-check-in",
+    "self-care-plan",
+    "boundaries-worksheet",
+    "forgiveness-reflection",
+    "time-out-and-return",
+}
 
 
 def test_built_in_exercises_cover_the_list_and_every_format():
@@ -25,8 +37,11 @@ def test_built_in_exercises_cover_the_list_and_every_format():
     for c in content:
         assert c["purpose"] and c["steps"] and c["strategies"] and c["model_tags"]
     log = next(c for c in content if c["slug"] == "attachment-trigger-journal")
-    assert [f["label"] for f in log["fields"]][:3] == ["The situation", "What I felt on the surface",
-                                                       "What I felt underneath"]
+    assert [f["label"] for f in log["fields"]][:3] == [
+        "The situation",
+        "What I felt on the surface",
+        "What I felt underneath",
+    ]
 
 
 def _words(text):
@@ -37,10 +52,10 @@ def test_no_eight_word_run_is_copied_from_the_article():
     if not ARTICLE.exists():
         return
     article = _words(ARTICLE.read_text())
-    runs = {tuple(article[i:i + 8]) for i in range(len(article) - 7)}
+    runs = {tuple(article[i : i + 8]) for i in range(len(article) - 7)}
     for path in CONTENT_DIR.glob("*.md"):
         words = _words(path.read_text())
-        copied = [" ".join(words[i:i + 8]) for i in range(len(words) - 7) if tuple(words[i:i + 8]) in runs]
+        copied = [" ".join(words[i : i + 8]) for i in range(len(words) - 7) if tuple(words[i : i + 8]) in runs]
         assert not copied, f"{path.name} copies: {copied[:3]}"
 
 
@@ -84,11 +99,20 @@ def test_library_shows_the_exercise_as_a_partner_sees_it(client, world, login):
 
 
 def _form(**overrides):
-    data = {"title": "Fictional sunset walk", "purpose": "Walk and notice three good things.",
-            "steps": "Walk for twenty minutes\nName three good things", "model_tags": ["general"],
-            "strategies": ["gratitude", "mindfulness"], "who": "together", "minutes": "20",
-            "frequency_kind": "weekly", "times_per_week": "2", "completion": "reflection",
-            "field_lines": "* What we noticed\nHow it felt", "form_token": "tok-abcdefghijklmnopqrstuv"}
+    data = {
+        "title": "Fictional sunset walk",
+        "purpose": "Walk and notice three good things.",
+        "steps": "Walk for twenty minutes\nName three good things",
+        "model_tags": ["general"],
+        "strategies": ["gratitude", "mindfulness"],
+        "who": "together",
+        "minutes": "20",
+        "frequency_kind": "weekly",
+        "times_per_week": "2",
+        "completion": "reflection",
+        "field_lines": "* What we noticed\nHow it felt",
+        "form_token": "tok-abcdefghijklmnopqrstuv",
+    }
     data.update(overrides)
     return data
 
@@ -99,8 +123,10 @@ def test_own_exercise_is_private_to_its_author(client, world, login):
     assert response.status_code == 302
     own = db.session.scalar(select(Exercise).where(Exercise.title == "Fictional sunset walk"))
     assert own.owner_id == world.therapist.id and own.times_per_week == 2
-    assert own.fields == [{"key": "what_we_noticed", "label": "What we noticed", "required": True},
-                          {"key": "how_it_felt", "label": "How it felt", "required": False}]
+    assert own.fields == [
+        {"key": "what_we_noticed", "label": "What we noticed", "required": True},
+        {"key": "how_it_felt", "label": "How it felt", "required": False},
+    ]
     assert "Fictional sunset walk" in client.get("/exercises").get_data(as_text=True)
     login(client, world.other_therapist)
     assert "Fictional sunset walk" not in client.get("/exercises").get_data(as_text=True)
@@ -112,10 +138,13 @@ def test_double_submit_creates_one_exercise_and_bad_input_is_explained(client, w
     login(client, world.therapist)
     client.post("/exercises/new", data=_form())
     client.post("/exercises/new", data=_form())
-    assert db.session.scalar(select(func.count()).select_from(Exercise).where(
-        Exercise.title == "Fictional sunset walk")) == 1
-    response = client.post("/exercises/new",
-                           data=_form(title="", field_lines="", form_token="tok-zzzzzzzzzzzzzzzzzzzzzz"))
+    assert (
+        db.session.scalar(select(func.count()).select_from(Exercise).where(Exercise.title == "Fictional sunset walk"))
+        == 1
+    )
+    response = client.post(
+        "/exercises/new", data=_form(title="", field_lines="", form_token="tok-zzzzzzzzzzzzzzzzzzzzzz")
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Give the exercise a title." in page
     response = client.post("/exercises/new", data=_form(field_lines="", form_token="tok-yyyyyyyyyyyyyyyyyyyyyy"))
@@ -132,8 +161,9 @@ def test_customising_a_built_in_makes_an_editable_private_copy(client, world, lo
     assert response.headers["Location"].endswith(f"/exercises/{copy.id}/edit")
     form = client.get(f"/exercises/{copy.id}/edit").get_data(as_text=True)
     assert "The caring thing I did today" in form
-    response = client.post(f"/exercises/{copy.id}/edit", data=_form(title="Caring days, our way",
-                                                                     version=str(copy.version)))
+    response = client.post(
+        f"/exercises/{copy.id}/edit", data=_form(title="Caring days, our way", version=str(copy.version))
+    )
     assert response.status_code == 302
     db.session.refresh(source)
     assert source.title == "Caring days"  # the built-in is untouched

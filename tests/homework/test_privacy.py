@@ -20,8 +20,13 @@ def _setup(world):
     each = support.assign(world, "attachment-trigger-journal", who="each", days_ago=3)
     only_a = support.assign(world, "self-care-plan", who="one", partner=a, kind="once", days_ago=3)
     rating = support.assign(world, "mindful-check-in", who="together", days_ago=3)
-    support.entry(together, a, days_ago=0, free_text=f"{PRIVATE} together",
-                  answers={"caring_act": f"{PRIVATE} act", "noticed": "", "feeling": ""})
+    support.entry(
+        together,
+        a,
+        days_ago=0,
+        free_text=f"{PRIVATE} together",
+        answers={"caring_act": f"{PRIVATE} act", "noticed": "", "feeling": ""},
+    )
     support.entry(each, a, days_ago=0, free_text=f"{PRIVATE} journal")
     support.entry(each, a, days_ago=1, shared=True, free_text=f"{SHARED} journal")
     support.entry(only_a, a, days_ago=0, free_text=f"{PRIVATE} self-care")

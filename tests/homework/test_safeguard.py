@@ -41,6 +41,7 @@ def _actions() -> list[str]:
 
 # ---- services ------------------------------------------------------------------------------------
 
+
 def test_assigning_under_the_safeguard_needs_the_tick_and_a_reason(world, safeguard):
     safeguard.add(world.couple.id)
     with pytest.raises(ConfirmationNeeded) as missing:
@@ -66,8 +67,16 @@ def test_no_confirmation_without_the_safeguard_or_for_calm_exercises(world, safe
 
 def test_confirmation_problems_come_with_the_other_field_problems(world, safeguard):
     safeguard.add(world.couple.id)
-    data = {"who": "one", "partner_id": None, "starts_on": services.practice_today(), "due_on": None,
-            "frequency_kind": "weekly", "times_per_week": 9, "note": "", "therapy_session_id": None}
+    data = {
+        "who": "one",
+        "partner_id": None,
+        "starts_on": services.practice_today(),
+        "due_on": None,
+        "frequency_kind": "weekly",
+        "times_per_week": 9,
+        "note": "",
+        "therapy_session_id": None,
+    }
     with pytest.raises(ConfirmationNeeded) as error:
         services.create_assignment(world.couple, world.therapist, support.builtin("raw-spot-conversation"), data)
     assert _fields(error.value) == {"confirm_risk", "risk_reason", "partner_id", "times_per_week"}
@@ -83,7 +92,12 @@ def test_flagged_screen_pauses_only_active_conflict_raising_work_of_that_couple(
     elsewhere = support.assign(world, "speaker-listener", couple=world.other_couple)
     safety_screen_flagged.send(world.couple, screen=None, by=world.partner_a)
     assert (risky.status, calm.status, already.status, ended.status, elsewhere.status) == (
-        "paused", "active", "paused", "ended", "active")
+        "paused",
+        "active",
+        "paused",
+        "ended",
+        "active",
+    )
     assert risky.pauses[-1] == [services.practice_today().isoformat(), None, SAFEGUARD_PAUSE]
     assert risky.is_safety_paused and not already.is_safety_paused
     safety_screen_flagged.send(world.couple, screen=None, by=world.partner_a)  # again: nothing changes
@@ -119,8 +133,14 @@ def test_resume_without_the_safeguard_and_end_need_no_reason(world, safeguard):
 def test_editing_keeps_running_only_with_a_confirmation(world, safeguard):
     running = support.assign(world, "speaker-listener", days_ago=20, due_in=-2)  # its due date has passed
     safeguard.add(world.couple.id)
-    data = {"starts_on": running.starts_on, "due_on": services.practice_today(), "frequency_kind": "daily",
-            "times_per_week": None, "note": "", "therapy_session_id": None}
+    data = {
+        "starts_on": running.starts_on,
+        "due_on": services.practice_today(),
+        "frequency_kind": "daily",
+        "times_per_week": None,
+        "note": "",
+        "therapy_session_id": None,
+    }
     with pytest.raises(ConfirmationNeeded):
         services.update_assignment(running, running.version, dict(data), world.therapist)
     services.update_assignment(running, running.version, dict(data), world.therapist, confirmed=True, reason=REASON)
@@ -137,15 +157,21 @@ def test_signal_with_a_real_screen_object_is_fine_too(world, safeguard):
 
 # ---- views ---------------------------------------------------------------------------------------
 
+
 def _assign_form(exercise_slug, **extra):
     today = services.practice_today()
-    return {"exercise_id": str(support.builtin(exercise_slug).id), "who": "together", "starts_on": today.isoformat(),
-            "frequency_kind": "daily", "note": "Fictional note kept", "form_token": "tok-safe-aaaaaaaaaaaaaaaa",
-            **extra}
+    return {
+        "exercise_id": str(support.builtin(exercise_slug).id),
+        "who": "together",
+        "starts_on": today.isoformat(),
+        "frequency_kind": "daily",
+        "note": "Fictional note kept",
+        "form_token": "tok-safe-aaaaaaaaaaaaaaaa",
+        **extra,
+    }
 
 
-def test_assign_page_shows_every_missing_part_next_to_its_field_and_keeps_the_input(client, world, login,
-                                                                                    safeguard):
+def test_assign_page_shows_every_missing_part_next_to_its_field_and_keeps_the_input(client, world, login, safeguard):
     safeguard.add(world.couple.id)
     login(client, world.therapist)
     url = f"/couples/{world.couple.id}/homework/assign"
@@ -184,8 +210,10 @@ def test_review_box_resume_with_reason_and_end(client, world, login, safeguard):
     assert risky.status == "active"
     detail = text(client.get(base))
     assert REASON in detail and world.therapist.name in detail
-    ended = client.post(f"/couples/{world.couple.id}/homework/{other.id}/status",
-                        data={"action": "end", "next": f"/couples/{world.couple.id}/homework"})
+    ended = client.post(
+        f"/couples/{world.couple.id}/homework/{other.id}/status",
+        data={"action": "end", "next": f"/couples/{world.couple.id}/homework"},
+    )
     assert ended.headers["Location"].endswith(f"/couples/{world.couple.id}/homework")
     assert "Paused for safety review" not in text(client.get(f"/couples/{world.couple.id}/homework"))
     login(client, world.partner_a)

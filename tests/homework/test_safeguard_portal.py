@@ -46,15 +46,17 @@ def test_a_safety_pause_and_a_manual_pause_look_the_same_to_partners(client, wor
     for seen_after_safety, seen_after_manual in zip(safety, manual, strict=True):
         assert seen_after_safety == seen_after_manual
     for page in safety:
-        assert not re.search(r"safety|safeguard|screen", re.sub(r"<[^>]+>", " ", page.split("<main")[-1]),
-                             re.IGNORECASE), "partner page mentions safety"
+        assert not re.search(
+            r"safety|safeguard|screen", re.sub(r"<[^>]+>", " ", page.split("<main")[-1]), re.IGNORECASE
+        ), "partner page mentions safety"
 
 
 @pytest.mark.parametrize("kind", ["once", "daily"])
 def test_one_partner_homework_never_reaches_the_other_partner(client, world, login, kind):
     a = world.couple.partner("a")
-    only_a = support.assign(world, "self-care-plan", who="one", partner=a, kind=kind, days_ago=0 if kind == "daily"
-                            else 8)
+    only_a = support.assign(
+        world, "self-care-plan", who="one", partner=a, kind=kind, days_ago=0 if kind == "daily" else 8
+    )
     support.entry(only_a, a, days_ago=0, shared=True, free_text="Fictional ONLY-A-MARKER")
     db.session.commit()
     login(client, world.partner_a)

@@ -27,41 +27,105 @@ def _paper(w):
 SPECS = [
     RouteSpec("measures.library", lambda w: "/measures/library", THERAPIST | {"other_therapist"}),
     RouteSpec("measures.couple_measures", lambda w: _couple(w) + "/measures", THERAPIST, scoped=True),
-    RouteSpec("measures.request_measure", lambda w: _couple(w) + "/measures/requests", THERAPIST, method="POST",
-              scoped=True, data=lambda w: {"measure_key": "ras", "who": "both", "schedule": "once"}),
-    RouteSpec("measures.stop_request", lambda w: _req(w, "m_request_stop") + "/stop", THERAPIST, method="POST",
-              scoped=True),
+    RouteSpec(
+        "measures.request_measure",
+        lambda w: _couple(w) + "/measures/requests",
+        THERAPIST,
+        method="POST",
+        scoped=True,
+        data=lambda w: {"measure_key": "ras", "who": "both", "schedule": "once"},
+    ),
+    RouteSpec(
+        "measures.stop_request", lambda w: _req(w, "m_request_stop") + "/stop", THERAPIST, method="POST", scoped=True
+    ),
     RouteSpec("measures.paper_entry", lambda w: _req(w, "m_request_b") + "/paper", THERAPIST, scoped=True),
-    RouteSpec("measures.paper_entry", lambda w: _req(w, "m_request_b") + "/paper", THERAPIST, method="POST",
-              scoped=True, data=_paper),
-    RouteSpec("measures.response_detail", lambda w: f"{_couple(w)}/measures/responses/{w.extra['m_response'].id}",
-              THERAPIST, scoped=True),
-    RouteSpec("measures.send_screen", lambda w: _couple(w) + "/safety", THERAPIST, method="POST", scoped=True,
-              data=lambda w: {"partner": "b"}),
-    RouteSpec("measures.screen_detail", lambda w: f"{_couple(w)}/safety/{w.extra['m_screen_positive'].id}",
-              THERAPIST, scoped=True),
-    RouteSpec("measures.record_decision", lambda w: f"{_couple(w)}/safety/{w.extra['m_screen_positive'].id}/decision",
-              THERAPIST, method="POST", scoped=True, data=lambda w: {"decision": "referral", "attest": "y",
-                                                                            "password": PASSWORD}),
-    RouteSpec("measures.save_follow_up",
-              lambda w: f"{_couple(w)}/safety/{w.extra['m_screen_positive'].id}/follow-up", THERAPIST, method="POST",
-              scoped=True, data=lambda w: {**dict.fromkeys(FOLLOW_UP_INDICATORS, "unknown"), "notes": "Seen."}),
-    RouteSpec("measures.start_office", lambda w: _couple(w) + "/safety/office", THERAPIST, method="POST",
-              scoped=True, data=lambda w: {"partner": "a"}),
+    RouteSpec(
+        "measures.paper_entry",
+        lambda w: _req(w, "m_request_b") + "/paper",
+        THERAPIST,
+        method="POST",
+        scoped=True,
+        data=_paper,
+    ),
+    RouteSpec(
+        "measures.response_detail",
+        lambda w: f"{_couple(w)}/measures/responses/{w.extra['m_response'].id}",
+        THERAPIST,
+        scoped=True,
+    ),
+    RouteSpec(
+        "measures.send_screen",
+        lambda w: _couple(w) + "/safety",
+        THERAPIST,
+        method="POST",
+        scoped=True,
+        data=lambda w: {"partner": "b"},
+    ),
+    RouteSpec(
+        "measures.screen_detail",
+        lambda w: f"{_couple(w)}/safety/{w.extra['m_screen_positive'].id}",
+        THERAPIST,
+        scoped=True,
+    ),
+    RouteSpec(
+        "measures.record_decision",
+        lambda w: f"{_couple(w)}/safety/{w.extra['m_screen_positive'].id}/decision",
+        THERAPIST,
+        method="POST",
+        scoped=True,
+        data=lambda w: {"decision": "referral", "attest": "y", "password": PASSWORD},
+    ),
+    RouteSpec(
+        "measures.save_follow_up",
+        lambda w: f"{_couple(w)}/safety/{w.extra['m_screen_positive'].id}/follow-up",
+        THERAPIST,
+        method="POST",
+        scoped=True,
+        data=lambda w: {**dict.fromkeys(FOLLOW_UP_INDICATORS, "unknown"), "notes": "Seen."},
+    ),
+    RouteSpec(
+        "measures.start_office",
+        lambda w: _couple(w) + "/safety/office",
+        THERAPIST,
+        method="POST",
+        scoped=True,
+        data=lambda w: {"partner": "a"},
+    ),
     # Outside office mode these only redirect the therapist back; partners and others are refused.
     RouteSpec("measures.office", lambda w: "/safety/office", THERAPIST | {"other_therapist"}),
-    RouteSpec("measures.office", lambda w: "/safety/office", THERAPIST | {"other_therapist"}, method="POST",
-              data=lambda w: dict(NONE)),
-    RouteSpec("measures.office_unlock", lambda w: "/safety/office/unlock", THERAPIST | {"other_therapist"},
-              method="POST", data=lambda w: {"password": "wrong"}),
+    RouteSpec(
+        "measures.office",
+        lambda w: "/safety/office",
+        THERAPIST | {"other_therapist"},
+        method="POST",
+        data=lambda w: dict(NONE),
+    ),
+    RouteSpec(
+        "measures.office_unlock",
+        lambda w: "/safety/office/unlock",
+        THERAPIST | {"other_therapist"},
+        method="POST",
+        data=lambda w: {"password": "wrong"},
+    ),
     RouteSpec("measures.portal_list", lambda w: "/portal/questionnaires", CLIENTS),
-    RouteSpec("measures.answer", lambda w: f"/portal/questionnaires/{w.extra['m_request_a'].id}", ONLY_A,
-              scoped=True),
-    RouteSpec("measures.answer", lambda w: f"/portal/questionnaires/{w.extra['m_request_a'].id}", ONLY_A,
-              method="POST", scoped=True, data=_answers),
+    RouteSpec("measures.answer", lambda w: f"/portal/questionnaires/{w.extra['m_request_a'].id}", ONLY_A, scoped=True),
+    RouteSpec(
+        "measures.answer",
+        lambda w: f"/portal/questionnaires/{w.extra['m_request_a'].id}",
+        ONLY_A,
+        method="POST",
+        scoped=True,
+        data=_answers,
+    ),
     RouteSpec("measures.check_in", lambda w: f"/portal/check-in/{w.extra['m_screen_a'].id}", ONLY_A, scoped=True),
-    RouteSpec("measures.check_in", lambda w: f"/portal/check-in/{w.extra['m_screen_a'].id}", ONLY_A,
-              method="POST", scoped=True, data=lambda w: dict(NONE)),
+    RouteSpec(
+        "measures.check_in",
+        lambda w: f"/portal/check-in/{w.extra['m_screen_a'].id}",
+        ONLY_A,
+        method="POST",
+        scoped=True,
+        data=lambda w: dict(NONE),
+    ),
 ]
 
 
@@ -73,8 +137,9 @@ def populate(world):
     a, b = couple.partner("a"), couple.partner("b")
     (world.extra["m_request_a"],) = services.request_measure(couple, [a], "csi4", "once", None, world.therapist)
     (world.extra["m_request_b"],) = services.request_measure(couple, [b], "csi4", "once", None, world.therapist)
-    (world.extra["m_request_stop"],) = services.request_measure(couple, [b], "ecr_rs", "every_n_days", 14,
-                                                               world.therapist)
+    (world.extra["m_request_stop"],) = services.request_measure(
+        couple, [b], "ecr_rs", "every_n_days", 14, world.therapist
+    )
     (done,) = services.request_measure(couple, [a], "ecr_rs", "once", None, world.therapist)
     world.extra["m_response"] = services.submit_answers(done, 1, dict.fromkeys(range(1, 10), 4), a.user)
     world.extra["m_screen_a"] = safety.send_screen(couple, a, world.therapist)

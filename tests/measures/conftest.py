@@ -33,10 +33,17 @@ def journey_server(tmp_path):
 
     from clinic.demo import seed_demo
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'journey.sqlite3'}",
-                      "SECRET_KEY": "journey-secret-key-that-is-long-enough-0123456789", "WTF_CSRF_ENABLED": True,
-                      "RATELIMIT_ENABLED": False, "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024,
-                      "ARGON2_PARALLELISM": 1})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'journey.sqlite3'}",
+            "SECRET_KEY": "journey-secret-key-that-is-long-enough-0123456789",
+            "WTF_CSRF_ENABLED": True,
+            "RATELIMIT_ENABLED": False,
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
     with app.app_context():
         db.create_all()
         seed_demo()
@@ -80,8 +87,10 @@ def in_browser(request, journey_server):
                 with sync_playwright() as playwright:
                     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                     try:
-                        journey(lambda phone=False: open_page(browser, journey_server, phone=phone)[1],
-                                PageChecker(request.node.name, A11Y, SCREENSHOTS))
+                        journey(
+                            lambda phone=False: open_page(browser, journey_server, phone=phone)[1],
+                            PageChecker(request.node.name, A11Y, SCREENSHOTS),
+                        )
                     finally:
                         browser.close()
             except BaseException as error:  # noqa: BLE001 - re-raised in the test's thread below

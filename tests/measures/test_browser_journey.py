@@ -9,11 +9,15 @@ import pytest
 
 from tests.e2e.support import CHROMIUM, THERAPIST, sign_in
 
-pytestmark = [pytest.mark.e2e,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"needs Debian's chromium at {CHROMIUM}")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"needs Debian's chromium at {CHROMIUM}"),
+]
 
-PARTNERS = (("priya@demo.clinic.test", "Priya Nair", (5, 4, 4, 4), "3"),
-            ("tomas@demo.clinic.test", "Tomás Varga", (3, 2, 3, 2), "5"))
+PARTNERS = (
+    ("priya@demo.clinic.test", "Priya Nair", (5, 4, 4, 4), "3"),
+    ("tomas@demo.clinic.test", "Tomás Varga", (3, 2, 3, 2), "5"),
+)
 
 
 def _open_measures(page, couple="Nair & Varga"):
@@ -110,9 +114,16 @@ def _safety_screen(new_page, visit):
     sign_in(alex, "alex@demo.clinic.test")
     alex.get_by_role("link", name="A few questions about how things are going").click()
     visit(alex, "check-in form", "client")
-    answers = {"relationship?": "A lot of tension", "work out arguments": "Great difficulty", "feeling down": "Never",
-               "result in hitting": "Never", "ever feel frightened": "Sometimes", "abused you physically": "Never",
-               "abused you emotionally": "Never", "abused you sexually": "Never"}
+    answers = {
+        "relationship?": "A lot of tension",
+        "work out arguments": "Great difficulty",
+        "feeling down": "Never",
+        "result in hitting": "Never",
+        "ever feel frightened": "Sometimes",
+        "abused you physically": "Never",
+        "abused you emotionally": "Never",
+        "abused you sexually": "Never",
+    }
     for question, option in answers.items():
         _choose(alex.get_by_role("group", name=re.compile(re.escape(question))).get_by_label(option, exact=True))
     for item in DIRECTIONAL_ITEMS:  # the last-12-months items, both directions

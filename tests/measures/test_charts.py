@@ -52,9 +52,15 @@ def test_chart_escapes_names_and_handles_no_data(app, world):
 
 def test_gap_pairs_answers_within_ten_days(app, world):
     _csi_course(world, [8, 10], [14, 13])
-    gaps = csi_gaps([type("S", (), {"points": p})() for p in (
-        [(r["answered_at"], r["score"]) for r in csi_rows(world.couple) if r["partner"].startswith("Ari")],
-        [(r["answered_at"], r["score"]) for r in csi_rows(world.couple) if r["partner"].startswith("Bea")])])
+    gaps = csi_gaps(
+        [
+            type("S", (), {"points": p})()
+            for p in (
+                [(r["answered_at"], r["score"]) for r in csi_rows(world.couple) if r["partner"].startswith("Ari")],
+                [(r["answered_at"], r["score"]) for r in csi_rows(world.couple) if r["partner"].startswith("Bea")],
+            )
+        ]
+    )
     assert [g[3] for g in gaps] == [6, 3]
 
 
@@ -92,8 +98,9 @@ def screen_for_couple(couple, world):
 
     sent = safety.send_screen(couple, couple.partner("a"), world.therapist)
     safety.answer_screen(sent, POSITIVE, world.therapist)
-    safety.record_decision(couple, sent, {"decision": "referral", "attest": True, "password": PASSWORD},
-                           world.therapist)
+    safety.record_decision(
+        couple, sent, {"decision": "referral", "attest": True, "password": PASSWORD}, world.therapist
+    )
 
 
 def test_caseload_provider_runs_a_fixed_number_of_queries(app, world):

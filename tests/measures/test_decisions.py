@@ -22,8 +22,9 @@ def decide(world, found, choice, **extra):
     return safety.record_decision(world.couple, found, data, world.therapist)
 
 
-@pytest.mark.parametrize(("answers", "conjoint_ok"), [(NONE, True), (CONCERN, True), (POSITIVE, False),
-                                                      (SEVERE, False)])
+@pytest.mark.parametrize(
+    ("answers", "conjoint_ok"), [(NONE, True), (CONCERN, True), (POSITIVE, False), (SEVERE, False)]
+)
 def test_conjoint_appropriate_is_only_for_none_or_concern(world, answers, conjoint_ok):
     found = screen_for(world, answers=answers)
     assert ("conjoint_appropriate" in safety.allowed_decisions(found.tier)) is conjoint_ok
@@ -54,8 +55,15 @@ def test_other_partners_higher_tier_limits_the_options(world):
         decide(world, calm, "conjoint_with_safety_plan")
 
 
-@pytest.mark.parametrize(("changes", "field"), [({"attest": False}, "attest"), ({"password": "nope"}, "password"),
-                                                ({"password": ""}, "password"), ({"decision": "hug"}, "decision")])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"attest": False}, "attest"),
+        ({"password": "nope"}, "password"),
+        ({"password": ""}, "password"),
+        ({"decision": "hug"}, "decision"),
+    ],
+)
 def test_a_decision_must_be_attested_and_signed_with_the_password(world, changes, field):
     found = screen_for(world, answers=POSITIVE)
     with pytest.raises(DomainError) as refused:
@@ -94,8 +102,9 @@ def test_safeguard_truth_table(world):
     assert not safety.safeguard_active(world.couple)
 
 
-@pytest.mark.parametrize(("answers", "sent"), [(NONE, False), (NEGATIVE, False), (CONCERN, False), (POSITIVE, True),
-                                               (SEVERE, True)])
+@pytest.mark.parametrize(
+    ("answers", "sent"), [(NONE, False), (NEGATIVE, False), (CONCERN, False), (POSITIVE, True), (SEVERE, True)]
+)
 def test_flag_signal_is_sent_exactly_on_positive_or_severe(world, answers, sent):
     received = []
 
@@ -147,13 +156,17 @@ def test_decision_errors_show_next_to_their_field(client, world, login):
     url = f"/couples/{world.couple.id}/safety/{found.id}"
     page = client.get(url).get_data(as_text=True)
     assert "Severe" in page and "Strangulation or choking (received)" in page and "Received (partner" in page
-    refused = client.post(url + "/decision", data={"decision": "conjoint_with_safety_plan", "attest": "y",
-                                                   "password": PASSWORD})
+    refused = client.post(
+        url + "/decision", data={"decision": "conjoint_with_safety_plan", "attest": "y", "password": PASSWORD}
+    )
     assert refused.status_code == 422 and 'id="override_reason-error"' in refused.get_data(as_text=True)
     wrong = client.post(url + "/decision", data={"decision": "individual_sessions", "attest": "y", "password": "x"})
     assert wrong.status_code == 422 and 'id="password-error"' in wrong.get_data(as_text=True)
-    done = client.post(url + "/decision", data={"decision": "individual_sessions", "attest": "y",
-                                                "password": PASSWORD}, follow_redirects=True)
+    done = client.post(
+        url + "/decision",
+        data={"decision": "individual_sessions", "attest": "y", "password": PASSWORD},
+        follow_redirects=True,
+    )
     assert "Saved." in done.get_data(as_text=True)
     assert db.session.scalar(select(SafetyDecision.decision)) == "individual_sessions"
 
@@ -169,8 +182,16 @@ def test_rescreen_alert_when_due(world, app):
 
     name_a = world.couple.partner("a").name
     assert f"Safety screen due for {name_a}." not in _alerts(world)
-    db.session.add(TherapySession(couple_id=world.couple.id, number=1, starts_at=utcnow(), kind="conjoint",
-                                  model="efct", recorded_by_id=world.therapist.id))
+    db.session.add(
+        TherapySession(
+            couple_id=world.couple.id,
+            number=1,
+            starts_at=utcnow(),
+            kind="conjoint",
+            model="efct",
+            recorded_by_id=world.therapist.id,
+        )
+    )
     db.session.flush()
     assert f"Safety screen due for {name_a}." in _alerts(world)  # never answered, conjoint work recorded
     get_practice_settings().screen_before_conjoint = False
@@ -189,12 +210,20 @@ def test_rescreen_settings_on_the_admin_page(client, world, login):
     from clinic.admin.services import get_practice_settings
 
     login(client, world.admin)
-    data = {"practice_name": "Fictional Practice", "time_zone": "Europe/Berlin", "paper_size": "a4",
-            "idle_timeout_minutes": "20", "quick_exit_url": "https://www.weather.gov/", "version": "1"}
+    data = {
+        "practice_name": "Fictional Practice",
+        "time_zone": "Europe/Berlin",
+        "paper_size": "a4",
+        "idle_timeout_minutes": "20",
+        "quick_exit_url": "https://www.weather.gov/",
+        "version": "1",
+    }
     assert "Re-screen for safety every" in client.get("/admin/settings").get_data(as_text=True)
     assert client.post("/admin/settings", data={**data, "rescreen_days": "-1"}).status_code == 422
-    assert client.post("/admin/settings", data={**data, "rescreen_days": "30", "screen_before_conjoint": "y"}) \
-        .status_code == 302
+    assert (
+        client.post("/admin/settings", data={**data, "rescreen_days": "30", "screen_before_conjoint": "y"}).status_code
+        == 302
+    )
     settings = get_practice_settings()
     db.session.refresh(settings)
     assert settings.rescreen_days == 30 and settings.screen_before_conjoint

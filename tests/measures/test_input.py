@@ -13,8 +13,11 @@ from tests.conftest import login_as
 from tests.measures.helpers import csi_form, request_for, screen_for
 
 VALUES = st.one_of(st.text(max_size=30), st.integers(-5, 12).map(str), st.sampled_from(["", "3", "\x00", "1e3"]))
-FORMS = st.dictionaries(st.sampled_from(["sequence", "item_1", "item_2", "item_3", "item_4", "item_9", "extra"]),
-                        st.one_of(VALUES, st.lists(VALUES, min_size=2, max_size=3)), max_size=7)
+FORMS = st.dictionaries(
+    st.sampled_from(["sequence", "item_1", "item_2", "item_3", "item_4", "item_9", "extra"]),
+    st.one_of(VALUES, st.lists(VALUES, min_size=2, max_size=3)),
+    max_size=7,
+)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -34,9 +37,25 @@ def test_fuzzed_answers_never_fail_and_only_complete_valid_sets_are_saved(client
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(form=st.dictionaries(st.sampled_from(["tension", "arguments", "down", "hitting", "frightened",
-                                             "abuse_physical", "abuse_emotional", "abuse_sexual", "x"]),
-                            VALUES, max_size=9))
+@given(
+    form=st.dictionaries(
+        st.sampled_from(
+            [
+                "tension",
+                "arguments",
+                "down",
+                "hitting",
+                "frightened",
+                "abuse_physical",
+                "abuse_emotional",
+                "abuse_sexual",
+                "x",
+            ]
+        ),
+        VALUES,
+        max_size=9,
+    )
+)
 def test_fuzzed_screen_never_fails(client, world, login, form):
     sent = safety.waiting_screen(world.couple.partner("b")) or screen_for(world, "b")
     db.session.commit()
@@ -44,7 +63,15 @@ def test_fuzzed_screen_never_fails(client, world, login, form):
     assert client.post(f"/portal/check-in/{sent.id}", data=form).status_code in (302, 422)
     found = db.session.get(SafetyScreen, sent.id)
     assert (found.answered_at is None) or set(found.answers) == {
-        "tension", "arguments", "down", "hitting", "frightened", "abuse_physical", "abuse_emotional", "abuse_sexual"}
+        "tension",
+        "arguments",
+        "down",
+        "hitting",
+        "frightened",
+        "abuse_physical",
+        "abuse_emotional",
+        "abuse_sexual",
+    }
 
 
 def test_answer_with_csrf_on(make_app, world):

@@ -21,8 +21,15 @@ def ras(*values):
 def test_csi4_items_are_csi32_items_1_12_19_22_with_published_labels():
     items = MEASURES["csi4"].items
     assert items[0].text == "Please indicate the degree of happiness, all things considered, of your relationship."
-    assert list(items[0].options.values()) == ["Extremely unhappy", "Fairly unhappy", "A little unhappy", "Happy",
-                                                "Very happy", "Extremely happy", "Perfect"]
+    assert list(items[0].options.values()) == [
+        "Extremely unhappy",
+        "Fairly unhappy",
+        "A little unhappy",
+        "Happy",
+        "Very happy",
+        "Extremely happy",
+        "Perfect",
+    ]
     assert items[1].text == "I have a warm and comfortable relationship with my partner."
     assert list(items[1].options.values())[-1] == "Completely true"
     assert items[2].text == "How rewarding is your relationship with your partner?"
@@ -42,12 +49,15 @@ def test_csi4_cutoff_13_is_below_14_is_not():
     assert csi4_is_dissatisfied(0) and not csi4_is_dissatisfied(21)
 
 
-@pytest.mark.parametrize("answers", [
-    {1: 7, 2: 0, 3: 0, 4: 0},  # item 1 runs 0–6
-    {1: 0, 2: 6, 3: 0, 4: 0},  # items 2–4 run 0–5
-    {1: 0, 2: -1, 3: 0, 4: 0},
-    {1: 0, 2: 0, 3: 0},  # missing item
-])
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {1: 7, 2: 0, 3: 0, 4: 0},  # item 1 runs 0–6
+        {1: 0, 2: 6, 3: 0, 4: 0},  # items 2–4 run 0–5
+        {1: 0, 2: -1, 3: 0, 4: 0},
+        {1: 0, 2: 0, 3: 0},  # missing item
+    ],
+)
 def test_csi4_refuses_out_of_scale_or_incomplete(answers):
     with pytest.raises(ValueError):
         score("csi4", "csi4-v1", answers)

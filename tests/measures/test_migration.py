@@ -10,8 +10,15 @@ from tests.factories import build_world
 def test_earlier_decisions_move_into_the_history(tmp_path):
     from flask_migrate import downgrade, upgrade
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/m.sqlite3", "SECRET_KEY": "k" * 40,
-                      "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/m.sqlite3",
+            "SECRET_KEY": "k" * 40,
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
     with app.app_context():
         upgrade(revision="0002_features")
         world = build_world()  # users, couples and partners: tables 0003 leaves alone
@@ -19,15 +26,21 @@ def test_earlier_decisions_move_into_the_history(tmp_path):
         ids = {"couple": world.couple.id, "partner": world.couple.partner("a").id, "user": world.therapist.id}
         db.session.remove()
         with db.engine.begin() as conn:
-            conn.execute(text(
-                "INSERT INTO safety_screen (id, couple_id, partner_id, sent_by_id, sent_at, answers, scoring_version, "
-                "answered_at, decision, decision_note, decided_at, decided_by_id) VALUES (1, :couple, :partner, :user, "
-                "'2026-01-01 00:00:00', '{}', 'wast-v1', '2026-01-02 00:00:00', 'referral', 'Referred.', "
-                "'2026-01-03 00:00:00', :user)"), ids)
+            conn.execute(
+                text(
+                    "INSERT INTO safety_screen (id, couple_id, partner_id, sent_by_id, sent_at, answers, "
+                    "scoring_version, answered_at, decision, decision_note, decided_at, decided_by_id) "
+                    "VALUES (1, :couple, :partner, :user, "
+                    "'2026-01-01 00:00:00', '{}', 'wast-v1', '2026-01-02 00:00:00', 'referral', 'Referred.', "
+                    "'2026-01-03 00:00:00', :user)"
+                ),
+                ids,
+            )
         upgrade()
         with db.engine.connect() as conn:
-            rows = conn.execute(text("SELECT screen_id, decision, note, tier, decided_by_id "
-                                     "FROM safety_decision")).all()
+            rows = conn.execute(
+                text("SELECT screen_id, decision, note, tier, decided_by_id FROM safety_decision")
+            ).all()
             kept = conn.execute(text("SELECT decision, method FROM safety_screen")).one()
             settings = conn.execute(text("SELECT count(*) FROM practice_settings")).scalar()
         downgrade(revision="0002_features")  # and back: the old columns were never dropped

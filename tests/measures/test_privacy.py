@@ -25,8 +25,11 @@ def crawl(client, starts, limit=80) -> dict[str, str]:
             continue
         seen.add(path)
         response = client.get(path)
-        body = response.get_data(as_text=True) if response.mimetype == "text/html" else response.get_data(
-            as_text=False).decode("latin-1")
+        body = (
+            response.get_data(as_text=True)
+            if response.mimetype == "text/html"
+            else response.get_data(as_text=False).decode("latin-1")
+        )
         pages[path] = f"{response.status_code}\n{body}"
         if response.mimetype == "text/html":
             queue += [urljoin(path, link) for link in LINK.findall(body)]
@@ -56,8 +59,16 @@ def test_partner_b_sees_no_trace_of_partner_as_screen_or_answers(client, world, 
 
     login(client, world.partner_b)
     after = normalise(crawl(client, starts + [f"/portal/check-in/{sent.id}", f"/portal/questionnaires/{request_a.id}"]))
-    markers = [NEUTRAL_TITLE, "check-in", CRISIS_MARKER, "3 out of 21", f"/portal/questionnaires/{request_a.id}",
-               "ECR-RS", "Experiences in Close Relationships", "7233"]
+    markers = [
+        NEUTRAL_TITLE,
+        "check-in",
+        CRISIS_MARKER,
+        "3 out of 21",
+        f"/portal/questionnaires/{request_a.id}",
+        "ECR-RS",
+        "Experiences in Close Relationships",
+        "7233",
+    ]
     leaks = [(url, m) for url, body in after.items() for m in markers if m in body]
     assert not leaks, leaks
     assert after[f"/portal/check-in/{sent.id}"].startswith("404")

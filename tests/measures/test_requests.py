@@ -17,8 +17,9 @@ def _actions():
 
 def test_therapist_requests_csi4_for_both_partners_and_each_sees_only_their_own(client, world, login):
     login(client, world.therapist)
-    response = client.post(f"/couples/{world.couple.id}/measures/requests",
-                           data={"measure_key": "csi4", "who": "both", "schedule": "once"})
+    response = client.post(
+        f"/couples/{world.couple.id}/measures/requests", data={"measure_key": "csi4", "who": "both", "schedule": "once"}
+    )
     assert response.status_code == 302
     requests = db.session.scalars(select(MeasureRequest).order_by(MeasureRequest.id)).all()
     assert [r.partner.position for r in requests] == ["a", "b"]
@@ -37,8 +38,12 @@ def test_request_form_validation(client, world, login):
     page = client.post(url, data={"measure_key": "csi4", "who": "a", "schedule": "every_n_days"})
     assert page.status_code == 422 and "Enter how many days apart" in page.get_data(as_text=True)
     assert client.post(url, data={"measure_key": "nope", "who": "a", "schedule": "once"}).status_code == 422
-    assert client.post(url, data={"measure_key": "csi4", "who": "a", "schedule": "every_n_days",
-                                  "interval_days": "14"}).status_code == 302
+    assert (
+        client.post(
+            url, data={"measure_key": "csi4", "who": "a", "schedule": "every_n_days", "interval_days": "14"}
+        ).status_code
+        == 302
+    )
     again = client.post(url, data={"measure_key": "csi4", "who": "both", "schedule": "once"})
     assert again.status_code == 422 and "already has an active CSI-4 request" in again.get_data(as_text=True)
     assert len(db.session.scalars(select(MeasureRequest)).all()) == 1
@@ -120,14 +125,20 @@ def test_therapist_enters_paper_answers_recorded_as_paper(client, world, login):
     login(client, world.therapist)
     url = f"/couples/{world.couple.id}/measures/requests/{request.id}/paper"
     assert "Enter" in client.get(url).get_data(as_text=True)
-    form = {"sequence": "1", "answered_on": (date.today() - timedelta(days=2)).isoformat(),
-            **{f"item_{n}": "4" for n in range(1, 10)}}
+    form = {
+        "sequence": "1",
+        "answered_on": (date.today() - timedelta(days=2)).isoformat(),
+        **{f"item_{n}": "4" for n in range(1, 10)},
+    }
     future = client.post(url, data={**form, "answered_on": (date.today() + timedelta(days=3)).isoformat()})
     assert future.status_code == 422 and "be in the future" in future.get_data(as_text=True)
     assert client.post(url, data=form).status_code == 302
     (stored,) = db.session.scalars(select(MeasureResponse)).all()
-    assert (stored.method, stored.recorded_by_id, stored.partner_id) == ("paper", world.therapist.id,
-                                                                         world.couple.partner("b").id)
+    assert (stored.method, stored.recorded_by_id, stored.partner_id) == (
+        "paper",
+        world.therapist.id,
+        world.couple.partner("b").id,
+    )
     assert stored.scores == {"anxiety": 4.0, "avoidance": 4.0}
     assert "measure_response.created.paper" in _actions()
     page = client.get(f"/couples/{world.couple.id}/measures/responses/{stored.id}").get_data(as_text=True)

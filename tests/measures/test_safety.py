@@ -14,17 +14,20 @@ from tests.measures.helpers import NEGATIVE, POSITIVE, screen_for
 NEVER = dict.fromkeys(("down", "hitting", "frightened", "abuse_physical", "abuse_emotional", "abuse_sexual"), "never")
 
 
-@pytest.mark.parametrize(("changes", "tier"), [
-    ({"tension": "a_lot", "arguments": "great"}, "concern"),  # the short form alone is a concern now
-    ({"tension": "a_lot", "arguments": "some"}, "none"),
-    ({"tension": "some", "arguments": "great"}, "none"),
-    ({"tension": "none", "arguments": "none", "hitting": "sometimes"}, "positive"),
-    ({"tension": "none", "arguments": "none", "frightened": "often"}, "positive"),
-    ({"tension": "none", "arguments": "none", "abuse_emotional": "sometimes"}, "positive"),
-    ({"tension": "none", "arguments": "none", "abuse_sexual": "often"}, "positive"),
-    ({"tension": "none", "arguments": "none", "down": "often"}, "none"),  # feeling down alone is not positive
-    ({"tension": "some", "arguments": "some"}, "none"),
-])
+@pytest.mark.parametrize(
+    ("changes", "tier"),
+    [
+        ({"tension": "a_lot", "arguments": "great"}, "concern"),  # the short form alone is a concern now
+        ({"tension": "a_lot", "arguments": "some"}, "none"),
+        ({"tension": "some", "arguments": "great"}, "none"),
+        ({"tension": "none", "arguments": "none", "hitting": "sometimes"}, "positive"),
+        ({"tension": "none", "arguments": "none", "frightened": "often"}, "positive"),
+        ({"tension": "none", "arguments": "none", "abuse_emotional": "sometimes"}, "positive"),
+        ({"tension": "none", "arguments": "none", "abuse_sexual": "often"}, "positive"),
+        ({"tension": "none", "arguments": "none", "down": "often"}, "none"),  # feeling down alone is not positive
+        ({"tension": "some", "arguments": "some"}, "none"),
+    ],
+)
 def test_wast_v1_answers_still_classify(changes, tier):
     assert tier_v1({**NEVER, **changes}).tier == tier
 
@@ -81,14 +84,23 @@ def test_positive_screen_shows_resources_alerts_clinician_and_needs_a_decision(c
     url = f"/couples/{world.couple.id}/safety/{sent.id}"
     assert "A lot of tension" in client.get(url).get_data(as_text=True)
     assert client.post(url + "/decision", data={"decision": "hug"}).status_code == 422
-    assert client.post(url + "/decision", data={"decision": "individual_sessions", "note": "Seen alone.",
-                                                "attest": "y", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            url + "/decision",
+            data={"decision": "individual_sessions", "note": "Seen alone.", "attest": "y", "password": PASSWORD},
+        ).status_code
+        == 302
+    )
     assert safety.has_open_safety_alert(world.couple)  # the safeguard holds while the latest screen is positive
     assert "Positive safety screen" not in client.get("/caseload").get_data(as_text=True)
     assert client.post(url + "/decision", data={"decision": "referral"}).status_code == 422  # unsigned
     actions = set(db.session.scalars(select(AuditEvent.action)))
-    assert {"safety_screen.sent", "safety_screen.answered", "safety_screen.viewed",
-            "safety_decision.recorded"} <= actions
+    assert {
+        "safety_screen.sent",
+        "safety_screen.answered",
+        "safety_screen.viewed",
+        "safety_decision.recorded",
+    } <= actions
 
 
 def test_negative_screen_shows_no_alert_and_no_decision_needed(client, world, login):

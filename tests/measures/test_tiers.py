@@ -6,8 +6,10 @@ from clinic.measures import screen
 from clinic.measures.screen import DIRECTIONAL_ITEMS, classify, reason_labels, tier_v2
 from tests.measures.helpers import NONE, NONE_V1
 
-TOPICS_BY_RULE = {rule: [i.topic for i in DIRECTIONAL_ITEMS if i.section == "received" and i.rule == rule]
-                  for rule in ("concern", "positive", "severe")}
+TOPICS_BY_RULE = {
+    rule: [i.topic for i in DIRECTIONAL_ITEMS if i.section == "received" and i.rule == rule]
+    for rule in ("concern", "positive", "severe")
+}
 
 
 def test_no_answer_of_concern_is_tier_none():
@@ -22,21 +24,24 @@ def test_each_yes_sets_its_tier_in_either_direction(prefix, rule, topic):
     assert tier_v2({**NONE, f"{prefix}_{topic}": "no"}).tier == "none"
 
 
-@pytest.mark.parametrize(("changes", "tier"), [
-    ({"tension": "a_lot", "arguments": "great"}, "concern"),  # WAST short form, nothing more
-    ({"tension": "a_lot", "arguments": "some"}, "none"),
-    ({"tension": "some", "arguments": "great"}, "none"),
-    ({"tension": "a_lot", "arguments": "great", "down": "often"}, "concern"),  # feeling down does not count
-    ({"hitting": "sometimes"}, "positive"),  # WAST follow-up rule
-    ({"hitting": "often"}, "positive"),
-    ({"frightened": "sometimes"}, "positive"),
-    ({"abuse_physical": "sometimes"}, "positive"),
-    ({"abuse_emotional": "often"}, "positive"),
-    ({"abuse_sexual": "sometimes"}, "positive"),
-    ({"tension": "a_lot", "arguments": "great", "recv_fear": "yes"}, "positive"),  # more than the short form
-    ({"did_physical": "yes", "recv_injury": "yes"}, "severe"),  # severity beats positive
-    ({"tension": "a_lot", "arguments": "great", "did_control": "yes"}, "concern"),
-])
+@pytest.mark.parametrize(
+    ("changes", "tier"),
+    [
+        ({"tension": "a_lot", "arguments": "great"}, "concern"),  # WAST short form, nothing more
+        ({"tension": "a_lot", "arguments": "some"}, "none"),
+        ({"tension": "some", "arguments": "great"}, "none"),
+        ({"tension": "a_lot", "arguments": "great", "down": "often"}, "concern"),  # feeling down does not count
+        ({"hitting": "sometimes"}, "positive"),  # WAST follow-up rule
+        ({"hitting": "often"}, "positive"),
+        ({"frightened": "sometimes"}, "positive"),
+        ({"abuse_physical": "sometimes"}, "positive"),
+        ({"abuse_emotional": "often"}, "positive"),
+        ({"abuse_sexual": "sometimes"}, "positive"),
+        ({"tension": "a_lot", "arguments": "great", "recv_fear": "yes"}, "positive"),  # more than the short form
+        ({"did_physical": "yes", "recv_injury": "yes"}, "severe"),  # severity beats positive
+        ({"tension": "a_lot", "arguments": "great", "did_control": "yes"}, "concern"),
+    ],
+)
 def test_wast_rules_and_precedence(changes, tier):
     assert tier_v2({**NONE, **changes}).tier == tier
 
@@ -46,12 +51,15 @@ def test_reasons_name_only_the_deciding_rule_and_the_direction():
     assert result.tier == "severe" and result.reasons == ("did_weapon",)
     assert reason_labels(result.reasons) == ["Weapon used or threatened (done)"]
     positive = tier_v2({**NONE, "hitting": "often", "recv_physical": "yes"})
-    assert reason_labels(positive.reasons) == ["Do arguments ever result in hitting, kicking or pushing?",
-                                               "Physical violence (received)"]
+    assert reason_labels(positive.reasons) == [
+        "Do arguments ever result in hitting, kicking or pushing?",
+        "Physical violence (received)",
+    ]
 
 
-@pytest.mark.parametrize("bad", [{}, {**NONE, "recv_physical": "maybe"}, {k: v for k, v in NONE.items()
-                                                                          if k != "did_stalking"}])
+@pytest.mark.parametrize(
+    "bad", [{}, {**NONE, "recv_physical": "maybe"}, {k: v for k, v in NONE.items() if k != "did_stalking"}]
+)
 def test_incomplete_or_unknown_answers_raise(bad):
     with pytest.raises(ValueError):
         tier_v2(bad)
@@ -70,5 +78,8 @@ def test_published_wast_wording():
     assert "Do arguments ever result in you feeling down or bad about yourself?" in texts
     assert "Do arguments ever result in hitting, kicking or pushing?" in texts
     assert "Do you ever feel frightened by what your partner says or does?" in texts
-    assert {"Has your partner ever abused you physically?", "Has your partner ever abused you emotionally?",
-            "Has your partner ever abused you sexually?"} <= set(texts)
+    assert {
+        "Has your partner ever abused you physically?",
+        "Has your partner ever abused you emotionally?",
+        "Has your partner ever abused you sexually?",
+    } <= set(texts)

@@ -57,6 +57,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(_skip_reason() is not None, r
 
 # ---------------------------------------------------------------- a tiny browser
 
+
 class FormParser(HTMLParser):
     """Collects each <form>'s action and the fields a browser would send (as it is shown)."""
 
@@ -109,8 +110,12 @@ class Browser:
 
     def request(self, port, method, path, fields=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
-        sent = {"X-Forwarded-Proto": "https", "X-Forwarded-For": self.address, "Host": "clinic.example.org",
-                **(headers or {})}
+        sent = {
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": self.address,
+            "Host": "clinic.example.org",
+            **(headers or {}),
+        }
         if self.cookies:
             sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
@@ -143,8 +148,11 @@ class Browser:
         assert status == 200, (status, path)
         parser = FormParser()
         parser.feed(html)
-        form = next(f for f in parser.forms if any(name == "csrf_token" for name, _ in f["fields"])
-                    and (f["action"] == "/logout") == logout)
+        form = next(
+            f
+            for f in parser.forms
+            if any(name == "csrf_token" for name, _ in f["fields"]) and (f["action"] == "/logout") == logout
+        )
         fields = [[k, v] for k, v in form["fields"] if k not in changes]
         fields += [[k, v] for k, v in changes.items()]
         return form["action"] or path, fields
@@ -156,13 +164,21 @@ class Browser:
 
 # ---------------------------------------------------------------- the two instances
 
+
 def _prepare_database():
     from clinic import create_app
     from clinic.demo import seed_demo
     from clinic.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": DATABASE_URL, "SECRET_KEY": SECRET,
-                      "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": DATABASE_URL,
+            "SECRET_KEY": SECRET,
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
     with app.app_context():
         db.session.remove()
         db.drop_all()
@@ -190,20 +206,34 @@ def _wait(port, process, deadline=30.0):
 def instances(tmp_path_factory):
     _prepare_database()
     workdir = tmp_path_factory.mktemp("scaleout")
-    env = {**os.environ, "CLINIC_DATABASE_URL": DATABASE_URL, "CLINIC_SECRET_KEY": SECRET,
-           "CLINIC_ENV": "production", "CLINIC_PROXY_FIX_HOPS": "1", "CLINIC_INSTANCE_PATH": str(workdir),
-           "CLINIC_AUDIT_SEAL_INTERVAL_SECONDS": "1", "CLINIC_AUDIT_KEY": AUDIT_KEY,
-           "CLINIC_RATELIMIT_ENABLED": "true", "CLINIC_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
-           "CLINIC_RATELIMIT_KEY_PREFIX": f"clinic-scaleout-{uuid.uuid4().hex[:12]}",
-           "CLINIC_ARGON2_TIME_COST": "1", "CLINIC_ARGON2_MEMORY_COST": "1024", "CLINIC_ARGON2_PARALLELISM": "1"}
+    env = {
+        **os.environ,
+        "CLINIC_DATABASE_URL": DATABASE_URL,
+        "CLINIC_SECRET_KEY": SECRET,
+        "CLINIC_ENV": "production",
+        "CLINIC_PROXY_FIX_HOPS": "1",
+        "CLINIC_INSTANCE_PATH": str(workdir),
+        "CLINIC_AUDIT_SEAL_INTERVAL_SECONDS": "1",
+        "CLINIC_AUDIT_KEY": AUDIT_KEY,
+        "CLINIC_RATELIMIT_ENABLED": "true",
+        "CLINIC_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+        "CLINIC_RATELIMIT_KEY_PREFIX": f"clinic-scaleout-{uuid.uuid4().hex[:12]}",
+        "CLINIC_ARGON2_TIME_COST": "1",
+        "CLINIC_ARGON2_MEMORY_COST": "1024",
+        "CLINIC_ARGON2_PARALLELISM": "1",
+    }
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     processes = []
     try:
         for port in PORTS:
             log = open(workdir / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - closed below
-            process = subprocess.Popen([gunicorn, "--workers", "1", "--bind", f"127.0.0.1:{port}",
-                                        "clinic:create_app()"], env=env, stdout=log, stderr=log,
-                                       start_new_session=True)
+            process = subprocess.Popen(
+                [gunicorn, "--workers", "1", "--bind", f"127.0.0.1:{port}", "clinic:create_app()"],
+                env=env,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
             processes.append((process, log))
         for port, (process, _) in zip(PORTS, processes, strict=True):
             _wait(port, process)
@@ -314,8 +344,9 @@ def test_both_instances_seal_one_trail_that_verifies(instances):
         browser = Browser("203.0.113.15")
         assert browser.sign_in(port, "alex@demo.clinic.test")[0] == 302
         assert browser.get(port, "/portal/")[0] == 200
-    app = create_app({"SQLALCHEMY_DATABASE_URI": DATABASE_URL, "SECRET_KEY": SECRET, "AUDIT_KEY": AUDIT_KEY,
-                      "TESTING": True})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": DATABASE_URL, "SECRET_KEY": SECRET, "AUDIT_KEY": AUDIT_KEY, "TESTING": True}
+    )
     with app.app_context():
         deadline, unsealed = time.monotonic() + 20, None
         while time.monotonic() < deadline:

@@ -39,8 +39,16 @@ def populate_everything(world, *, mirror=True) -> list[str]:
     problems = []
     worlds = [world]
     if mirror:
-        worlds.append(dataclasses.replace(world, therapist=world.other_therapist, other_therapist=world.therapist,
-                                          couple=world.other_couple, other_couple=world.couple, extra={}))
+        worlds.append(
+            dataclasses.replace(
+                world,
+                therapist=world.other_therapist,
+                other_therapist=world.therapist,
+                couple=world.other_couple,
+                other_couple=world.couple,
+                extra={},
+            )
+        )
     for target in worlds:
         for module in spec_modules():
             if not hasattr(module, "populate"):
@@ -128,8 +136,14 @@ class Form:
 
     @property
     def text_fields(self) -> list[str]:
-        return sorted({f.name for f in self.fields if f.kind in ("text", "textarea", "search", "email", "url", "")
-                       and f.name not in ("csrf_token", "username", "form_token")})
+        return sorted(
+            {
+                f.name
+                for f in self.fields
+                if f.kind in ("text", "textarea", "search", "email", "url", "")
+                and f.name not in ("csrf_token", "username", "form_token")
+            }
+        )
 
     @property
     def key(self) -> tuple:
@@ -154,8 +168,9 @@ class _PageParser(HTMLParser):
             return
         elif tag == "input" and a.get("name"):
             kind = (a.get("type") or "text").lower()
-            self._form["fields"].append(Field(a["name"], kind, a.get("value", "y" if kind == "checkbox" else ""),
-                                              checked="checked" in a))
+            self._form["fields"].append(
+                Field(a["name"], kind, a.get("value", "y" if kind == "checkbox" else ""), checked="checked" in a)
+            )
         elif tag == "textarea" and a.get("name"):
             self._textarea = Field(a["name"], "textarea", "")
             self._form["fields"].append(self._textarea)
@@ -270,8 +285,7 @@ def crawl(client, start="/", *, limit=400, per_pattern=6, pdf_text=True, start_p
 
 def pdf_to_text(data: bytes) -> str:
     try:
-        result = subprocess.run(["pdftotext", "-q", "-", "-"], input=data, capture_output=True, timeout=60,
-                                check=False)
+        result = subprocess.run(["pdftotext", "-q", "-", "-"], input=data, capture_output=True, timeout=60, check=False)
     except (FileNotFoundError, subprocess.TimeoutExpired):
         return data.decode("latin-1")
     return result.stdout.decode("utf-8", "replace")
@@ -306,8 +320,9 @@ def text_columns():
         if table.name in IGNORED_TABLES | {"user"}:
             continue
         for column in table.columns:
-            if isinstance(column.type, Text) or (isinstance(column.type, String) and (column.type.length or 0) >= 100
-                                                 and not column.foreign_keys):
+            if isinstance(column.type, Text) or (
+                isinstance(column.type, String) and (column.type.length or 0) >= 100 and not column.foreign_keys
+            ):
                 yield table, column
 
 

@@ -20,14 +20,46 @@ from sqlalchemy import JSON, String, Text, select, update
 from clinic.extensions import db
 
 MARKER = re.compile(r"mk\d{5}x")
-THERAPIST_ONLY_TABLES = {"process_note", "progress_note", "note_addendum", "safety_screen", "cycle_map",
-                         "safety_decision", "safety_follow_up", "note_risk_review"}
+THERAPIST_ONLY_TABLES = {
+    "process_note",
+    "progress_note",
+    "note_addendum",
+    "safety_screen",
+    "cycle_map",
+    "safety_decision",
+    "safety_follow_up",
+    "note_risk_review",
+}
 THERAPIST_ONLY_COLUMNS = {("couple", "presenting_concerns")}
 PARTNER_PRIVATE_TABLES = {"measure_response", "safety_screen"}
-SKIP_TABLES = {"audit_event", "audit_chain_head", "submission_token", "pending_submission", "user", "invitation",
-               "recovery_code", "practice_settings"}
-SKIP_NAME_PARTS = ("email", "slug", "hash", "token", "url", "path", "code", "key", "template", "based_on",
-                   "scoring", "tags", "strategies", "fields", "pauses", "steps")
+SKIP_TABLES = {
+    "audit_event",
+    "audit_chain_head",
+    "submission_token",
+    "pending_submission",
+    "user",
+    "invitation",
+    "recovery_code",
+    "practice_settings",
+}
+SKIP_NAME_PARTS = (
+    "email",
+    "slug",
+    "hash",
+    "token",
+    "url",
+    "path",
+    "code",
+    "key",
+    "template",
+    "based_on",
+    "scoring",
+    "tags",
+    "strategies",
+    "fields",
+    "pauses",
+    "steps",
+)
 _counter = itertools.count(1)
 
 
@@ -85,13 +117,18 @@ def _row_owner(table, row, cache):
 
 
 def _allowed(world, table, column, couple_id, partner_id, private):
-    couples = {world.couple.id: ("therapist", "partner_a", "partner_b"),
-               world.other_couple.id: ("other_therapist", "outsider", None)}
+    couples = {
+        world.couple.id: ("therapist", "partner_a", "partner_b"),
+        world.other_couple.id: ("other_therapist", "outsider", None),
+    }
     if couple_id not in couples:
         return None
     therapist, first, second = couples[couple_id]
-    if table.name in THERAPIST_ONLY_TABLES and table.name not in PARTNER_PRIVATE_TABLES or \
-            (table.name, column.name) in THERAPIST_ONLY_COLUMNS:
+    if (
+        table.name in THERAPIST_ONLY_TABLES
+        and table.name not in PARTNER_PRIVATE_TABLES
+        or (table.name, column.name) in THERAPIST_ONLY_COLUMNS
+    ):
         return frozenset({therapist})
     owners = {first, second} - {None}
     if partner_id is not None and (private or table.name in PARTNER_PRIVATE_TABLES):
@@ -137,8 +174,9 @@ def plant(world) -> list[Marker]:
                 if isinstance(new, str) and isinstance(column.type, String) and column.type.length:
                     new = new[: column.type.length]
                 changes[column.name] = new
-                markers.append(Marker(marker, table.name, column.name, row._mapping[table.primary_key.columns[0].name],
-                                      allowed))
+                markers.append(
+                    Marker(marker, table.name, column.name, row._mapping[table.primary_key.columns[0].name], allowed)
+                )
             if changes:
                 pk = table.primary_key.columns[0]
                 db.session.execute(update(table).where(pk == row._mapping[pk.name]).values(**changes))
@@ -159,16 +197,30 @@ def enrich(world) -> list[str]:
 
             sessions = db.session.scalars(select(TherapySession).where(TherapySession.couple_id == couple.id)).all()
             if not sessions:
-                sessions = [services.record_session(couple, {"starts_at": __import__("clinic.db").db.utcnow(),
-                                                             "minutes": 50, "format": "in_person",
-                                                             "kind": "conjoint", "attendance": "attended"},
-                                                    therapist)]
+                sessions = [
+                    services.record_session(
+                        couple,
+                        {
+                            "starts_at": __import__("clinic.db").db.utcnow(),
+                            "minutes": 50,
+                            "format": "in_person",
+                            "kind": "conjoint",
+                            "attendance": "attended",
+                        },
+                        therapist,
+                    )
+                ]
             for ts in sessions:
                 if services.get_process_note(ts, therapist) is None:
                     services.save_process_note(ts, therapist, "Private working hypothesis.", None)
-            services.save_cycle_map(couple, therapist, None, "Pursue and withdraw cycle",
-                                    {"action": "Criticises when feeling alone"},
-                                    {"action": "Goes quiet to avoid conflict"})
+            services.save_cycle_map(
+                couple,
+                therapist,
+                None,
+                "Pursue and withdraw cycle",
+                {"action": "Criticises when feeling alone"},
+                {"action": "Goes quiet to avoid conflict"},
+            )
             nested.commit()
         except Exception as error:  # noqa: BLE001 - a domain in progress must not stop the crawl
             nested.rollback()

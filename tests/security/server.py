@@ -32,8 +32,15 @@ def build_database(url: str):
     from clinic.admin.services import get_practice_settings
     from tests.factories import make_couple, make_user
 
-    app = create_app({"TESTING": True, "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url,
-                      "RATELIMIT_ENABLED": False, **FAST_ARGON2})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": SECRET,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "RATELIMIT_ENABLED": False,
+            **FAST_ARGON2,
+        }
+    )
     with app.app_context():
         db.create_all()
         get_practice_settings().require_totp = False
@@ -57,14 +64,34 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout=30):
-        env = {**os.environ, "CLINIC_DATABASE_URL": self.url, "CLINIC_SECRET_KEY": SECRET,
-               "CLINIC_RATELIMIT_ENABLED": "false", "CLINIC_INSTANCE_PATH": str(self.tmp_path),
-               **{f"CLINIC_{k}": str(v) for k, v in FAST_ARGON2.items()}}
+        env = {
+            **os.environ,
+            "CLINIC_DATABASE_URL": self.url,
+            "CLINIC_SECRET_KEY": SECRET,
+            "CLINIC_RATELIMIT_ENABLED": "false",
+            "CLINIC_INSTANCE_PATH": str(self.tmp_path),
+            **{f"CLINIC_{k}": str(v) for k, v in FAST_ARGON2.items()},
+        }
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
-                [str(GUNICORN), "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
-                 "--graceful-timeout", "1", "--timeout", "60", "clinic:create_app()"],
-                cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
+                [
+                    str(GUNICORN),
+                    "--workers",
+                    str(self.workers),
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--graceful-timeout",
+                    "1",
+                    "--timeout",
+                    "60",
+                    "clinic:create_app()",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:

@@ -11,8 +11,15 @@ from tests.security.scratch import scratch_database
 
 
 def _app(url):
-    app = create_app({"TESTING": True, "SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": url,
-                      "RATELIMIT_ENABLED": False, **FAST_ARGON2})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k" * 40,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "RATELIMIT_ENABLED": False,
+            **FAST_ARGON2,
+        }
+    )
     return app
 
 
@@ -67,7 +74,7 @@ def test_a_damaged_backup_is_refused_before_anything_changes(seeded, tmp_path):
     runner.invoke(args=["backup", str(target)])
     data = bytearray(target.read_bytes())
     middle = len(data) // 2
-    data[middle:middle + 4096] = b"\x00garbage" * 512
+    data[middle : middle + 4096] = b"\x00garbage" * 512
     target.write_bytes(bytes(data[: len(data) - 1000]))
     before = _users(seeded)
     result = runner.invoke(args=["restore", str(target), "--force"])

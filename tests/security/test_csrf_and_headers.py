@@ -33,10 +33,15 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(make_app, app, 
     from tests.factories import make_couple
 
     token = invitations.create(make_couple(world.therapist, join=False).partner("a"), world.therapist)
-    new_password = {"new_password": "silver-otter-lagoon-31", "confirm_password": "silver-otter-lagoon-31",
-                    "agree": "y"}
-    extra = [("auth.login", "/login", "anonymous", {"email": world.therapist.email, "password": "x" * 12}),
-             ("auth.accept_invitation", f"/invite/{token}", "anonymous", new_password)]
+    new_password = {
+        "new_password": "silver-otter-lagoon-31",
+        "confirm_password": "silver-otter-lagoon-31",
+        "agree": "y",
+    }
+    extra = [
+        ("auth.login", "/login", "anonymous", {"email": world.therapist.email, "password": "x" * 12}),
+        ("auth.accept_invitation", f"/invite/{token}", "anonymous", new_password),
+    ]
     cases = [(s.endpoint, s.url(world), _actor_for(s), s.data(world) if s.data else {}) for s in posts] + extra
     ids = login_ids(world)
     for endpoint, url, actor, data in cases:
@@ -51,8 +56,10 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(make_app, app, 
             failures.append(f"{endpoint} as {actor}: {response.status_code}, changed {changed}")
         else:
             refused += 1
-    print(f"\nCSRF: {refused} of {len(cases)} POST routes refused a request without a token "
-          f"({len(routes)} POST routes in the app, {len(declared)} declared)")
+    print(
+        f"\nCSRF: {refused} of {len(cases)} POST routes refused a request without a token "
+        f"({len(routes)} POST routes in the app, {len(declared)} declared)"
+    )
     assert not failures, "\n".join(failures)
     # Quick exit takes no token on purpose: leaving must never fail, and all it can do is end the
     # caller's own session (tests/auth/test_quick_exit.py).
@@ -76,8 +83,9 @@ def test_a_valid_token_is_accepted(make_app, app, world):
 
 
 REQUIRED = {
-    "Content-Security-Policy": lambda v: "frame-ancestors 'none'" in v and "'unsafe-inline'" not in v
-    and "script-src 'self'" in v,
+    "Content-Security-Policy": lambda v: (
+        "frame-ancestors 'none'" in v and "'unsafe-inline'" not in v and "script-src 'self'" in v
+    ),
     "X-Content-Type-Options": lambda v: v == "nosniff",
     "Referrer-Policy": lambda v: v in ("same-origin", "no-referrer", "strict-origin-when-cross-origin"),
 }
@@ -89,8 +97,7 @@ def test_every_response_of_the_matrix_carries_the_security_headers(app, world):
     for spec in SPECS:
         for actor in ROLE_ACTORS:
             client = client_for(app, world, actor)
-            response = client.open(spec.url(world), method=spec.method,
-                                   data=spec.data(world) if spec.data else {})
+            response = client.open(spec.url(world), method=spec.method, data=spec.data(world) if spec.data else {})
             db.session.rollback()
             checked += 1
             for header, ok in REQUIRED.items():
@@ -98,14 +105,17 @@ def test_every_response_of_the_matrix_carries_the_security_headers(app, world):
                     value = response.headers.get(header)
                     failures.append(f"{spec.method} {spec.endpoint} as {actor}: {header}={value!r}")
             if actor != "anonymous" and "no-store" not in response.headers.get("Cache-Control", ""):
-                failures.append(f"{spec.method} {spec.endpoint} as {actor}: Cache-Control "
-                                f"{response.headers.get('Cache-Control')!r}")
+                failures.append(
+                    f"{spec.method} {spec.endpoint} as {actor}: Cache-Control {response.headers.get('Cache-Control')!r}"
+                )
             if response.mimetype == "text/html" and response.status_code == 200:
                 body = response.get_data(as_text=True)
                 if "<script>" in body or " onclick=" in body or ' style="' in body:
                     failures.append(f"{spec.method} {spec.endpoint} as {actor}: inline script or style in the page")
-    print(f"\nheaders: {checked} responses ({len(SPECS)} route×method specs × {len(ROLE_ACTORS)} actors), "
-          f"{len(failures)} problems")
+    print(
+        f"\nheaders: {checked} responses ({len(SPECS)} route×method specs × {len(ROLE_ACTORS)} actors), "
+        f"{len(failures)} problems"
+    )
     assert not failures, "\n".join(failures[:30])
 
 

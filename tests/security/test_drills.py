@@ -57,8 +57,10 @@ def test_concurrent_editors_never_lose_an_update(drill):
                 with lock:
                     outcomes["other"].append(f"GET {status}")
                 continue
-            form = max((f for f in parse_page(server.base + f"/couples/{couple_id}/edit", page)[1]
-                        if f.method == "POST"), key=lambda f: len(f.fields))
+            form = max(
+                (f for f in parse_page(server.base + f"/couples/{couple_id}/edit", page)[1] if f.method == "POST"),
+                key=lambda f: len(f.fields),
+            )
             mine = f"Edit by worker {n} number {i} {uuid.uuid4().hex[:8]}"
             data = form.defaults() | {"presenting_concerns": mine}
             status, body, _ = browser.post(f"/couples/{couple_id}/edit", data)
@@ -86,10 +88,12 @@ def test_concurrent_editors_never_lose_an_update(drill):
     log = server.log_text()
     locked = log.count("database is locked")
     saved = len(outcomes["saved"])
-    print(f"\nconcurrency ({_dialect(app)}): {workers} workers × {edits} edits = {workers * edits}; saved {saved}, "
-          f"409 conflicts {outcomes['conflict']} (user's text lost in {outcomes['conflict_text_lost']}), other "
-          f"{len(outcomes['other'])}; version moved {bumps} (silent lost updates: {saved - bumps}); "
-          f"'database is locked' {locked}")
+    print(
+        f"\nconcurrency ({_dialect(app)}): {workers} workers × {edits} edits = {workers * edits}; saved {saved}, "
+        f"409 conflicts {outcomes['conflict']} (user's text lost in {outcomes['conflict_text_lost']}), other "
+        f"{len(outcomes['other'])}; version moved {bumps} (silent lost updates: {saved - bumps}); "
+        f"'database is locked' {locked}"
+    )
     assert saved + outcomes["conflict"] == workers * edits, outcomes["other"][:10]
     assert saved == bumps, "an acknowledged save was silently overwritten"
     assert final_text == outcomes["saved"][-1] or final_text in outcomes["saved"]
@@ -97,7 +101,8 @@ def test_concurrent_editors_never_lose_an_update(drill):
     assert outcomes["conflict_text_lost"] == 0, (
         f"{outcomes['conflict_text_lost']} conflicts answered 409 without the user's text: the race reached "
         "the UPDATE (StaleDataError → generic 409 page) instead of claim_version; lock the record on POST "
-        "(SELECT … FOR UPDATE in the owner-scoped loader)")
+        "(SELECT … FOR UPDATE in the owner-scoped loader)"
+    )
 
 
 def _goal_writer(server, email, couple_id, acked, stop, errors):
@@ -132,8 +137,11 @@ def _goals(app, instance=None, checkpoint=True):
             app.config["AUDIT_CHECKPOINT_PATH"] = str(instance / "audit_head.json")
     with app.app_context():
         found = set(db.session.scalars(select(TreatmentGoal.text)))
-        ok = db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok" if db.engine.dialect.name == \
-            "sqlite" else True
+        ok = (
+            db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+            if db.engine.dialect.name == "sqlite"
+            else True
+        )
         chain = verify()
         db.session.remove()
         return found, ok, chain
@@ -143,8 +151,9 @@ def test_sigkill_mid_write_loses_no_acknowledged_write(drill):
     app, server, email, couple_id, _ = drill
     kills = 20
     acked, errors, stop = [], [], threading.Event()
-    writers = [threading.Thread(target=_goal_writer, args=(server, email, couple_id, acked, stop, errors))
-               for _ in range(3)]
+    writers = [
+        threading.Thread(target=_goal_writer, args=(server, email, couple_id, acked, stop, errors)) for _ in range(3)
+    ]
     for writer in writers:
         writer.start()
     rng = random.Random(7)
@@ -160,18 +169,21 @@ def test_sigkill_mid_write_loses_no_acknowledged_write(drill):
             writer.join()
     found, integrity_ok, chain = _goals(app, server.tmp_path)
     missing = [goal for _, goal in acked if goal not in found]
-    print(f"\ncrash drill ({_dialect(app)}): {kills} SIGKILLs during writes; {len(acked)} writes acknowledged, "
-          f"{len(missing)} missing afterwards; 5xx answers {len(errors)}; "
-          f"integrity {'ok' if integrity_ok else 'FAILED'}; "
-          f"audit chain {chain.checked} events, {'intact' if chain.ok else chain.problems[:3]}")
+    print(
+        f"\ncrash drill ({_dialect(app)}): {kills} SIGKILLs during writes; {len(acked)} writes acknowledged, "
+        f"{len(missing)} missing afterwards; 5xx answers {len(errors)}; "
+        f"integrity {'ok' if integrity_ok else 'FAILED'}; "
+        f"audit chain {chain.checked} events, {'intact' if chain.ok else chain.problems[:3]}"
+    )
     assert len(acked) > kills and not missing and integrity_ok and chain.ok
 
 
 def test_backup_while_writing_keeps_everything_committed_before_it(drill, tmp_path):
     app, server, email, couple_id, url = drill
     acked, errors, stop = [], [], threading.Event()
-    writers = [threading.Thread(target=_goal_writer, args=(server, email, couple_id, acked, stop, errors))
-               for _ in range(3)]
+    writers = [
+        threading.Thread(target=_goal_writer, args=(server, email, couple_id, acked, stop, errors)) for _ in range(3)
+    ]
     for writer in writers:
         writer.start()
     time.sleep(2)
@@ -188,15 +200,24 @@ def test_backup_while_writing_keeps_everything_committed_before_it(drill, tmp_pa
         from tests.conftest import FAST_ARGON2
         from tests.security.server import build_database as _unused  # noqa: F401
 
-        restored = create_app({"TESTING": True, "SECRET_KEY": "r" * 40, "SQLALCHEMY_DATABASE_URI": restored_url,
-                               "RATELIMIT_ENABLED": False, **FAST_ARGON2})
+        restored = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "r" * 40,
+                "SQLALCHEMY_DATABASE_URI": restored_url,
+                "RATELIMIT_ENABLED": False,
+                **FAST_ARGON2,
+            }
+        )
         # A restored copy is older than the live checkpoint by design: check its seals with the key only.
         found, integrity_ok, chain = _goals(restored, server.tmp_path, checkpoint=False)
         with restored.app_context():
             total = db.session.scalar(select(func.count(TreatmentGoal.id)))
             db.engine.dispose()
     missing = [g for g in before if g not in found]
-    print(f"\nbackup drill ({_dialect(app)}): {len(acked)} writes during the drill, {len(before)} acknowledged before "
-          f"the backup began; restored copy holds {total} goals, {len(missing)} of those missing; integrity "
-          f"{'ok' if integrity_ok else 'FAILED'}; audit chain {'intact' if chain.ok else 'BROKEN'}. {summary}")
+    print(
+        f"\nbackup drill ({_dialect(app)}): {len(acked)} writes during the drill, {len(before)} acknowledged before "
+        f"the backup began; restored copy holds {total} goals, {len(missing)} of those missing; integrity "
+        f"{'ok' if integrity_ok else 'FAILED'}; audit chain {'intact' if chain.ok else 'BROKEN'}. {summary}"
+    )
     assert before and not missing and integrity_ok and chain.ok

@@ -15,17 +15,57 @@ from tests.security.crawl import client_for, discover_post_forms, populate_every
 EXAMPLES = int(os.environ.get("CLINIC_FUZZ_EXAMPLES", "8"))
 # Columns an action route changes on purpose although its form has no field for them.
 ACTION_OWNS = {"grant_admin": {"is_admin"}, "remove_admin": {"is_admin"}}
-PROTECTED = {"therapist_id", "couple_id", "partner_id", "author_id", "owner_id", "user_id", "signed_by_id",
-             "signed_at", "role", "is_admin", "created_by_id", "assigned_by_id", "given_by_id", "recorded_by_id",
-             "requested_by_id", "sent_by_id", "content_hash", "password_hash", "email", "token_hash"}
+PROTECTED = {
+    "therapist_id",
+    "couple_id",
+    "partner_id",
+    "author_id",
+    "owner_id",
+    "user_id",
+    "signed_by_id",
+    "signed_at",
+    "role",
+    "is_admin",
+    "created_by_id",
+    "assigned_by_id",
+    "given_by_id",
+    "recorded_by_id",
+    "requested_by_id",
+    "sent_by_id",
+    "content_hash",
+    "password_hash",
+    "email",
+    "token_hash",
+}
 OWNED_ELSEWHERE = {"password_hash"}  # changed on purpose by the password forms
 
 odd_text = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=200),
-    st.sampled_from(["", " ", "\x00", "a\x00b", "\u202e\u200b", "\r\n\t", "\ud7ff\ue000\U0010ffff", "🙂" * 50,
-                     "-1", "0", "99999999999999999999", "1e309", "NaN", "null", "[]", "{}", "true", "2026-02-30",
-                     "../../etc/passwd", "%s%s%n"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "a\x00b",
+            "\u202e\u200b",
+            "\r\n\t",
+            "\ud7ff\ue000\U0010ffff",
+            "🙂" * 50,
+            "-1",
+            "0",
+            "99999999999999999999",
+            "1e309",
+            "NaN",
+            "null",
+            "[]",
+            "{}",
+            "true",
+            "2026-02-30",
+            "../../etc/passwd",
+            "%s%s%n",
+        ]
+    ),
     st.builds(lambda n: "x" * n, st.sampled_from([255, 256, 5001, 200_000])),
     st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=31), min_size=1, max_size=5),
 )
@@ -33,11 +73,39 @@ odd_text = st.one_of(
 
 def _extra_fields(world):
     return st.dictionaries(
-        st.sampled_from(["therapist_id", "signed_at", "role", "is_admin", "couple_id", "partner_id", "author_id",
-                         "owner_id", "user_id", "signed_by_id", "id", "version", "content_hash", "email"]),
-        st.sampled_from([str(world.other_therapist.id), str(world.other_couple.id), "admin", "y", "1",
-                         "2001-01-01T00:00:00", str(world.outsider.id), "0", "-5"]),
-        max_size=4)
+        st.sampled_from(
+            [
+                "therapist_id",
+                "signed_at",
+                "role",
+                "is_admin",
+                "couple_id",
+                "partner_id",
+                "author_id",
+                "owner_id",
+                "user_id",
+                "signed_by_id",
+                "id",
+                "version",
+                "content_hash",
+                "email",
+            ]
+        ),
+        st.sampled_from(
+            [
+                str(world.other_therapist.id),
+                str(world.other_couple.id),
+                "admin",
+                "y",
+                "1",
+                "2001-01-01T00:00:00",
+                str(world.outsider.id),
+                "0",
+                "-5",
+            ]
+        ),
+        max_size=4,
+    )
 
 
 def _protected_snapshot():
@@ -48,8 +116,9 @@ def _protected_snapshot():
             continue
         pk = list(table.primary_key.columns)
         for row in db.session.execute(select(*pk, *columns)).all():
-            snapshot[(table.name, tuple(row[: len(pk)]))] = dict(zip([c.name for c in columns], row[len(pk):],
-                                                                     strict=True))
+            snapshot[(table.name, tuple(row[: len(pk)]))] = dict(
+                zip([c.name for c in columns], row[len(pk) :], strict=True)
+            )
     return snapshot
 
 
@@ -76,9 +145,11 @@ def test_fuzz_every_form(app, world):
     for actor, form in forms:
         _fuzz_one(client_for(app, world, actor), actor, form, extras, statuses, errors, violations, examples)
     total = sum(examples.values())
-    print(f"\nfuzz ({db.session.get_bind().dialect.name}): {len(forms)} forms × up to {EXAMPLES} examples = {total} "
-          f"submissions; answers {dict(sorted(statuses.items()))}; server errors {len(errors)}; "
-          f"changes to fields the form does not own {len(violations)}")
+    print(
+        f"\nfuzz ({db.session.get_bind().dialect.name}): {len(forms)} forms × up to {EXAMPLES} examples = {total} "
+        f"submissions; answers {dict(sorted(statuses.items()))}; server errors {len(errors)}; "
+        f"changes to fields the form does not own {len(violations)}"
+    )
     assert total > 0
     assert not errors, "\n".join(errors[:20])
     assert not violations, "\n".join(sorted(set(violations))[:20])
@@ -89,8 +160,9 @@ def _fuzz_one(client, actor, form, extras, statuses, errors, violations, example
     owned = set(names) | ACTION_OWNS.get(form.action.rstrip("/").rsplit("/", 1)[-1], set())
     value_for = st.fixed_dictionaries({n: st.one_of(st.just(form.defaults().get(n, "")), odd_text) for n in names})
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+    )
     @given(values=value_for, extra=extras, drop=st.sets(st.sampled_from(names or ["-"]), max_size=2))
     def run(values, extra, drop):
         data = {k: v for k, v in values.items() if k not in drop} | {k: v for k, v in extra.items() if k not in owned}

@@ -10,12 +10,12 @@ from tests.security.crawl import client_for, crawl, discover_post_forms, populat
 
 XSS = [
     "<script>alert(1)</script>",
-    "\"><img src=x onerror=alert(2)>",
+    '"><img src=x onerror=alert(2)>',
     "'><svg/onload=alert(3)>",
     "<iframe src=javascript:alert(4)>",
     "javascript:alert(5)",
     "{{7*7}}{% raw %}${7*7}",
-    "<a href=\"javascript:alert(6)\">x</a>",
+    '<a href="javascript:alert(6)">x</a>',
     "</textarea><script>alert(7)</script>",
     "<style>@import 'http://evil.example/x.css';</style>",
     "zz');alert(8);//",
@@ -24,9 +24,9 @@ SQLI = [
     "' OR '1'='1",
     "'; DROP TABLE couple; --",
     "1; SELECT pg_sleep(0); --",
-    "\" OR \"\"=\"",
+    '" OR ""="',
     "admin'--",
-    "' UNION SELECT password_hash FROM \"user\" --",
+    '\' UNION SELECT password_hash FROM "user" --',
 ]
 PAYLOADS = XSS + SQLI
 DANGEROUS = [p for p in PAYLOADS if "<" in p]
@@ -62,9 +62,11 @@ def test_payloads_in_every_text_field_are_shown_literally(app, world):
                     if payload in body:
                         errors.append(f"{actor} {path}: unescaped {payload!r}")
     text_forms = sum(1 for _, f in forms if f.text_fields)
-    print(f"\ninjection: {len(PAYLOADS)} payloads ({len(XSS)} XSS, {len(SQLI)} SQL) × {text_forms} forms with text "
-          f"fields = {posted} submissions {dict(statuses)}; {pages} pages and {pdfs} PDFs checked afterwards; "
-          f"{len(errors)} problems")
+    print(
+        f"\ninjection: {len(PAYLOADS)} payloads ({len(XSS)} XSS, {len(SQLI)} SQL) × {text_forms} forms with text "
+        f"fields = {posted} submissions {dict(statuses)}; {pages} pages and {pdfs} PDFs checked afterwards; "
+        f"{len(errors)} problems"
+    )
     assert posted > 0 and not errors, "\n".join(errors[:30])
     assert db.session.execute(db.text("SELECT count(*) FROM couple")).scalar() >= 2  # no table was dropped
 
@@ -97,8 +99,10 @@ def test_logs_hold_no_clinical_text_or_secrets(app, world, caplog):
     records = caplog.records
     logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in records)
     found = sorted({m for m in markers if m in logged} | set(re.findall(r"(?:logmark|pwmark)\w+zz", logged)))
-    print(f"\nlogs: {len(markers)} unique markers submitted through {len(forms)} forms; {len(records)} log records "
-          f"captured; markers found in logs: {len(found)}")
+    print(
+        f"\nlogs: {len(markers)} unique markers submitted through {len(forms)} forms; {len(records)} log records "
+        f"captured; markers found in logs: {len(found)}"
+    )
     assert markers and not found, found[:20]
 
 

@@ -15,20 +15,37 @@ from tests.security.server import SECRET, Server
 from tests.security.test_injection_and_logs import PAYLOADS
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow,
-              pytest.mark.skipif(not pathlib.Path(CHROMIUM).exists(),
-                                 reason=f"needs Debian's chromium at {CHROMIUM}"),
-              pytest.mark.skipif(is_postgres(), reason="browser checks run in the SQLite pass (as tests/e2e)")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.slow,
+    pytest.mark.skipif(not pathlib.Path(CHROMIUM).exists(), reason=f"needs Debian's chromium at {CHROMIUM}"),
+    pytest.mark.skipif(is_postgres(), reason="browser checks run in the SQLite pass (as tests/e2e)"),
+]
 
 
 def test_no_payload_runs_in_the_browser(tmp_path, browser):
     url = f"sqlite:///{tmp_path / 'inject.sqlite3'}"
-    app = create_app({"TESTING": True, "SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url,
-                      "SERVER_NAME": "clinic.test", "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False,
-                      **FAST_ARGON2})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": SECRET,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SERVER_NAME": "clinic.test",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            **FAST_ARGON2,
+        }
+    )
     actors = ("therapist", "partner_a", "partner_b")
     with app.app_context():
         from clinic.admin.services import get_practice_settings
@@ -59,8 +76,7 @@ def test_no_payload_runs_in_the_browser(tmp_path, browser):
         # the shared session browser (tests/conftest.py)
         for actor in actors:
             page = browser.new_context().new_page()
-            page.on("dialog", lambda d, a=actor, p=page: (dialogs.append(f"{a} {p.url}: {d.message}"),
-                                                            d.dismiss()))
+            page.on("dialog", lambda d, a=actor, p=page: (dialogs.append(f"{a} {p.url}: {d.message}"), d.dismiss()))
             page.goto(server.base + "/login")
             page.fill("#email", emails[actor])
             page.fill("#password", PASSWORD)
@@ -73,6 +89,8 @@ def test_no_payload_runs_in_the_browser(tmp_path, browser):
             page.context.close()
     finally:
         server.stop()
-    print(f"\nbrowser injection: {len(PAYLOADS)} payloads in every text field; {visited} pages opened in Chromium "
-          f"as {len(actors)} actors; dialogs {len(dialogs)}")
+    print(
+        f"\nbrowser injection: {len(PAYLOADS)} payloads in every text field; {visited} pages opened in Chromium "
+        f"as {len(actors)} actors; dialogs {len(dialogs)}"
+    )
     assert visited > 0 and not dialogs, dialogs[:10]

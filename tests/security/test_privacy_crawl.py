@@ -26,13 +26,17 @@ def test_no_marker_is_seen_where_it_does_not_belong(app, world):
                     continue
                 seen_counts[actor] += 1
                 if actor not in marker.allowed:
-                    leaks.append(f"{actor} saw {marker.table}.{marker.column} #{marker.row_id} on {path} "
-                                 f"(allowed: {sorted(marker.allowed)})")
+                    leaks.append(
+                        f"{actor} saw {marker.table}.{marker.column} #{marker.row_id} on {path} "
+                        f"(allowed: {sorted(marker.allowed)})"
+                    )
     tables = Counter(m.table for m in markers)
     print(f"\nprivacy crawl: {len(markers)} markers planted in {len(tables)} tables ({dict(tables)})")
     for actor in ROLE_ACTORS:
-        print(f"  {actor:16} {totals[actor, 'page']:4} pages, {totals[actor, 'pdf']:3} PDFs, "
-              f"{seen_counts[actor]:4} allowed marker sightings")
+        print(
+            f"  {actor:16} {totals[actor, 'page']:4} pages, {totals[actor, 'pdf']:3} PDFs, "
+            f"{seen_counts[actor]:4} allowed marker sightings"
+        )
     if problems:
         print("  populate problems (domains in progress):", problems)
     print(f"  leaks: {len(leaks)}")

@@ -75,7 +75,7 @@ def test_conflict_raising_homework_pauses_and_b_sees_only_an_ordinary_pause(clie
     assert db.session.get(Assignment, heated.id).status == "paused"
     login(client, world.couple.partner("b").user)
     listing = client.get("/portal/homework").get_data(as_text=True)
-    paused = listing[listing.index("Paused by your therapist"):]
+    paused = listing[listing.index("Paused by your therapist") :]
     assert heated.exercise.title in paused and manual.exercise.title in paused  # side by side, alike
     for page in (listing, client.get(f"/portal/homework/{heated.id}").get_data(as_text=True)):
         assert not [word for word in SAFETY_WORDS if word in page]

@@ -9,10 +9,24 @@ PASSWORD = "violet-canyon-ferry-17"  # tests/factories.py default
 
 COMMON = {"risk_a": "none", "risk_b": "none", "plan": "Continue with the agreed focus."}
 COMPLETE = {
-    "efct": {**COMMON, "stage": "1", "steps": ["1", "2"], "withdrawer_reengagement": "not_started",
-             "blamer_softening": "not_started", "enactment": "no", "interventions": ["empathic_reflection"]},
-    "cbct": {**COMMON, "agenda": "Budget talk", "modules": ["communication_problem_solving"],
-             "skill_level_a": "3", "skill_level_b": "4", "week_rating_a": 6, "week_rating_b": 7},
+    "efct": {
+        **COMMON,
+        "stage": "1",
+        "steps": ["1", "2"],
+        "withdrawer_reengagement": "not_started",
+        "blamer_softening": "not_started",
+        "enactment": "no",
+        "interventions": ["empathic_reflection"],
+    },
+    "cbct": {
+        **COMMON,
+        "agenda": "Budget talk",
+        "modules": ["communication_problem_solving"],
+        "skill_level_a": "3",
+        "skill_level_b": "4",
+        "week_rating_a": 6,
+        "week_rating_b": 7,
+    },
     "integrative": {**COMMON, "phase": "treatment", "acceptance": ["empathic_joining"]},
 }
 
@@ -20,9 +34,19 @@ COMPLETE = {
 def new_session(couple, therapist, *, model=None, days_ago=1, answers=None, sign=False, number_hint=None):
     """Record a session (with its draft note), optionally fill the note and sign it. Flushes only."""
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days_ago)
-    therapy_session = services.record_session(couple, {
-        "starts_at": start, "minutes": 50, "format": "in_person", "kind": "conjoint", "individual_partner": "",
-        "attendance": "attended", "model": model or couple.model}, therapist)
+    therapy_session = services.record_session(
+        couple,
+        {
+            "starts_at": start,
+            "minutes": 50,
+            "format": "in_person",
+            "kind": "conjoint",
+            "individual_partner": "",
+            "attendance": "attended",
+            "model": model or couple.model,
+        },
+        therapist,
+    )
     note = therapy_session.progress_note
     if answers is not None:
         note.answers = {**(note.answers or {}), **answers}

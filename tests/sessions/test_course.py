@@ -24,10 +24,16 @@ def _eft_course(world):
         {**EFT, "stage": "2", "steps": ["5", "6"], "withdrawer_reengagement": "reached"},
         {**EFT, "stage": "2", "steps": ["7"], "withdrawer_reengagement": "reached", "blamer_softening": "in_progress"},
     ]
-    sessions = [new_session(world.couple, world.therapist, days_ago=50 - 7 * i, answers=a, sign=True)
-                for i, a in enumerate(notes)]
-    draft = new_session(world.couple, world.therapist, days_ago=1,
-                        answers={**EFT, "stage": "3", "steps": ["8"], "blamer_softening": "reached"})
+    sessions = [
+        new_session(world.couple, world.therapist, days_ago=50 - 7 * i, answers=a, sign=True)
+        for i, a in enumerate(notes)
+    ]
+    draft = new_session(
+        world.couple,
+        world.therapist,
+        days_ago=1,
+        answers={**EFT, "stage": "3", "steps": ["8"], "blamer_softening": "reached"},
+    )
     db.session.commit()
     return sessions, draft
 
@@ -55,10 +61,18 @@ def test_course_page_shows_progress_timeline_and_states(client, world, login):
 def test_cbct_modules_covered_and_when(client, world, login):
     couple = make_couple(world.therapist, model="cbct")
     cbct = COMPLETE["cbct"]
-    new_session(couple, world.therapist, days_ago=20, answers={**cbct, "modules": ["communication_sharing"]},
-                sign=True)
-    new_session(couple, world.therapist, days_ago=10, sign=True, answers={
-        **cbct, "modules": ["communication_sharing", "cognitive_restructuring"], "cognition_types": ["standards"]})
+    new_session(couple, world.therapist, days_ago=20, answers={**cbct, "modules": ["communication_sharing"]}, sign=True)
+    new_session(
+        couple,
+        world.therapist,
+        days_ago=10,
+        sign=True,
+        answers={
+            **cbct,
+            "modules": ["communication_sharing", "cognitive_restructuring"],
+            "cognition_types": ["standards"],
+        },
+    )
     new_session(couple, world.therapist, days_ago=2, answers={**cbct, "modules": ["emotion_regulation"]})
     db.session.commit()
     course = compute_course(couple)
@@ -73,8 +87,13 @@ def test_cbct_modules_covered_and_when(client, world, login):
 def test_cycle_map_edits_keep_history_and_refuse_stale_saves(client, world, login):
     login(client, world.therapist)
     url = f"/couples/{world.couple.id}/cycle-map"
-    first = {"cycle_name": "the chase", "a_trigger": "A late text", "a_action_tendency": "Pursue",
-             "b_action_tendency": "Withdraw", "b_primary_emotion": "Shame"}
+    first = {
+        "cycle_name": "the chase",
+        "a_trigger": "A late text",
+        "a_action_tendency": "Pursue",
+        "b_action_tendency": "Withdraw",
+        "b_primary_emotion": "Shame",
+    }
     assert client.post(url, data=first).status_code == 302
     assert client.post(url, data={**first, "cycle_name": "the dance", "based_on": "1"}).status_code == 302
     stale = client.post(url, data={**first, "cycle_name": "the tug of war", "based_on": "1"})
@@ -114,7 +133,8 @@ def test_caseload_gets_last_session_and_overdue_alerts_in_fixed_queries(app, cli
     info = sessions_caseload([world.couple])
     assert info[world.couple.id].facts["Last session"].endswith("(#3)")
     assert info[world.couple.id].alerts == [
-        "1 note is unsigned more than 3 days after the session (oldest: session 2)."]
+        "1 note is unsigned more than 3 days after the session (oldest: session 2)."
+    ]
     counts = []
     for couples in ([world.couple], [world.couple, *more]):
         statements: list[str] = []
@@ -133,15 +153,18 @@ def test_alert_days_are_configurable(app, world, monkeypatch):
     monkeypatch.setitem(app.config, "UNSIGNED_NOTE_ALERT_DAYS", 7)
     new_session(world.couple, world.therapist, days_ago=5)
     db.session.commit()
-    assert world.couple.id not in sessions_caseload([world.couple]) or \
-        sessions_caseload([world.couple])[world.couple.id].alerts == []
+    assert (
+        world.couple.id not in sessions_caseload([world.couple])
+        or sessions_caseload([world.couple])[world.couple.id].alerts == []
+    )
 
 
 def test_export_gives_plain_data_with_signed_notes_and_addenda(app, world):
     from clinic.sessions import services
 
-    signed = new_session(world.couple, world.therapist, days_ago=9, answers={**EFT, "observations": "Calmer"},
-                         sign=True)
+    signed = new_session(
+        world.couple, world.therapist, days_ago=9, answers={**EFT, "observations": "Calmer"}, sign=True
+    )
     services.add_addendum(signed.progress_note, world.therapist, "Late entry", "Phoned afterwards")
     new_session(world.couple, world.therapist, days_ago=1, answers={"observations": "Unfinished draft"})
     db.session.commit()

@@ -11,8 +11,10 @@ from clinic.extensions import db
 from clinic.sessions.models import ProgressNote
 from tests.sessions.helpers import body, new_session
 
-LONG_TEXT = ("Alex: „Ich bin hier“ — then silence.\nJordan looked away; 7 minutes later he said <he'd try> & "
-             "stayed.\n\tTab-indented line with émojis 🌊 and 'quotes' \"double\"")
+LONG_TEXT = (
+    "Alex: „Ich bin hier“ — then silence.\nJordan looked away; 7 minutes later he said <he'd try> & "
+    "stayed.\n\tTab-indented line with émojis 🌊 and 'quotes' \"double\""
+)
 
 
 def _draft(world):
@@ -28,8 +30,10 @@ def _note(note_id) -> ProgressNote:
 def test_save_draft_keeps_everything_and_redirects(client, world, login):
     therapy_session, note = _draft(world)
     login(client, world.therapist)
-    response = client.post(f"/sessions/{therapy_session.id}/note",
-                           data=body({"observations": LONG_TEXT, "steps": ["1", "3"]}, note.version))
+    response = client.post(
+        f"/sessions/{therapy_session.id}/note",
+        data=body({"observations": LONG_TEXT, "steps": ["1", "3"]}, note.version),
+    )
     assert response.status_code == 302
     stored = _note(note.id)
     assert stored.answers["observations"] == LONG_TEXT and stored.answers["steps"] == ["1", "3"]
@@ -49,8 +53,9 @@ def test_autosave_answers_json_and_moves_the_version_on(client, world, login):
     therapy_session, note = _draft(world)
     login(client, world.therapist)
     url = f"/sessions/{therapy_session.id}/note/autosave"
-    first = client.post(url, data=body({"observations": "First words"}, note.version),
-                        headers={"Accept": "application/json"})
+    first = client.post(
+        url, data=body({"observations": "First words"}, note.version), headers={"Accept": "application/json"}
+    )
     assert first.status_code == 200 and first.json["ok"] is True
     second = client.post(url, data=body({"observations": "First words, more"}, first.json["version"]))
     assert second.status_code == 200
@@ -68,8 +73,11 @@ def test_autosave_with_csrf_on_needs_the_header(make_app, world, login):
     url = f"/sessions/{therapy_session.id}/note/autosave"
     refused = client.post(url, data=body({"observations": "No token"}, note.version))
     assert refused.status_code == 400
-    ok = client.post(url, data=body({"observations": "With token", "csrf_token": token}, note.version),
-                     headers={"X-CSRFToken": token, "Accept": "application/json"})
+    ok = client.post(
+        url,
+        data=body({"observations": "With token", "csrf_token": token}, note.version),
+        headers={"X-CSRFToken": token, "Accept": "application/json"},
+    )
     assert ok.status_code == 200, ok.text
     assert _note(note.id).answers["observations"] == "With token"
 
@@ -148,8 +156,11 @@ def test_autosave_after_expiry_is_kept_and_restored(client, world, login):
     login(client, world.therapist)
     page_url = f"/sessions/{therapy_session.id}/note"
     _expire(client)
-    response = client.post(page_url + "/autosave", data=body({"observations": LONG_TEXT}, note.version),
-                           headers={"Accept": "application/json", "Referer": f"http://clinic.test{page_url}"})
+    response = client.post(
+        page_url + "/autosave",
+        data=body({"observations": LONG_TEXT}, note.version),
+        headers={"Accept": "application/json", "Referer": f"http://clinic.test{page_url}"},
+    )
     assert response.status_code == 401 and response.json["kept"] is True
     login(client, world.therapist)
     assert str(escape(LONG_TEXT)) in client.get(page_url).text
@@ -160,8 +171,11 @@ def test_restored_form_never_brings_back_a_password(client, world, login):
     login(client, world.therapist)
     url = f"/sessions/{therapy_session.id}/note"
     _expire(client)
-    client.post(url + "/sign", data=body({"observations": "Signed too late"}, note.version, password="pw-typed-here",
-                                         attest="y"), headers={"Referer": f"http://clinic.test{url}"})
+    client.post(
+        url + "/sign",
+        data=body({"observations": "Signed too late"}, note.version, password="pw-typed-here", attest="y"),
+        headers={"Referer": f"http://clinic.test{url}"},
+    )
     login(client, world.therapist)
     page = client.get(url).text
     assert "Signed too late" in page and "pw-typed-here" not in page
@@ -195,8 +209,11 @@ def test_text_sent_from_a_refused_signing_page_is_restored_too(client, world, lo
     login(client, world.therapist)
     sign_url = f"/sessions/{therapy_session.id}/note/sign"
     _expire(client)
-    response = client.post(f"/sessions/{therapy_session.id}/note", data=body({"observations": LONG_TEXT}, note.version),
-                           headers={"Referer": f"http://clinic.test{sign_url}"})
+    response = client.post(
+        f"/sessions/{therapy_session.id}/note",
+        data=body({"observations": LONG_TEXT}, note.version),
+        headers={"Referer": f"http://clinic.test{sign_url}"},
+    )
     assert "next=" in response.headers["Location"]
     login(client, world.therapist)
     back = client.get(sign_url)  # where sign-in sends the therapist back to
@@ -213,8 +230,11 @@ def test_addendum_sent_after_the_session_expired_is_restored(client, world, logi
     login(client, world.therapist)
     page_url = f"/sessions/{therapy_session.id}"
     _expire(client)
-    client.post(page_url + "/addenda", data={"reason": "Late entry", "text": LONG_TEXT},
-                headers={"Referer": f"http://clinic.test{page_url}"})
+    client.post(
+        page_url + "/addenda",
+        data={"reason": "Late entry", "text": LONG_TEXT},
+        headers={"Referer": f"http://clinic.test{page_url}"},
+    )
     login(client, world.therapist)
     page = client.get(page_url).text
     assert "We restored the addendum you were writing" in page and str(escape(LONG_TEXT)) in page

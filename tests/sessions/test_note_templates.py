@@ -34,23 +34,34 @@ def test_eft_form_uses_the_model_vocabulary(client, world, login):
     therapy_session, _ = _draft(world, "efct")
     login(client, world.therapist)
     text = client.get(f"/sessions/{therapy_session.id}/note").text
-    for words in ("Cycle de-escalation", "Restructuring interactional positions", "Withdrawer re-engagement",
-                  "Blamer softening", "Empathic conjecture", "Heightening", "Mirroring present process",
-                  "Green · reached", "Identify the negative interaction cycle",
-                  f"Cycle observed — {world.couple.partner('a').name}"):
+    for words in (
+        "Cycle de-escalation",
+        "Restructuring interactional positions",
+        "Withdrawer re-engagement",
+        "Blamer softening",
+        "Empathic conjecture",
+        "Heightening",
+        "Mirroring present process",
+        "Green · reached",
+        "Identify the negative interaction cycle",
+        f"Cycle observed — {world.couple.partner('a').name}",
+    ):
         assert words in text
 
 
-@pytest.mark.parametrize("model,bad,message", [
-    ("efct", {"stage": "4"}, "Not a valid choice"),
-    ("efct", {"steps": ["2", "10"]}, "not a valid choice"),
-    ("efct", {"enactment_response": "purple"}, "Not a valid choice"),
-    ("cbct", {"week_rating_a": "11"}, "Use a whole number from 0 to 10."),
-    ("cbct", {"cognition_types": ["mind_reading"]}, "not a valid choice"),
-    ("integrative", {"acceptance": ["wishful_thinking"]}, "not a valid choice"),
-    ("integrative", {"observations": "x" * 4001}, "Field cannot be longer than 4000 characters."),
-    ("cbct", {"agenda": "Budget\x00talk"}, "Remove the invisible control characters"),
-])
+@pytest.mark.parametrize(
+    "model,bad,message",
+    [
+        ("efct", {"stage": "4"}, "Not a valid choice"),
+        ("efct", {"steps": ["2", "10"]}, "not a valid choice"),
+        ("efct", {"enactment_response": "purple"}, "Not a valid choice"),
+        ("cbct", {"week_rating_a": "11"}, "Use a whole number from 0 to 10."),
+        ("cbct", {"cognition_types": ["mind_reading"]}, "not a valid choice"),
+        ("integrative", {"acceptance": ["wishful_thinking"]}, "not a valid choice"),
+        ("integrative", {"observations": "x" * 4001}, "Field cannot be longer than 4000 characters."),
+        ("cbct", {"agenda": "Budget\x00talk"}, "Remove the invisible control characters"),
+    ],
+)
 def test_shape_errors_are_refused_and_keep_the_text(client, world, login, model, bad, message):
     therapy_session, note = _draft(world, model)
     login(client, world.therapist)
@@ -62,27 +73,34 @@ def test_shape_errors_are_refused_and_keep_the_text(client, world, login, model,
     assert _note(note.id).answers.get("plan") is None
 
 
-@pytest.mark.parametrize("model,answers,field_message", [
-    ("efct", {"stage": None}, "Choose the stage you worked in."),
-    ("efct", {"steps": []}, "Tick at least one step you worked on."),
-    ("efct", {"stage": "1", "steps": ["5"]}, "A step from a later stage is ticked"),
-    ("efct", {"blamer_softening": "in_progress"}, "Softening comes after withdrawer re-engagement is reached."),
-    ("efct", {"enactment": "yes"}, "Say who spoke and how the other partner received it."),
-    ("cbct", {"modules": []}, "Tick at least one module you worked on."),
-    ("cbct", {"modules": ["cognitive_restructuring"]}, "Tick the cognition types you worked with."),
-    ("cbct", {"skill_level_b": None}, "Rate the skill level you observed"),
-    ("cbct", {"agenda": None}, "Write the session&#39;s agenda."),
-    ("integrative", {"acceptance": []}, "Tick the acceptance or change strategies you used."),
-    ("integrative", {"phase": "feedback", "acceptance": []}, "Tick the DEEP elements you addressed."),
-    ("efct", {"risk_b": None}, "Record the risk check for each partner before signing."),
-    ("cbct", {"risk_a": "high"}, "Describe the risk and what you did about it."),
-    ("integrative", {"plan": None}, "Write the plan for the next session."),
-])
+@pytest.mark.parametrize(
+    "model,answers,field_message",
+    [
+        ("efct", {"stage": None}, "Choose the stage you worked in."),
+        ("efct", {"steps": []}, "Tick at least one step you worked on."),
+        ("efct", {"stage": "1", "steps": ["5"]}, "A step from a later stage is ticked"),
+        ("efct", {"blamer_softening": "in_progress"}, "Softening comes after withdrawer re-engagement is reached."),
+        ("efct", {"enactment": "yes"}, "Say who spoke and how the other partner received it."),
+        ("cbct", {"modules": []}, "Tick at least one module you worked on."),
+        ("cbct", {"modules": ["cognitive_restructuring"]}, "Tick the cognition types you worked with."),
+        ("cbct", {"skill_level_b": None}, "Rate the skill level you observed"),
+        ("cbct", {"agenda": None}, "Write the session&#39;s agenda."),
+        ("integrative", {"acceptance": []}, "Tick the acceptance or change strategies you used."),
+        ("integrative", {"phase": "feedback", "acceptance": []}, "Tick the DEEP elements you addressed."),
+        ("efct", {"risk_b": None}, "Record the risk check for each partner before signing."),
+        ("cbct", {"risk_a": "high"}, "Describe the risk and what you did about it."),
+        ("integrative", {"plan": None}, "Write the plan for the next session."),
+    ],
+)
 def test_signing_requires_a_complete_note(client, world, login, model, answers, field_message):
     therapy_session, note = _draft(world, model)
     login(client, world.therapist)
-    data = body({**COMPLETE[model], **answers, "observations": "Kept while refusing"}, note.version,
-                attest="y", password=PASSWORD)
+    data = body(
+        {**COMPLETE[model], **answers, "observations": "Kept while refusing"},
+        note.version,
+        attest="y",
+        password=PASSWORD,
+    )
     response = client.post(f"/sessions/{therapy_session.id}/note/sign", data=data)
     assert response.status_code == 422
     assert field_message in response.text

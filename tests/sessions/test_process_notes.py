@@ -41,9 +41,13 @@ def test_process_note_is_folded_on_the_session_page_and_absent_elsewhere(client,
 def test_nobody_else_can_see_or_write_it(app, world, login, with_process_note, actor):
     other = app.test_client()
     login(other, world.actor(actor))
-    urls = [f"/sessions/{with_process_note.id}/process-note", f"/sessions/{with_process_note.id}",
-            f"/sessions/{with_process_note.id}/note", f"/couples/{world.couple.id}/course",
-            f"/couples/{world.couple.id}/sessions"]
+    urls = [
+        f"/sessions/{with_process_note.id}/process-note",
+        f"/sessions/{with_process_note.id}",
+        f"/sessions/{with_process_note.id}/note",
+        f"/couples/{world.couple.id}/course",
+        f"/couples/{world.couple.id}/sessions",
+    ]
     for url in urls:
         response = other.get(url)
         assert response.status_code == 404, (actor, url)

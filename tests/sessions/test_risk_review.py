@@ -24,8 +24,9 @@ def _risk_alerts(couple):
 def test_high_risk_in_a_signed_note_raises_an_alert(app, world):
     ts = new_session(world.couple, world.therapist, days_ago=2, answers=HIGH_A, sign=True)
     name = world.couple.partner("a").name
-    assert _risk_alerts(world.couple) == [f"Risk rated high for {name} in session {ts.number}: "
-                                          "record how it was addressed."]
+    assert _risk_alerts(world.couple) == [
+        f"Risk rated high for {name} in session {ts.number}: record how it was addressed."
+    ]
 
 
 def test_moderate_risk_in_a_draft_raises_an_alert_too(app, world):
@@ -49,16 +50,15 @@ def test_recording_how_it_was_addressed_ends_the_alert(app, client, world, login
     assert refused.status_code == 422 and "Write what was done about the risk." in refused.get_data(as_text=True)
     wrong = client.post(f"/sessions/{ts.id}/risk-reviews", data={"position": "b", "text": "Something"})
     assert wrong.status_code == 422
-    response = client.post(f"/sessions/{ts.id}/risk-reviews",
-                           data={"position": "a", "text": "Safety plan reviewed; crisis line given."})
+    response = client.post(
+        f"/sessions/{ts.id}/risk-reviews", data={"position": "a", "text": "Safety plan reviewed; crisis line given."}
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("#risk")
     [review] = db.session.scalars(db.select(NoteRiskReview)).all()
-    assert (review.position, review.by_id, review.progress_note_id) == ("a", world.therapist.id,
-                                                                       ts.progress_note.id)
+    assert (review.position, review.by_id, review.progress_note_id) == ("a", world.therapist.id, ts.progress_note.id)
     assert _risk_alerts(world.couple) == []
     event_ = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "note_risk_review.added"))
-    assert (event_.record_type, event_.record_id, event_.couple_id) == ("note_risk_review", review.id,
-                                                                       world.couple.id)
+    assert (event_.record_type, event_.record_id, event_.couple_id) == ("note_risk_review", review.id, world.couple.id)
     assert "Safety plan reviewed" in client.get(f"/sessions/{ts.id}").get_data(as_text=True)
 
 
@@ -66,8 +66,7 @@ def test_a_later_signed_note_rating_low_ends_the_alert_but_a_draft_does_not(app,
     new_session(world.couple, world.therapist, days_ago=9, answers=HIGH_A, sign=True)
     new_session(world.couple, world.therapist, days_ago=2, answers={**COMPLETE["efct"], "risk_a": "low"})
     assert len(_risk_alerts(world.couple)) == 1  # the later note is still a draft
-    new_session(world.couple, world.therapist, days_ago=1, answers={**COMPLETE["efct"], "risk_a": "none"},
-                sign=True)
+    new_session(world.couple, world.therapist, days_ago=1, answers={**COMPLETE["efct"], "risk_a": "none"}, sign=True)
     assert _risk_alerts(world.couple) == []
 
 
@@ -85,8 +84,7 @@ def test_partners_never_see_the_alert_or_the_review(app, client, world, login):
     client.post(f"/sessions/{ts.id}/risk-reviews", data={"position": "a", "text": "Fictional-marker-7731"})
     for partner in (world.partner_a, world.partner_b):
         login(client, partner)
-        assert client.post(f"/sessions/{ts.id}/risk-reviews",
-                           data={"position": "a", "text": "x"}).status_code == 404
+        assert client.post(f"/sessions/{ts.id}/risk-reviews", data={"position": "a", "text": "x"}).status_code == 404
         for path in ("/portal/", "/portal/homework", "/portal/handouts"):
             page = client.get(path).get_data(as_text=True)
             assert "Fictional-marker-7731" not in page and "Risk rated" not in page

@@ -7,8 +7,14 @@ from clinic.extensions import db
 from clinic.sessions.models import TherapySession
 from tests.sessions.helpers import new_session
 
-FORM = {"starts_at": "2026-03-02T10:00", "minutes": "50", "format": "video", "kind": "conjoint",
-        "attendance": "attended", "model": "cbct"}
+FORM = {
+    "starts_at": "2026-03-02T10:00",
+    "minutes": "50",
+    "format": "video",
+    "kind": "conjoint",
+    "attendance": "attended",
+    "model": "cbct",
+}
 
 
 def test_record_session_numbers_it_and_opens_a_draft_note(client, world, login):
@@ -50,8 +56,7 @@ def test_invalid_session_form_is_refused_with_messages(client, world, login):
 
 def test_individual_session_names_the_partner(client, world, login):
     login(client, world.therapist)
-    client.post(f"/couples/{world.couple.id}/sessions", data={**FORM, "kind": "individual",
-                                                               "individual_partner": "b"})
+    client.post(f"/couples/{world.couple.id}/sessions", data={**FORM, "kind": "individual", "individual_partner": "b"})
     therapy_session = db.session.scalar(select(TherapySession))
     assert therapy_session.individual_partner_id == world.couple.partner("b").id
     page = client.get(f"/couples/{world.couple.id}/sessions")

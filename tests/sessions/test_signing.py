@@ -24,8 +24,9 @@ def draft(world):
 
 @pytest.fixture
 def signed(world):
-    therapy_session = new_session(world.couple, world.therapist, answers={**COMPLETE["efct"],
-                                                                          "observations": "Original words"}, sign=True)
+    therapy_session = new_session(
+        world.couple, world.therapist, answers={**COMPLETE["efct"], "observations": "Original words"}, sign=True
+    )
     db.session.commit()
     return therapy_session
 
@@ -33,9 +34,10 @@ def signed(world):
 def test_signing_stores_signer_time_and_hash_then_locks(client, world, login, draft):
     login(client, world.therapist)
     note_id, version = draft.progress_note.id, draft.progress_note.version
-    response = client.post(f"/sessions/{draft.id}/note/sign",
-                           data=body({**COMPLETE["efct"], "observations": "Final words"}, version,
-                                     attest="y", password=PASSWORD))
+    response = client.post(
+        f"/sessions/{draft.id}/note/sign",
+        data=body({**COMPLETE["efct"], "observations": "Final words"}, version, attest="y", password=PASSWORD),
+    )
     assert response.status_code == 302
     note = _note(note_id)
     assert note.is_signed and note.signed_by_id == world.therapist.id
@@ -46,11 +48,14 @@ def test_signing_stores_signer_time_and_hash_then_locks(client, world, login, dr
     assert "progress_note.signed" in db.session.scalars(select(AuditEvent.action)).all()
 
 
-@pytest.mark.parametrize("extra,message", [
-    ({"password": "not-my-password-at-all"}, "That password is not right."),
-    ({"password": ""}, "Enter your password to sign."),
-    ({"attest": ""}, "Tick the attestation to sign."),
-])
+@pytest.mark.parametrize(
+    "extra,message",
+    [
+        ({"password": "not-my-password-at-all"}, "That password is not right."),
+        ({"password": ""}, "Enter your password to sign."),
+        ({"attest": ""}, "Tick the attestation to sign."),
+    ],
+)
 def test_signing_needs_attestation_and_the_right_password(client, world, login, draft, extra, message):
     login(client, world.therapist)
     data = body(COMPLETE["efct"], draft.progress_note.version, **{"attest": "y", "password": PASSWORD, **extra})
@@ -71,8 +76,10 @@ def test_signing_is_atomic(client, world, login, draft, monkeypatch):
 
     monkeypatch.setattr(services, "record", failing_record)
     login(client, world.therapist)
-    response = client.post(f"/sessions/{draft.id}/note/sign",
-                           data=body(COMPLETE["efct"], draft.progress_note.version, attest="y", password=PASSWORD))
+    response = client.post(
+        f"/sessions/{draft.id}/note/sign",
+        data=body(COMPLETE["efct"], draft.progress_note.version, attest="y", password=PASSWORD),
+    )
     assert response.status_code == 500
     note = _note(draft.progress_note.id)
     assert note.signed_at is None and note.signed_by_id is None and note.content_hash is None
@@ -80,12 +87,14 @@ def test_signing_is_atomic(client, world, login, draft, monkeypatch):
 
 # --- the lock: route level ---------------------------------------------------------------------------
 
+
 def test_no_route_changes_a_signed_note(client, world, login, signed):
     login(client, world.therapist)
     note = _note(signed.progress_note.id)
     before = (dict(note.answers), note.version, note.signed_at, note.content_hash)
-    changed = body({**COMPLETE["efct"], "observations": "Rewritten history"}, note.version,
-                   attest="y", password=PASSWORD)
+    changed = body(
+        {**COMPLETE["efct"], "observations": "Rewritten history"}, note.version, attest="y", password=PASSWORD
+    )
     edit = client.post(f"/sessions/{signed.id}/note", data=changed)
     assert edit.status_code == 409 and "signed and locked" in edit.text
     assert "Rewritten history" in edit.text  # shown back, unsaved, so it can go in an addendum
@@ -103,7 +112,9 @@ def test_text_kept_after_a_timeout_on_a_note_signed_meanwhile_is_shown_back(clie
     url = f"/sessions/{signed.id}/note"
     with client.session_transaction() as session:
         session["_seen_at"] = 1_000
-    client.post(url, data=body({"observations": "Typed in the old tab"}, 1), headers={"Referer": f"http://clinic.test{url}"})
+    client.post(
+        url, data=body({"observations": "Typed in the old tab"}, 1), headers={"Referer": f"http://clinic.test{url}"}
+    )
     login(client, world.therapist)
     page = client.get(url)
     assert page.status_code == 409 and "Typed in the old tab" in page.text and "signed and locked" in page.text
@@ -112,11 +123,18 @@ def test_text_kept_after_a_timeout_on_a_note_signed_meanwhile_is_shown_back(clie
 
 # --- the lock: form level ----------------------------------------------------------------------------
 
+
 def test_forms_bind_declared_fields_only(client, world, login, draft):
     login(client, world.therapist)
     note_id = draft.progress_note.id
-    sneaky = body({"observations": "Just a draft"}, draft.progress_note.version, signed_at="2026-01-01T00:00:00",
-                  signed_by_id=str(world.therapist.id), content_hash="0" * 64, template="cbct")
+    sneaky = body(
+        {"observations": "Just a draft"},
+        draft.progress_note.version,
+        signed_at="2026-01-01T00:00:00",
+        signed_by_id=str(world.therapist.id),
+        content_hash="0" * 64,
+        template="cbct",
+    )
     assert client.post(f"/sessions/{draft.id}/note", data=sneaky).status_code == 302
     note = _note(note_id)
     assert not note.is_signed and note.content_hash is None and note.template == "efct"
@@ -134,13 +152,17 @@ def test_the_save_service_refuses_a_signed_note(app, world, signed):
 
 # --- the lock: ORM level -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("change", [
-    lambda note: setattr(note, "answers", {**note.answers, "observations": "ORM edit"}),
-    lambda note: setattr(note, "signed_at", None),
-    lambda note: setattr(note, "content_hash", "f" * 64),
-    lambda note: setattr(note, "template", "cbct"),
-    lambda note: db.session.delete(note),
-])
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda note: setattr(note, "answers", {**note.answers, "observations": "ORM edit"}),
+        lambda note: setattr(note, "signed_at", None),
+        lambda note: setattr(note, "content_hash", "f" * 64),
+        lambda note: setattr(note, "template", "cbct"),
+        lambda note: db.session.delete(note),
+    ],
+)
 def test_the_orm_refuses_to_change_or_delete_a_signed_note(app, signed, change):
     note = _note(signed.progress_note.id)
     change(note)
@@ -170,8 +192,9 @@ def test_a_draft_can_still_change_through_the_orm(app, draft):
 
 def test_tampering_outside_the_app_shows_a_warning(client, world, login, signed):
     tampered = '{"observations": "Tampered text", "stage": "3"}'
-    db.session.execute(text("UPDATE progress_note SET answers = :a WHERE id = :i"),
-                       {"a": tampered, "i": signed.progress_note.id})
+    db.session.execute(
+        text("UPDATE progress_note SET answers = :a WHERE id = :i"), {"a": tampered, "i": signed.progress_note.id}
+    )
     db.session.commit()
     login(client, world.therapist)
     page = client.get(f"/sessions/{signed.id}").text
@@ -180,6 +203,7 @@ def test_tampering_outside_the_app_shows_a_warning(client, world, login, signed)
 
 
 # --- addenda -----------------------------------------------------------------------------------------
+
 
 def test_addenda_are_listed_in_order_under_the_original(client, world, login, signed):
     login(client, world.therapist)
@@ -190,8 +214,10 @@ def test_addenda_are_listed_in_order_under_the_original(client, world, login, si
     assert page.index("Original words") < page.index("First addendum text") < page.index("Second addendum text")
     assert world.therapist.name in page and "Correction" in page
     rows = db.session.scalars(select(NoteAddendum).order_by(NoteAddendum.id)).all()
-    assert [(r.reason, r.author_id) for r in rows] == [("Correction", world.therapist.id),
-                                                       ("Late entry", world.therapist.id)]
+    assert [(r.reason, r.author_id) for r in rows] == [
+        ("Correction", world.therapist.id),
+        ("Late entry", world.therapist.id),
+    ]
     assert all(r.created_at is not None for r in rows)
     note = _note(signed.progress_note.id)
     assert note.answers["observations"] == "Original words" and note.hash_ok  # the original is untouched

@@ -21,9 +21,15 @@ def main():
     parser.add_argument("--db", default=None)
     args = parser.parse_args()
     path = args.db or os.path.join(tempfile.mkdtemp(prefix="clinic-dev-"), "dev.sqlite3")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "SECRET_KEY": "dev-only-secret-key-0123456789abcdef0123456789",
-                      "ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SECRET_KEY": "dev-only-secret-key-0123456789abcdef0123456789",
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
     with app.app_context():
         db.create_all()
         seed_demo()
