@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app clinic
 DEPS_STAMP := $(VENV)/.deps-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 TEST_STAMP := $(VENV)/.test-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-fast serve bench install install-test migrate seed lint clean-venv
+.PHONY: run test serve bench install install-test migrate seed lint clean-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,8 +45,12 @@ serve: migrate
 test: install-test
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
+## lint: the checks CI holds the code to (style, format, types, the architecture's import contracts)
 lint: install-test
-	$(BIN)/ruff check clinic tests
+	$(BIN)/ruff check clinic tests bench migrations
+	$(BIN)/ruff format --check clinic tests bench migrations
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: install-test
 	$(BIN)/python -m bench

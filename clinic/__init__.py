@@ -19,7 +19,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
     )
-    from clinic import config
+    from clinic import config, settings  # noqa: F401 - settings registers the practice_settings table
 
     config.load(app, test_config)
     register_extensions(app)
@@ -47,7 +47,8 @@ def register_extensions(app: Flask) -> None:
 def register_domains(app: Flask) -> None:
     for name in DOMAINS:
         package = import_module(f"clinic.{name}")
-        import_module(f"clinic.{name}.models")
+        if name != "admin":
+            import_module(f"clinic.{name}.models")
         views = import_module(f"clinic.{name}.views")
         if hasattr(views, "bp"):
             app.register_blueprint(views.bp)

@@ -1,10 +1,9 @@
 """The fictional demo practice that `make run` seeds on first start.
 
-Every name, email and story here is invented. Other domains add their demo records (notes,
-homework entries, scores) by registering a seeder that receives the DemoPractice built here.
+Every name, email and story here is invented. This module sits above every domain: after the
+practice, staff and couples it calls each domain's seeder in turn (notes, homework, handouts, scores).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -14,6 +13,11 @@ from clinic.couples.models import Couple
 from clinic.couples.services import add_goal, create_couple
 from clinic.db import today_utc
 from clinic.extensions import db
+from clinic.handouts.demo import seed_handouts
+from clinic.homework.demo import seed_homework
+from clinic.measures.demo import seed_measures
+from clinic.sessions.demo import seed_sessions
+from clinic.settings import edit_practice_settings
 
 DEMO_PASSWORD = "calm-harbour-lantern-42"  # noqa: S105 - the fictional demo's published password
 DEMO_LOGINS = (
@@ -34,23 +38,11 @@ class DemoPractice:
     clients: dict[str, User] = field(default_factory=dict)  # by email
 
 
-Seeder = Callable[[DemoPractice], None]
-_seeders: list[tuple[int, Seeder]] = []
-
-
-def register_demo_seeder(seeder: Seeder, order: int = 50) -> None:
-    if all(existing is not seeder for _, existing in _seeders):
-        _seeders.append((order, seeder))
-        _seeders.sort(key=lambda item: item[0])
-
-
 def seed_demo() -> bool:
     """Create the demo practice once; returns False (and changes nothing) when it already exists."""
     if find_user_by_email(DEMO_LOGINS[0][1]) is not None:
         return False
-    from clinic.admin.services import get_practice_settings
-
-    settings = get_practice_settings()
+    settings = edit_practice_settings()
     settings.practice_name = "Harbour Lane Couples Practice (demo)"
     settings.contact_line = "12 Harbour Lane, Suite 3 · 555-0142 (fictional)"
     settings.require_totp = False  # so the printed demo logins work at once; the pages say so
@@ -64,8 +56,10 @@ def seed_demo() -> bool:
         clients={e: u for e, u in users.items() if u.role == "client"},
     )
     _seed_couples(practice)
-    for _, seeder in _seeders:
-        seeder(practice)
+    seed_sessions(practice)
+    seed_homework(practice)
+    seed_handouts(practice)
+    seed_measures(practice)
     db.session.flush()
     return True
 

@@ -51,6 +51,13 @@ def register(app):
     app.register_error_handler(Exception, _unexpected)
 
 
+def edit_conflict(template: str, **context):
+    """The 409 answer to an EditConflict: nothing was saved, and the page shows the form again with
+    the writer's typed text beside the current version (the template reads `conflict`)."""
+    db.session.rollback()
+    return render_template(template, conflict=True, **context), 409
+
+
 def render_error(code: int, detail: str | None = None):
     db.session.rollback()
     title = ERROR_TITLES.get(code, "Something went wrong")

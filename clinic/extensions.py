@@ -1,5 +1,7 @@
 """Flask extensions, created unbound so that any module can import them without a circular import."""
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -15,3 +17,10 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+# Models subclass `Model`: at run time Flask-SQLAlchemy's `db.Model` (built on `Base`), and for the
+# type checker the declarative base itself, whose `Mapped[...]` columns mypy understands.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model

@@ -47,6 +47,22 @@ class VersionField(HiddenField):
         return str(self.data) if self.data is not None else ""
 
 
+def attach_error(form, error) -> None:
+    """Put a service's DomainError next to its field (answers are `a_<key>`), or at the top of the form.
+
+    An error carrying several `problems` puts each one next to its own field, so every mistake shows at once.
+    """
+    if problems := getattr(error, "problems", None):
+        for problem in problems:
+            attach_error(form, problem)
+        return
+    for name in (error.field, f"a_{error.field}"):
+        if name and name in form:
+            form[name].errors = [*form[name].errors, error.message]
+            return
+    form.form_message = error.message
+
+
 def strip_filter(value):
     return clean_text(value) if isinstance(value, str) else value
 

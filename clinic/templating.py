@@ -61,7 +61,7 @@ def format_datetime(value) -> str:
 
 
 def _zone():
-    from clinic.admin.services import practice_zone
+    from clinic.settings import practice_zone
 
     return practice_zone()
 
@@ -79,9 +79,8 @@ def register(app) -> None:
 
 def practice_for_templates():
     """The practice settings, or their defaults when the database can't be read (error pages)."""
-    from clinic.admin.models import PracticeSettings
-    from clinic.admin.services import get_practice_settings
     from clinic.extensions import db
+    from clinic.settings import PracticeSettings, get_practice_settings
 
     try:
         return get_practice_settings()

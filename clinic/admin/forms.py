@@ -10,9 +10,9 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
-from clinic.admin.models import PAPER_SIZES
 from clinic.core.once import OnceField
 from clinic.forms import BaseForm, EmailAddress, VersionField, strip_filter
+from clinic.settings import PAPER_SIZES
 
 
 class StaffForm(BaseForm):

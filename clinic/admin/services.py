@@ -1,15 +1,13 @@
 """Practice settings and staff administration. Changes flush; the view commits."""
 
-from zoneinfo import ZoneInfo, available_timezones
-
-from flask import abort, g
+from flask import abort
 from sqlalchemy import select
 
-from clinic.admin.models import PracticeSettings
 from clinic.audit.services import record
 from clinic.auth.models import User
 from clinic.errors import DomainError
 from clinic.extensions import db
+from clinic.settings import PracticeSettings
 
 SETTING_FIELDS = (
     "practice_name",
@@ -23,27 +21,6 @@ SETTING_FIELDS = (
     "rescreen_days",
     "screen_before_conjoint",
 )
-
-
-def get_practice_settings() -> PracticeSettings:
-    """The practice's settings row, created with defaults the first time (cached per request)."""
-    if "practice_settings" in g:
-        return g.practice_settings
-    settings = db.session.get(PracticeSettings, 1)
-    if settings is None:
-        settings = PracticeSettings(id=1)
-        db.session.add(settings)
-        db.session.flush()
-    g.practice_settings = settings
-    return settings
-
-
-def practice_zone() -> ZoneInfo:
-    return ZoneInfo(get_practice_settings().time_zone)
-
-
-def time_zone_choices() -> list[str]:
-    return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
 
 
 def update_settings(settings: PracticeSettings, seen_version: int | None, data: dict) -> None:

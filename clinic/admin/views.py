@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from clinic.admin import services
@@ -8,6 +8,7 @@ from clinic.core import once
 from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
 from clinic.security import admin_required
+from clinic.settings import edit_practice_settings, get_practice_settings, time_zone_choices
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -82,9 +83,9 @@ def _apply_staff_action(user, action: str) -> None:
 @bp.route("/settings", methods=["GET", "POST"])
 @admin_required
 def settings():
-    current = services.get_practice_settings()
+    current = get_practice_settings() if request.method == "GET" else edit_practice_settings()
     form = SettingsForm(obj=current)
-    form.time_zone.choices = services.time_zone_choices()
+    form.time_zone.choices = time_zone_choices()
     if form.validate_on_submit():
         try:
             services.update_settings(current, form.version.data, form.data)

@@ -6,10 +6,10 @@ from sqlalchemy import ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.db import UTCDateTime, utcnow
-from clinic.extensions import db
+from clinic.extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """One row per audited action. Rows are only ever inserted; ids and action names, never text.
 
     `seal_id` is set once, by the sealer (clinic.audit.seal), to the batch that sealed the event.
@@ -33,7 +33,7 @@ class AuditEvent(db.Model):
     actor = relationship("User", lazy="joined")
 
 
-class AuditSeal(db.Model):
+class AuditSeal(Model):
     """One sealed batch: its events' id range, count and Merkle root, chained by a keyed MAC.
 
     `id` is the batch number (1, 2, …). `mac` = HMAC-SHA256(key, fields + `prev_mac`); the key is

@@ -14,7 +14,7 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 @admin_required
 def trail():
     """The audit trail, newest first: ids, action names and addresses only, never clinical content."""
-    from clinic.admin.services import practice_zone
+    from clinic.settings import practice_zone
 
     form = TrailFilterForm(request.args)
     form.user.choices = {"": "Anyone", **{str(u.id): f"{u.name} ({u.role})" for u in _people()}}

@@ -5,10 +5,10 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clinic.db import TimestampMixin, UTCDateTime, utcnow
-from clinic.extensions import db
+from clinic.extensions import Model, db
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, Model):
     """A person who signs in: a therapist, a client (one partner of a couple) or an admin.
 
     `session_version` is part of the login id stored in the cookie: bumping it (logout, password
@@ -52,7 +52,7 @@ def find_user_by_email(email: str):
     return db.session.scalar(db.select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-class PendingSubmission(db.Model):
+class PendingSubmission(Model):
     """Form data that arrived after the sender's session had timed out.
 
     Kept on the server for the same user and page so that nothing typed is lost: the page restores
@@ -68,7 +68,7 @@ class PendingSubmission(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A one-time second-factor recovery code, stored as a SHA-256 digest (the codes are random)."""
 
     __tablename__ = "recovery_code"

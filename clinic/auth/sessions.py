@@ -73,7 +73,7 @@ def end_all_sessions(user: User) -> None:
 
 def idle_timeout_seconds() -> int:
     if "idle_timeout_seconds" not in g:
-        from clinic.admin.services import get_practice_settings
+        from clinic.settings import get_practice_settings
 
         minutes = get_practice_settings().idle_timeout_minutes or current_app.config["IDLE_TIMEOUT_MINUTES"]
         g.idle_timeout_seconds = int(minutes) * 60

@@ -29,13 +29,13 @@ def required_for(user: User) -> bool:
         return False
     if user.totp_enabled_at is not None:
         return True
-    from clinic.admin.services import get_practice_settings
+    from clinic.settings import get_practice_settings
 
     return bool(get_practice_settings().require_totp)
 
 
 def practice_requires() -> bool:
-    from clinic.admin.services import get_practice_settings
+    from clinic.settings import get_practice_settings
 
     return bool(get_practice_settings().require_totp)
 
@@ -52,7 +52,7 @@ def begin_enrolment(user: User) -> str:
 
 
 def provisioning_uri(user: User, secret: str) -> str:
-    from clinic.admin.services import get_practice_settings
+    from clinic.settings import get_practice_settings
 
     issuer = get_practice_settings().practice_name or ISSUER
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)

@@ -4,10 +4,10 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clinic.db import UTCDateTime, utcnow
-from clinic.extensions import db
+from clinic.extensions import Model
 
 
-class SubmissionToken(db.Model):
+class SubmissionToken(Model):
     """A create form's one-time token: the second submit of the same form finds the first result."""
 
     __tablename__ = "submission_token"

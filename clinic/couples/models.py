@@ -4,7 +4,7 @@ from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.db import TimestampMixin, UTCDateTime, VersionedMixin, utcnow
-from clinic.extensions import db
+from clinic.extensions import Model
 
 MODELS = {
     "efct": "EFCT (emotionally focused)",
@@ -38,7 +38,7 @@ CYCLE_POSITIONS = {"unclear": "Unclear", "pursuer": "Pursuer", "withdrawer": "Wi
 GOAL_STATUSES = {"open": "Not started", "progressing": "In progress", "met": "Met", "dropped": "Set aside"}
 
 
-class Couple(VersionedMixin, TimestampMixin, db.Model):
+class Couple(VersionedMixin, TimestampMixin, Model):
     """The treatment unit: one treating therapist, exactly two partners. Never hard-deleted."""
 
     __tablename__ = "couple"
@@ -90,7 +90,7 @@ class Couple(VersionedMixin, TimestampMixin, db.Model):
         return next(p for p in self.partners if p.id != partner.id)
 
 
-class Partner(VersionedMixin, db.Model):
+class Partner(VersionedMixin, Model):
     """One of the two people in a couple; `user_id` is set once their invitation is accepted."""
 
     __tablename__ = "partner"
@@ -121,7 +121,7 @@ class Partner(VersionedMixin, db.Model):
         return CYCLE_POSITIONS.get(self.cycle_position, self.cycle_position)
 
 
-class TreatmentGoal(db.Model):
+class TreatmentGoal(Model):
     __tablename__ = "treatment_goal"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -137,7 +137,7 @@ class TreatmentGoal(db.Model):
         return GOAL_STATUSES.get(self.status, self.status)
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A one-time link for a partner to create their account. Only the token's SHA-256 is stored."""
 
     __tablename__ = "invitation"

@@ -4,7 +4,6 @@ from flask_login import current_user
 from clinic.audit.services import record
 from clinic.core import once
 from clinic.couples import invitations, services
-from clinic.couples.caseload import FACT_ORDER, caseload_info
 from clinic.couples.forms import (
     CaseloadFilterForm,
     CoupleForm,
@@ -16,6 +15,7 @@ from clinic.couples.forms import (
 )
 from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
+from clinic.registry import FACT_ORDER, caseload_info
 from clinic.security import therapist_required
 
 bp = Blueprint("couples", __name__)

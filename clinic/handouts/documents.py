@@ -79,7 +79,7 @@ def _clip(value) -> str:
 
 
 def _crisis_resources() -> str:
-    from clinic.admin.services import get_practice_settings
+    from clinic.settings import get_practice_settings
 
     return get_practice_settings().crisis_resources or ""
 
@@ -87,7 +87,7 @@ def _crisis_resources() -> str:
 def print_header(couple, therapist, *, when=None, partner=None) -> dict:
     """The personalised page header: the couple's names (or `partner`'s alone), the date, the therapist
     and the practice."""
-    from clinic.admin.services import get_practice_settings
+    from clinic.settings import get_practice_settings
 
     settings = get_practice_settings()
     return {
@@ -101,14 +101,14 @@ def print_header(couple, therapist, *, when=None, partner=None) -> dict:
 def _date_text(when=None) -> str:
     from datetime import datetime
 
-    from clinic.admin.services import practice_zone
+    from clinic.settings import practice_zone
 
     moment = when.astimezone(practice_zone()) if when else datetime.now(practice_zone())
     return f"{moment:%-d %B %Y}"
 
 
 def practice_footer() -> str:
-    from clinic.admin.services import get_practice_settings
+    from clinic.settings import get_practice_settings
 
     settings = get_practice_settings()
     return " · ".join(part for part in (settings.practice_name, settings.contact_line) if part)

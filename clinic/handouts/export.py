@@ -9,9 +9,9 @@ from datetime import date, datetime
 
 from markupsafe import Markup
 
-from clinic.admin.services import get_practice_settings
 from clinic.db import utcnow
 from clinic.handouts import services
+from clinic.settings import get_practice_settings
 
 log = logging.getLogger(__name__)
 

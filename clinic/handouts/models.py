@@ -6,10 +6,10 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.db import TimestampMixin, UTCDateTime, VersionedMixin, utcnow
-from clinic.extensions import db
+from clinic.extensions import Model
 
 
-class Handout(VersionedMixin, TimestampMixin, db.Model):
+class Handout(VersionedMixin, TimestampMixin, Model):
     """A handout a therapist wrote, or a copy of a built-in one they customised. Only its owner sees it."""
 
     __tablename__ = "handout"
@@ -24,7 +24,7 @@ class Handout(VersionedMixin, TimestampMixin, db.Model):
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class GivenHandout(db.Model):
+class GivenHandout(Model):
     """A handout given to a couple: a snapshot of its text at the time, plus the therapist's note.
 
     The snapshot means later edits to the library never change what a couple was given.

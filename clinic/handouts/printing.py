@@ -4,12 +4,12 @@ Every PDF goes through `clinic.pdf.build_pdf` with plain-data context and a cach
 user and couple it was made for.
 """
 
-from clinic.admin.services import get_practice_settings
 from clinic.handouts.documents import handout_document, practice_footer, print_header
 from clinic.handouts.services import given_to_couple
 from clinic.handouts.worksheets import partner_worksheets, together_worksheets
 from clinic.measures.paper import due_paper_forms
 from clinic.pdf import PAPER_SIZES, RenderedPdf, build_pdf
+from clinic.settings import get_practice_settings
 
 
 def paper_for(choice: str | None) -> str:

@@ -14,14 +14,13 @@ import click
 
 
 def init_app(app) -> None:
-    from clinic.couples.caseload import register_caseload_provider
-    from clinic.demo import register_demo_seeder
-    from clinic.homework.demo import seed_homework
     from clinic.homework.progress import caseload_provider, today_summary
+    from clinic.homework.review import summarise_since
     from clinic.homework.safeguard import connect
+    from clinic.registry import register_caseload_provider, register_homework_review
 
     register_caseload_provider(caseload_provider, order=60)
-    register_demo_seeder(seed_homework, order=60)
+    register_homework_review(summarise_since)
     app.add_template_global(today_summary, "homework_today")
     app.cli.add_command(sync_exercises_command)
     connect()

@@ -6,6 +6,6 @@ from clinic.db import utcnow
 
 
 def practice_today() -> date:
-    from clinic.admin.services import practice_zone  # admin imports domains at start-up: resolve at call time
+    from clinic.settings import practice_zone
 
     return utcnow().astimezone(practice_zone()).date()

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 import clinic.sessions.models  # noqa: F401  (Assignment.therapy_session_id refers to its table)
 from clinic.db import TimestampMixin, UTCDateTime, VersionedMixin, utcnow
-from clinic.extensions import db
+from clinic.extensions import Model
 
 MODEL_TAGS = {"EFT": "EFT", "CBCT": "CBCT", "general": "General"}
 STRATEGIES = {
@@ -41,7 +41,7 @@ def frequency_label(kind: str, times_per_week: int | None) -> str:
     return FREQUENCY_KINDS.get(kind, kind)
 
 
-class Exercise(VersionedMixin, TimestampMixin, db.Model):
+class Exercise(VersionedMixin, TimestampMixin, Model):
     """An item of the homework library. `owner_id` None means built-in (synced from content files).
 
     `fields` is a list of {"key", "label", "required"}: checklist items, log fields or reflection
@@ -100,7 +100,7 @@ class Exercise(VersionedMixin, TimestampMixin, db.Model):
         return [MODEL_TAGS.get(m, m) for m in self.model_tags or []]
 
 
-class Assignment(VersionedMixin, TimestampMixin, db.Model):
+class Assignment(VersionedMixin, TimestampMixin, Model):
     """An exercise given to a couple: together, each partner separately, or one partner.
 
     `pauses` is a list of [start_iso, end_iso_or_None] date pairs; paused days expect nothing. A pause the
@@ -176,7 +176,7 @@ class Assignment(VersionedMixin, TimestampMixin, db.Model):
         return self.who != "one" or self.partner_id == partner.id
 
 
-class Entry(VersionedMixin, TimestampMixin, db.Model):
+class Entry(VersionedMixin, TimestampMixin, Model):
     """A partner's completion record. Private (author + therapist) unless `is_shared`."""
 
     __tablename__ = "homework_entry"
@@ -198,7 +198,7 @@ class Entry(VersionedMixin, TimestampMixin, db.Model):
     )
 
 
-class EntryRevision(db.Model):
+class EntryRevision(Model):
     """The state of an entry before one edit: edits never erase what was written before."""
 
     __tablename__ = "homework_entry_revision"

@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from clinic.couples.caseload import CaseloadInfo
 from clinic.couples.models import Partner
 from clinic.extensions import db
 from clinic.homework import adherence
@@ -22,6 +21,7 @@ from clinic.homework.services import (
     practice_today,
     visible_entries_query,
 )
+from clinic.registry import CaseloadInfo
 
 
 @dataclass
@@ -128,7 +128,7 @@ class AssignmentAdherence:
 def _local_date(moment: datetime | None) -> date | None:
     if moment is None:
         return None
-    from clinic.admin.services import practice_zone
+    from clinic.settings import practice_zone
 
     return moment.astimezone(practice_zone()).date()
 

@@ -9,15 +9,15 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from clinic.admin.services import get_practice_settings
-from clinic.couples.caseload import CaseloadInfo
 from clinic.db import utcnow
 from clinic.extensions import db
 from clinic.measures.library import normalise_answers, score
 from clinic.measures.models import MeasureResponse, SafetyScreen
 from clinic.measures.safety import latest_answered
 from clinic.measures.screen import TIERS as TIER_ORDER
+from clinic.registry import CaseloadInfo
 from clinic.sessions.models import TherapySession
+from clinic.settings import get_practice_settings
 
 DROP_POINTS = 5
 DROP_RULE = (

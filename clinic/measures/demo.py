@@ -62,7 +62,7 @@ def ecr_answers(anxiety: float, avoidance: float) -> dict[str, int]:
     return {str(n): v for n, v in enumerate(values, start=1)}
 
 
-def seed(practice) -> None:
+def seed_measures(practice) -> None:
     for key, course in COURSES.items():
         _seed_couple(practice, practice.couples[key], *course)
     db.session.flush()

@@ -10,13 +10,13 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.db import UTCDateTime, VersionedMixin, utcnow
-from clinic.extensions import db
+from clinic.extensions import Model
 
 SCHEDULES = {"once": "Once", "before_session": "Before every session", "every_n_days": "Every N days"}
 METHODS = {"portal": "Portal", "paper": "Paper form"}
 
 
-class MeasureRequest(db.Model):
+class MeasureRequest(Model):
     """A therapist's request that one partner answer a measure: once, before every session, or every N days."""
 
     __tablename__ = "measure_request"
@@ -52,7 +52,7 @@ class MeasureRequest(db.Model):
         return SCHEDULES.get(self.schedule, self.schedule)
 
 
-class MeasureResponse(db.Model):
+class MeasureResponse(Model):
     """One completed questionnaire: the raw answers, who answered, when, how, and the scoring version.
 
     Never edited. `sequence` numbers the answers to one request, so a second submit of the same
@@ -103,7 +103,7 @@ SCREEN_METHODS = {"portal": "At home (portal)", "office": "In the office"}
 INDICATOR_ANSWERS = {"yes": "Yes", "no": "No", "unknown": "Unknown"}
 
 
-class SafetyScreen(db.Model):
+class SafetyScreen(Model):
     """A private screen for intimate partner violence sent to ONE partner. Clinician-only results.
 
     The other partner never learns it exists. A concern, positive or severe screen awaits the
@@ -173,7 +173,7 @@ class SafetyScreen(db.Model):
         return latest.label if latest else ""
 
 
-class SafetyDecision(db.Model):
+class SafetyDecision(Model):
     """One signed decision about how to proceed after a screen. Append-only: a revision is a new row."""
 
     __tablename__ = "safety_decision"
@@ -203,7 +203,7 @@ class SafetyDecision(db.Model):
         return DECISIONS.get(self.decision, self.decision)
 
 
-class SafetyFollowUp(VersionedMixin, db.Model):
+class SafetyFollowUp(VersionedMixin, Model):
     """The therapist's private, in-session lethality checklist and notes after a positive or severe screen."""
 
     __tablename__ = "safety_follow_up"

@@ -161,7 +161,7 @@ def submit_answers(
 
 
 def _paper_time(answered_on: date | None) -> datetime:
-    from clinic.admin.services import practice_zone
+    from clinic.settings import practice_zone
 
     if answered_on is None:
         return utcnow()

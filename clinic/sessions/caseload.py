@@ -10,10 +10,10 @@ from flask import current_app
 from sqlalchemy import and_, exists, func, select, union_all
 from sqlalchemy.orm import aliased
 
-from clinic.couples.caseload import CaseloadInfo
 from clinic.couples.models import Partner
 from clinic.db import utcnow
 from clinic.extensions import db
+from clinic.registry import CaseloadInfo
 from clinic.sessions.models import NoteRiskReview, ProgressNote, TherapySession
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 
 from clinic.db import TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from clinic.errors import DomainError
-from clinic.extensions import db
+from clinic.extensions import Model
 
 FORMATS = {"in_person": "In person", "video": "Video", "phone": "Phone"}
 KINDS = {"conjoint": "Conjoint (both partners)", "individual": "Individual (one partner)"}
@@ -40,7 +40,7 @@ class NoteLocked(DomainError):
         super().__init__(message)
 
 
-class TherapySession(TimestampMixin, db.Model):
+class TherapySession(TimestampMixin, Model):
     """One meeting with the couple (or one partner of it), numbered 1, 2, 3 … per couple."""
 
     __tablename__ = "therapy_session"
@@ -85,7 +85,7 @@ class TherapySession(TimestampMixin, db.Model):
         return TEMPLATES.get(self.model, self.model)
 
 
-class ProgressNote(VersionedMixin, TimestampMixin, db.Model):
+class ProgressNote(VersionedMixin, TimestampMixin, Model):
     """The session's clinical record on its model's template; structured answers live in `answers`."""
 
     __tablename__ = "progress_note"
@@ -138,7 +138,7 @@ class ProgressNote(VersionedMixin, TimestampMixin, db.Model):
         return not self.is_signed or self.content_hash == self.compute_hash()
 
 
-class NoteAddendum(db.Model):
+class NoteAddendum(Model):
     """A correction or late entry added after signing. Written once, never changed."""
 
     __tablename__ = "note_addendum"
@@ -158,7 +158,7 @@ class NoteAddendum(db.Model):
         return self.note.couple_id
 
 
-class NoteRiskReview(db.Model):
+class NoteRiskReview(Model):
     """How the therapist addressed a moderate or high risk rating for one partner in one note.
 
     Clinician-only, never in a client view; written once (a later review adds a row).
@@ -181,7 +181,7 @@ class NoteRiskReview(db.Model):
         return self.note.couple_id
 
 
-class ProcessNote(VersionedMixin, TimestampMixin, db.Model):
+class ProcessNote(VersionedMixin, TimestampMixin, Model):
     """The therapist's private working note for a session: readable and writable by its author alone."""
 
     __tablename__ = "process_note"
@@ -208,7 +208,7 @@ CYCLE_STEPS = {
 }
 
 
-class CycleMap(db.Model):
+class CycleMap(Model):
     """One version of the couple's negative cycle map. Edits add a version; old versions stay as history."""
 
     __tablename__ = "cycle_map"

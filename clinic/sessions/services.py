@@ -13,6 +13,7 @@ from clinic.db import utcnow
 from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
 from clinic.forms import has_forbidden_characters
+from clinic.registry import homework_review
 from clinic.sessions.models import (
     CycleMap,
     NoteAddendum,
@@ -90,12 +91,8 @@ def record_session(couple: Couple, data: dict, by) -> TherapySession:
 
 
 def homework_summary(couple: Couple, since_at: datetime) -> str:
-    """Plain text about the homework since `since_at`, from the homework domain when it exists."""
-    try:
-        from clinic.homework.review import summarise_since
-    except ImportError:
-        return ""
-    return (summarise_since(couple, since_at) or "").strip()
+    """Plain text about the homework since `since_at`, from the homework domain (through the registry)."""
+    return homework_review(couple, since_at).strip()
 
 
 def save_draft(note: ProgressNote, answers: dict, seen_version: int | None, *, autosave: bool = False) -> None:

@@ -9,7 +9,6 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
-from clinic.admin.services import practice_zone
 from clinic.audit.services import record
 from clinic.auth.passwords import verify_password
 from clinic.auth.sessions import take_pending_submission
@@ -21,6 +20,7 @@ from clinic.sessions import services
 from clinic.sessions.forms import AddendumForm, ProcessNoteForm, SignForm, TherapySessionForm
 from clinic.sessions.models import NoteLocked
 from clinic.sessions.note_forms import display_pairs, note_form_class
+from clinic.settings import practice_zone
 from clinic.templating import format_datetime
 
 bp = Blueprint("sessions", __name__)

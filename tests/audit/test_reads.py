@@ -72,9 +72,9 @@ def _hold_write_lock(path, seconds, held):
 
 def test_a_get_answers_while_another_connection_holds_the_write_lock(client, world, login, statements):
     """An unaudited read answers at once; an audited one waits only for its one short audit insert."""
-    from clinic.admin.services import get_practice_settings
+    from clinic.settings import edit_practice_settings
 
-    get_practice_settings()  # created on first use: a practice always has it before this moment
+    edit_practice_settings()  # created on first use: a practice always has it before this moment
     db.session.commit()
     path = db.engine.url.database
     login(client, world.therapist)

@@ -35,8 +35,8 @@ def replay(app, cookie_value: str, path: str = "/account"):
 
 
 def set_require_totp(value: bool) -> None:
-    from clinic.admin.services import get_practice_settings
     from clinic.extensions import db
+    from clinic.settings import edit_practice_settings
 
-    get_practice_settings().require_totp = value
+    edit_practice_settings().require_totp = value
     db.session.commit()

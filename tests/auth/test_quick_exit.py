@@ -86,9 +86,9 @@ def test_anonymous_visitor_is_simply_sent_to_the_neutral_page(client, world):
 
 
 def test_the_neutral_page_comes_from_practice_settings(client, world):
-    from clinic.admin.services import get_practice_settings
+    from clinic.settings import edit_practice_settings
 
-    get_practice_settings().quick_exit_url = "https://example.org/recipes"
+    edit_practice_settings().quick_exit_url = "https://example.org/recipes"
     db.session.commit()
     assert client.get("/exit").headers["Location"] == "https://example.org/recipes"
 

@@ -79,10 +79,10 @@ def test_document_language_is_set_and_paper_follows_the_practice_setting(app, wo
 
     import pikepdf
 
-    from clinic.admin.services import get_practice_settings
     from clinic.extensions import db
+    from clinic.settings import edit_practice_settings
 
-    get_practice_settings().paper_size = "a4"
+    edit_practice_settings().paper_size = "a4"
     db.session.commit()
     with app.test_request_context():
         doc = handout_document(BUILTINS[2], couple=named_couple)

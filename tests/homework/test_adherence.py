@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import event, select
 
-from clinic.couples.caseload import caseload_info
+from clinic.registry import caseload_info
 from clinic.couples.models import Couple
 from clinic.extensions import db
 from clinic.homework import adherence

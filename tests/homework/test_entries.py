@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from clinic.admin.services import get_practice_settings
 from clinic.extensions import db
 from clinic.homework import services
 from clinic.homework.models import Entry, EntryRevision
 from clinic.homework.services import practice_today
+from clinic.settings import edit_practice_settings
 from tests.homework import support
 
 
@@ -112,7 +112,7 @@ def test_ended_and_paused_assignments_take_no_entries(client, world, login):
 
 def test_entry_dates_follow_the_practice_time_zone(app, world, monkeypatch):
     # 03:30 UTC on 10 March is still 9 March in Los Angeles: "today" for the practice is the 9th.
-    settings = get_practice_settings()
+    settings = edit_practice_settings()
     settings.time_zone = "America/Los_Angeles"
     import clinic.homework.calendar
 

@@ -2,13 +2,13 @@
 
 from sqlalchemy import event, select
 
-from clinic.admin.services import get_practice_settings
-from clinic.couples.caseload import caseload_info
+from clinic.registry import caseload_info
 from clinic.extensions import db
 from clinic.measures.caseload import DROP_RULE, csi_drop, provide
 from clinic.measures.charts import csi_chart_svg, csi_gaps, csi_rows, ecr_chart_svg, ecr_rows
 from clinic.measures.export import couple_scores
 from clinic.measures.paper import due_paper_forms
+from clinic.settings import edit_practice_settings
 from tests.factories import make_couple
 from tests.measures.helpers import age, answer, request_for
 
@@ -108,7 +108,7 @@ def test_caseload_provider_runs_a_fixed_number_of_queries(app, world):
     _csi_course(world, [18, 12], [15, 16])
     for couple in couples:  # screens and decisions on every couple: still no query per couple
         screen_for_couple(couple, world)
-    get_practice_settings()  # the settings row is read once per request and cached
+    edit_practice_settings()  # the settings row is read once per request and cached
     db.session.commit()
 
     def count(batch):

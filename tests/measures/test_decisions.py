@@ -176,9 +176,9 @@ def _alerts(world):
 
 
 def test_rescreen_alert_when_due(world, app):
-    from clinic.admin.services import get_practice_settings
     from clinic.db import utcnow
     from clinic.sessions.models import TherapySession
+    from clinic.settings import edit_practice_settings
 
     name_a = world.couple.partner("a").name
     assert f"Safety screen due for {name_a}." not in _alerts(world)
@@ -194,20 +194,20 @@ def test_rescreen_alert_when_due(world, app):
     )
     db.session.flush()
     assert f"Safety screen due for {name_a}." in _alerts(world)  # never answered, conjoint work recorded
-    get_practice_settings().screen_before_conjoint = False
+    edit_practice_settings().screen_before_conjoint = False
     assert f"Safety screen due for {name_a}." not in _alerts(world)
     found = screen_for(world, "a", NONE)
     found.answered_at = utcnow() - timedelta(days=91)
     db.session.flush()
     assert f"Safety screen due for {name_a}." in _alerts(world)
-    get_practice_settings().rescreen_days = 0
+    edit_practice_settings().rescreen_days = 0
     assert f"Safety screen due for {name_a}." not in _alerts(world)
-    get_practice_settings().rescreen_days = 120
+    edit_practice_settings().rescreen_days = 120
     assert f"Safety screen due for {name_a}." not in _alerts(world)
 
 
 def test_rescreen_settings_on_the_admin_page(client, world, login):
-    from clinic.admin.services import get_practice_settings
+    from clinic.settings import edit_practice_settings
 
     login(client, world.admin)
     data = {
@@ -224,6 +224,6 @@ def test_rescreen_settings_on_the_admin_page(client, world, login):
         client.post("/admin/settings", data={**data, "rescreen_days": "30", "screen_before_conjoint": "y"}).status_code
         == 302
     )
-    settings = get_practice_settings()
+    settings = edit_practice_settings()
     db.session.refresh(settings)
     assert settings.rescreen_days == 30 and settings.screen_before_conjoint

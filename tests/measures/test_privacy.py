@@ -4,9 +4,9 @@ page partner B can reach, with unique markers, before and after partner A's scre
 import re
 from urllib.parse import urljoin, urlsplit
 
-from clinic.admin.services import get_practice_settings
 from clinic.extensions import db
 from clinic.measures.screen import NEUTRAL_TITLE
+from clinic.settings import edit_practice_settings
 from tests.measures.helpers import POSITIVE, answer, request_for, screen_for
 
 CRISIS_MARKER = "Zephyr-Crisis-Line-4417 (fictional)"
@@ -41,7 +41,7 @@ def normalise(pages):
 
 
 def test_partner_b_sees_no_trace_of_partner_as_screen_or_answers(client, world, login):
-    get_practice_settings().crisis_resources = CRISIS_MARKER
+    edit_practice_settings().crisis_resources = CRISIS_MARKER
     request_b = request_for(world, "b")
     answer(request_b, [6, 5, 5, 3], world.partner_b)  # B's own: 19 out of 21
     db.session.commit()
@@ -80,7 +80,7 @@ def test_partner_b_sees_no_trace_of_partner_as_screen_or_answers(client, world, 
 
 
 def test_partner_a_sees_their_own_screen_and_resources_only(client, world, login):
-    get_practice_settings().crisis_resources = CRISIS_MARKER
+    edit_practice_settings().crisis_resources = CRISIS_MARKER
     sent = screen_for(world, "a", answers=POSITIVE)
     db.session.commit()
     login(client, world.partner_a)

@@ -63,9 +63,9 @@ def test_half_filled_screen_is_refused_and_keeps_answers(client, world, login):
 
 
 def test_positive_screen_shows_resources_alerts_clinician_and_needs_a_decision(client, world, login, app):
-    from clinic.admin.services import get_practice_settings
+    from clinic.settings import edit_practice_settings
 
-    get_practice_settings().crisis_resources = "Harbour Women's Shelter (fictional), 555-0199"
+    edit_practice_settings().crisis_resources = "Harbour Women's Shelter (fictional), 555-0199"
     sent = screen_for(world)
     login(client, world.partner_a)
     assert client.post(f"/portal/check-in/{sent.id}", data=POSITIVE).status_code == 302

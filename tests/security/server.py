@@ -29,7 +29,7 @@ def free_port() -> int:
 
 def build_database(url: str):
     """Schema plus a therapist with one couple; returns (app, therapist email, couple id)."""
-    from clinic.admin.services import get_practice_settings
+    from clinic.settings import edit_practice_settings
     from tests.factories import make_couple, make_user
 
     app = create_app(
@@ -43,7 +43,7 @@ def build_database(url: str):
     )
     with app.app_context():
         db.create_all()
-        get_practice_settings().require_totp = False
+        edit_practice_settings().require_totp = False
         therapist = make_user("therapist")
         couple = make_couple(therapist, name="Drill Couple")
         db.session.commit()

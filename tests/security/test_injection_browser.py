@@ -48,11 +48,11 @@ def test_no_payload_runs_in_the_browser(tmp_path, browser):
     )
     actors = ("therapist", "partner_a", "partner_b")
     with app.app_context():
-        from clinic.admin.services import get_practice_settings
+        from clinic.settings import edit_practice_settings
 
         db.create_all()
         world = build_world()
-        get_practice_settings().require_totp = False
+        edit_practice_settings().require_totp = False
         db.session.commit()
         populate_everything(world)
         for actor, form in discover_post_forms(app, world, actors=actors):

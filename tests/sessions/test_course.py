@@ -3,7 +3,7 @@ the export's plain data."""
 
 from sqlalchemy import event, select
 
-from clinic.couples.caseload import caseload_info
+from clinic.registry import caseload_info
 from clinic.extensions import db
 from clinic.sessions.caseload import sessions_caseload
 from clinic.sessions.course import compute_course

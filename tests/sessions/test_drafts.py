@@ -1,8 +1,7 @@
 """Drafts are never lost: Save draft, autosave, recovery after an expired session, edit conflicts, the
 homework-review prefill."""
 
-import sys
-
+import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
@@ -188,19 +187,21 @@ def test_new_note_prefills_homework_review_from_the_homework_domain(app, world, 
         calls.append((couple.id, since_at))
         return "Ari: breathing log 5 of 7 days.\nBea: 3 of 7."
 
-    import clinic.homework.review
+    import clinic.registry
 
-    monkeypatch.setattr(clinic.homework.review, "summarise_since", fake_summary)
+    monkeypatch.setattr(clinic.registry, "_homework_review", [fake_summary])
     first = new_session(world.couple, world.therapist, days_ago=14)
     second = new_session(world.couple, world.therapist, days_ago=7)
     assert second.progress_note.answers["homework_review"] == "Ari: breathing log 5 of 7 days.\nBea: 3 of 7."
     assert calls[-1] == (world.couple.id, first.starts_at)  # since the previous session
 
 
-def test_homework_prefill_is_empty_when_the_homework_domain_is_missing(app, world, monkeypatch):
-    monkeypatch.setitem(sys.modules, "clinic.homework.review", None)  # import now raises ImportError
-    therapy_session = new_session(world.couple, world.therapist)
-    assert therapy_session.progress_note.answers["homework_review"] == ""
+def test_a_missing_homework_review_provider_raises_instead_of_dropping_the_section(app, world, monkeypatch):
+    import clinic.registry
+
+    monkeypatch.setattr(clinic.registry, "_homework_review", [])
+    with pytest.raises(LookupError, match="homework review"):
+        new_session(world.couple, world.therapist)
 
 
 def test_text_sent_from_a_refused_signing_page_is_restored_too(client, world, login):

@@ -3,7 +3,7 @@
 from sqlalchemy import event
 
 from clinic.audit.models import AuditEvent
-from clinic.couples.caseload import caseload_info
+from clinic.registry import caseload_info
 from clinic.extensions import db
 from clinic.sessions.caseload import sessions_caseload
 from clinic.sessions.models import NoteRiskReview
