@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-# Each domain is a package with models, views (a blueprint `bp`) and an optional init_app(app).
+# Each domain is a package whose init_app(app) registers its blueprints and hooks.
 DOMAINS = ("core", "auth", "couples", "admin", "portal", "audit", "sessions", "homework", "handouts", "measures")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,15 +45,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_domains(app: Flask) -> None:
+    """Each domain's `init_app` registers its blueprints, hooks and what it adds to the registry."""
     for name in DOMAINS:
-        package = import_module(f"clinic.{name}")
-        if name != "admin":
-            import_module(f"clinic.{name}.models")
-        views = import_module(f"clinic.{name}.views")
-        if hasattr(views, "bp"):
-            app.register_blueprint(views.bp)
-        if hasattr(package, "init_app"):
-            package.init_app(app)
+        import_module(f"clinic.{name}").init_app(app)
 
 
 def register_hooks(app: Flask) -> None:

@@ -10,6 +10,9 @@ LOCKOUT_ENDPOINTS = {"auth.login", "auth.login_code", "auth.login_enrol", "auth.
 
 
 def init_app(app):
+    from clinic.audit import views
+
+    app.register_blueprint(views.bp)
     app.after_request(_after_request)
     interval = app.config.get("AUDIT_SEAL_INTERVAL_SECONDS") or 0
     if interval > 0 and not app.testing:

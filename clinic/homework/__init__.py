@@ -14,6 +14,9 @@ import click
 
 
 def init_app(app) -> None:
+    from clinic.homework import views
+
+    app.register_blueprint(views.bp)
     from clinic.homework.progress import caseload_provider, today_summary
     from clinic.homework.review import summarise_since
     from clinic.homework.safeguard import connect

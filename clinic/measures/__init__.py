@@ -2,6 +2,9 @@
 
 
 def init_app(app) -> None:
+    from clinic.measures import views
+
+    app.register_blueprint(views.bp)
     from clinic.measures import caseload, portal
     from clinic.registry import register_caseload_provider
 

@@ -2,6 +2,9 @@
 
 
 def init_app(app):
+    from clinic.sessions import views
+
+    app.register_blueprint(views.bp)
     from clinic.registry import register_caseload_provider
     from clinic.sessions.caseload import sessions_caseload
 
