@@ -5,7 +5,6 @@ from types import SimpleNamespace
 
 from sqlalchemy import event, select
 
-from clinic.registry import caseload_info
 from clinic.couples.models import Couple
 from clinic.extensions import db
 from clinic.homework import adherence
@@ -13,6 +12,7 @@ from clinic.homework.export import couple_homework_summary
 from clinic.homework.progress import caseload_provider, couple_adherence
 from clinic.homework.review import summarise_since
 from clinic.homework.services import practice_today
+from clinic.registry import caseload_info
 from tests.factories import make_couple
 from tests.homework import support
 

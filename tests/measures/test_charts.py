@@ -2,12 +2,12 @@
 
 from sqlalchemy import event, select
 
-from clinic.registry import caseload_info
 from clinic.extensions import db
 from clinic.measures.caseload import DROP_RULE, csi_drop, provide
 from clinic.measures.charts import csi_chart_svg, csi_gaps, csi_rows, ecr_chart_svg, ecr_rows
 from clinic.measures.export import couple_scores
 from clinic.measures.paper import due_paper_forms
+from clinic.registry import caseload_info
 from clinic.settings import edit_practice_settings
 from tests.factories import make_couple
 from tests.measures.helpers import age, answer, request_for

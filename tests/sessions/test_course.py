@@ -3,8 +3,8 @@ the export's plain data."""
 
 from sqlalchemy import event, select
 
-from clinic.registry import caseload_info
 from clinic.extensions import db
+from clinic.registry import caseload_info
 from clinic.sessions.caseload import sessions_caseload
 from clinic.sessions.course import compute_course
 from clinic.sessions.cycle import current_cycle_words

@@ -3,8 +3,8 @@
 from sqlalchemy import event
 
 from clinic.audit.models import AuditEvent
-from clinic.registry import caseload_info
 from clinic.extensions import db
+from clinic.registry import caseload_info
 from clinic.sessions.caseload import sessions_caseload
 from clinic.sessions.models import NoteRiskReview
 from tests.factories import make_couple
