@@ -3,13 +3,20 @@
 Reads never write: when the row has not been saved yet, `get_practice_settings()` answers an unsaved
 row holding the defaults, so a GET request stays read-only. `edit_practice_settings()` is for code
 that changes settings (the admin form, the demo seeder, tests) and adds the row when it is missing.
+
+Reads are cached per process: a detached copy of the row, kept for `SETTINGS_CACHE_SECONDS` (10 by
+default) and dropped at once in the process whose transaction changed the row. Other processes see a
+change within that time; every page therefore reads settings with no query at all.
 """
 
+import threading
+import time
+from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import g, has_app_context
-from sqlalchemy import Boolean, Integer, String, Text, true
-from sqlalchemy.orm import Mapped, mapped_column
+from flask import current_app, g, has_app_context
+from sqlalchemy import Boolean, Integer, String, Text, event, true
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from clinic.db import VersionedMixin
 from clinic.extensions import Model, db
@@ -52,11 +59,50 @@ class PracticeSettings(VersionedMixin, Model):
         return cls(id=1, version=1, **DEFAULTS)
 
 
+class _ProcessCache:
+    """The column values of the settings row, shared by this process's requests for a short time."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._values: dict[str, Any] | None = None
+        self._read_at = 0.0
+
+    def get(self, max_age: float) -> dict[str, Any] | None:
+        with self._lock:
+            if self._values is not None and time.monotonic() - self._read_at < max_age:
+                return self._values
+            return None
+
+    def put(self, values: dict[str, Any]) -> None:
+        with self._lock:
+            self._values, self._read_at = values, time.monotonic()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values = None
+
+
+_cache = _ProcessCache()
+_COLUMNS = tuple(column.key for column in PracticeSettings.__table__.columns)
+
+
+def clear_settings_cache() -> None:
+    """Forget the cached settings (done automatically when this process commits a change)."""
+    _cache.clear()
+
+
 def get_practice_settings() -> "PracticeSettings":
-    """The practice's settings for reading (cached per request); never writes to the database."""
+    """The practice's settings for reading: a detached copy, cached per process; never writes."""
     if has_app_context() and "practice_settings" in g:
         return g.practice_settings
-    settings = db.session.get(PracticeSettings, 1) or PracticeSettings.with_defaults()
+    max_age = float(current_app.config.get("SETTINGS_CACHE_SECONDS", 10)) if has_app_context() else 0.0
+    values = _cache.get(max_age)
+    if values is None:
+        row = db.session.get(PracticeSettings, 1)
+        values = {key: getattr(row, key) for key in _COLUMNS} if row else None
+        if values is not None:
+            _cache.put(values)
+    settings = PracticeSettings(**values) if values else PracticeSettings.with_defaults()
     if has_app_context():
         g.practice_settings = settings
     return settings
@@ -72,6 +118,23 @@ def edit_practice_settings() -> "PracticeSettings":
     if has_app_context():
         g.practice_settings = settings
     return settings
+
+
+@event.listens_for(Session, "after_flush")
+def _note_settings_change(session: Session, _flush_context: object) -> None:
+    if any(isinstance(obj, PracticeSettings) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.info["practice_settings_changed"] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _drop_cache_after_change(session: Session) -> None:
+    if session.info.pop("practice_settings_changed", False):
+        _cache.clear()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_change_on_rollback(session: Session) -> None:
+    session.info.pop("practice_settings_changed", None)
 
 
 def practice_zone() -> ZoneInfo:

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from clinic import create_app
 from clinic.extensions import db
+from clinic.settings import clear_settings_cache
 from tests.factories import World, build_world
 
 FAST_ARGON2 = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1}
@@ -93,6 +94,7 @@ def make_app(base_config):
 @pytest.fixture
 def app(make_app):
     application = make_app()
+    clear_settings_cache()  # tables are emptied between tests behind the ORM's back
     with application.app_context():
         yield application
         db.session.remove()
