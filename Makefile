@@ -32,13 +32,16 @@ migrate: install
 seed: migrate
 	$(FLASK) seed-demo
 
-## run: install, migrate, seed the fictional demo practice (first run only), serve on http://$(HOST):$(PORT)
+## run: install, migrate, seed the fictional demo practice (first run only), start the background job
+## consumer and serve on http://$(HOST):$(PORT); Ctrl+C stops both
 run: seed
 	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
+	@$(FLASK) jobs & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## serve: the production server (gunicorn) locally; configure with CLINIC_* variables
 serve: migrate
+	@$(FLASK) jobs & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $${WORKERS:-2} --bind $(HOST):$(PORT) 'clinic:create_app()'
 
 ## test: install test dependencies and run the whole suite (browser tests skip if chromium is missing)

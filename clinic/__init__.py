@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from clinic import jobs
     from clinic.auth.sessions import enforce_timeouts
     from clinic.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -42,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
+    jobs.init_app(app)
 
 
 def register_domains(app: Flask) -> None:

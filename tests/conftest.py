@@ -33,6 +33,7 @@ def _test_settings(tmp_path_factory) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "JOBS_URL": "immediate",  # background jobs run inside the request that starts them
         "SERVER_NAME": "clinic.test",
         **FAST_ARGON2,
     }
