@@ -1,13 +1,20 @@
 """Configuration: safe defaults in code, then instance/config.py, then CLINIC_* environment variables.
 
+Environment values are read by Flask's `from_prefixed_env`, so they are JSON: `true`/`false` for
+switches, plain digits for numbers, anything else a string.
+
 Nothing secret lives here. A production configuration refuses to start without a real secret key.
 """
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-DEFAULTS = {
+from flask import Config, Flask
+
+DEFAULTS: dict[str, Any] = {
     "ENV_NAME": "development",  # "production" turns on Secure cookies, HSTS and strict checks
     "SECRET_KEY": None,
     "SQLALCHEMY_DATABASE_URI": None,  # None: instance/clinic.sqlite3
@@ -43,39 +50,54 @@ DEFAULTS = {
     "AUDIT_CHECKPOINT_PATH": None,  # None: instance/audit_head.json (testing apps: none)
 }
 
-ENV_PREFIX = "CLINIC_"
-_INT_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, int) and not isinstance(v, bool)}
-_BOOL_KEYS = {k for k, v in DEFAULTS.items() if isinstance(v, bool)}
+ENV_PREFIX = "CLINIC"
+# Older names still honoured in the environment: CLINIC_DATABASE_URL, CLINIC_ENV.
 _ENV_ALIASES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "ENV": "ENV_NAME"}
+_TEXT_KEYS = ("SECRET_KEY", "AUDIT_KEY")  # a secret made only of digits JSON-decodes to a number
 
 
-def load(app, test_config=None):
-    """Fill app.config from defaults, the instance file, the environment, then test_config."""
+def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
+    """Fill app.config from defaults, the instance file, the environment, then test_config.
+
+    Environment values are JSON-decoded by Flask (`CLINIC_PROXY_FIX_HOPS=1` is an int,
+    `CLINIC_RATELIMIT_ENABLED=false` a bool); anything that isn't valid JSON stays a string.
+    """
     app.config.from_mapping(DEFAULTS)
     app.config.from_pyfile("config.py", silent=True)
-    app.config.update(_from_environment())
+    app.config.from_prefixed_env(ENV_PREFIX)
+    _apply_aliases(app.config)
+    _check_types(app.config)
     if test_config:
         app.config.update(test_config)
     _finish(app)
 
 
-def _from_environment():
-    values = {}
-    for name, raw in os.environ.items():
-        if not name.startswith(ENV_PREFIX) or name == "CLINIC_INSTANCE_PATH":
-            continue
-        key = name[len(ENV_PREFIX) :]
-        key = _ENV_ALIASES.get(key, key)
-        if key in _INT_KEYS:
-            values[key] = int(raw)
-        elif key in _BOOL_KEYS:
-            values[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
+def _apply_aliases(config: Config) -> None:
+    for alias, key in _ENV_ALIASES.items():
+        if alias in config:
+            config[key] = config.pop(alias)
+    for key in _TEXT_KEYS:
+        if config.get(key) is not None and not isinstance(config[key], str):
+            config[key] = str(config[key])
+
+
+def _check_types(config: Config) -> None:
+    """A switch or a number set in the environment to anything else (`no`, `12min`) stops the start."""
+    from_env = {name.removeprefix(f"{ENV_PREFIX}_") for name in os.environ if name.startswith(f"{ENV_PREFIX}_")}
+    for key in from_env & DEFAULTS.keys():
+        default, value = DEFAULTS[key], config.get(key)
+        if isinstance(default, bool):
+            ok = isinstance(value, bool)
+        elif isinstance(default, int):
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
         else:
-            values[key] = raw
-    return values
+            continue
+        if not ok:
+            kind = "true or false (JSON)" if isinstance(default, bool) else "a number"
+            raise RuntimeError(f"Configuration {key} must be {kind}, not {value!r} (environment: {ENV_PREFIX}_{key}).")
 
 
-def _finish(app):
+def _finish(app: Flask) -> None:
     config = app.config
     if not config["SQLALCHEMY_DATABASE_URI"]:
         config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(Path(app.instance_path) / "clinic.sqlite3")
@@ -94,7 +116,7 @@ def _finish(app):
         config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
 
-def is_production(app):
+def is_production(app: Flask) -> bool:
     return app.config.get("ENV_NAME") == "production"
 
 

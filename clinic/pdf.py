@@ -5,8 +5,10 @@ Guarantees:
   document title and language set;
 - a deny-by-default URL fetcher: only the bundled fonts and print stylesheet under `clinic/static` can be
   loaded; any other URL (http, file, data, CSS url() in user text) fetches nothing and embeds nothing;
-- each render runs in a forked child with a memory limit and a deadline, so a pathological input ends in
-  a friendly `PdfError` while the worker stays healthy;
+- renders run in a `ProcessPoolExecutor` of warm worker processes (forkserver: they inherit no
+  sockets, database connections or threads), each under an address-space cap and recycled after
+  `MAX_RENDERS_PER_WORKER` renders; a render past its deadline or out of memory ends in a friendly
+  `PdfError` and the pool is replaced (`PDF_ISOLATE_RENDERS = False` renders in-process instead);
 - rendered PDFs are kept in a small in-process cache keyed by a hash of the HTML, the settings and the
   *scope* (the user and couple it was made for), so a PDF is never handed to anyone it wasn't made for.
 
@@ -14,18 +16,16 @@ WeasyPrint is imported inside the functions: it costs ~0.4 s and most requests n
 """
 
 import atexit
-import gc
+import functools
 import hashlib
-import json
+import multiprocessing
 import os
-import select
-import signal
 import threading
-import time
-import warnings
 from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import Response, current_app, render_template, request
 
@@ -39,9 +39,14 @@ PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 PDF_VARIANT = "pdf/ua-1"
 
 MAX_HTML_CHARS = 2_000_000  # far beyond any handout; keeps absurd input from reaching the renderer
+# Defaults for the PDF_* config keys of the same names.
 RENDER_TIMEOUT_SECONDS = 30
-RENDER_MEMORY_BYTES = 1024 * 1024 * 1024  # extra address space a render may use
+RENDER_MEMORY_BYTES = 1024 * 1024 * 1024  # extra address space a worker may use after warming up
+RENDER_WORKERS = 2
+MAX_RENDERS_PER_WORKER = 100  # then the worker is replaced, so its memory can't creep
 CACHE_MAX_BYTES = 64 * 1024 * 1024
+Context = dict[str, Any]
+WARM_UP_HTML = '<!doctype html><html lang="en"><head><title>warm-up</title></head><body><p>Aa Ωω Жж</p></body></html>'
 
 
 class PdfError(DomainError):
@@ -63,14 +68,14 @@ class RenderedPdf:
 
 
 def render_pdf(
-    template_name: str, context: dict, *, title: str, lang: str = "en", paper: str = "letter", scope: str = ""
+    template_name: str, context: Context, *, title: str, lang: str = "en", paper: str = "letter", scope: str = ""
 ) -> bytes:
     """Render `template_name` with plain-data `context` to PDF bytes (see `build_pdf`)."""
     return build_pdf(template_name, context, title=title, lang=lang, paper=paper, scope=scope).data
 
 
 def build_pdf(
-    template_name: str, context: dict, *, title: str, lang: str = "en", paper: str = "letter", scope: str = ""
+    template_name: str, context: Context, *, title: str, lang: str = "en", paper: str = "letter", scope: str = ""
 ) -> RenderedPdf:
     """Render to PDF, or return the cached PDF for identical HTML, settings and scope.
 
@@ -123,238 +128,139 @@ def _safe_filename(name: str) -> str:
 
 def _render(html: str, *, title: str, lang: str, paper: str) -> bytes:
     config = current_app.config
-    isolate = config.get("PDF_ISOLATE_RENDERS", True) and hasattr(os, "fork")
-    timeout = config.get("PDF_RENDER_TIMEOUT_SECONDS", RENDER_TIMEOUT_SECONDS)
-    memory = config.get("PDF_RENDER_MEMORY_BYTES", RENDER_MEMORY_BYTES)
-    _prepare()  # import and parse once in the parent, so each child starts warm
-    if not isolate:
+    if not config.get("PDF_ISOLATE_RENDERS", True):
         return _render_here(html, title=title, lang=lang, paper=paper)
-    return _render_in_child(html, title=title, lang=lang, paper=paper, timeout=timeout, memory=memory)
-
-
-_prepared: dict = {}
-_prepare_lock = threading.Lock()
-# Drop WeasyPrint's font configuration before interpreter teardown (its __del__ fails late in shutdown).
-atexit.register(_prepared.clear)
-
-
-def _prepare() -> dict:
-    """Import WeasyPrint, load the bundled fonts and parse the print stylesheet (once per process)."""
-    with _prepare_lock:
-        if not _prepared:
-            from weasyprint import CSS
-            from weasyprint.text.fonts import FontConfiguration
-
-            font_config = FontConfiguration()
-            fetcher = _fetcher_class()()
-            css = CSS(filename=str(PRINT_CSS), font_config=font_config, url_fetcher=fetcher)
-            papers = {
-                name: CSS(string=f"@page {{ size: {size}; }}", font_config=font_config, url_fetcher=fetcher)
-                for name, size in PAPER_SIZES.items()
-            }
-            _prepared.update(font_config=font_config, css=css, papers=papers)
-    return _prepared
-
-
-def _render_here(html: str, *, title: str, lang: str, paper: str) -> bytes:
-    from weasyprint import HTML
-
-    prepared = _prepare()
-    document = HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=_fetcher_class()())
-    return document.write_pdf(
-        stylesheets=[prepared["css"], prepared["papers"][paper]],
-        font_config=prepared["font_config"],
-        pdf_variant=PDF_VARIANT,
-        pdf_tags=True,
-        custom_metadata=False,
+    data = _pool.render(
+        (html, title, lang, paper),
+        timeout=config.get("PDF_RENDER_TIMEOUT_SECONDS", RENDER_TIMEOUT_SECONDS),
+        memory=config.get("PDF_RENDER_MEMORY_BYTES", RENDER_MEMORY_BYTES),
+        workers=config.get("PDF_RENDER_WORKERS", RENDER_WORKERS),
     )
-
-
-class _RenderWorker:
-    """A forked helper process that renders PDFs one at a time, under a memory limit and a deadline.
-
-    Forking once and reusing the helper keeps renders as fast as in-process ones (a fork per render
-    costs ~100 ms of copy-on-write faults), while a runaway render only ever kills the helper: the
-    parent notices at the deadline or on EOF, reaps it and forks a fresh one for the next request.
-    The helper also exits after MAX_JOBS renders, so its memory can't creep.
-    """
-
-    MAX_JOBS = 100
-
-    def __init__(self):
-        self.pid = None
-        self.owner = None
-        self.memory = None
-        self.jobs = 0
-        self.requests = self.replies = None
-        self.lock = threading.Lock()
-
-    def render(self, job: tuple, *, timeout: float, memory: int) -> bytes:
-        with self.lock:
-            if self.pid is None or self.owner != os.getpid() or self.memory != memory or self.jobs >= self.MAX_JOBS:
-                self._stop()
-                self._start(memory)
-            self.jobs += 1
-            try:
-                _send_frame(self.requests, json.dumps(job).encode())
-                reply = _read_frame(self.replies, time.monotonic() + timeout)
-            except (OSError, EOFError, TimeoutError):
-                reply = None
-            if reply is None or not reply.startswith(b"K"):
-                self._stop()  # timed out, ran out of memory or failed: never reuse that helper
-                raise PdfError(FAILED)
-            return reply[1:]
-
-    def _start(self, memory: int) -> None:
-        to_child, from_parent = os.pipe()
-        to_parent, from_child = os.pipe()
-        # The helper must never finalise objects it inherited (a database connection's finaliser would
-        # end the parent's connection): freeze them out of the collector's sight before forking.
-        gc.freeze()
-        pid = -1
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)  # Python 3.12+ warns about fork with threads
-                pid = os.fork()
-        finally:
-            if pid != 0:
-                gc.unfreeze()
-        if pid == 0:  # pragma: no cover - the helper's life; it never returns
-            _close_inherited_files(keep={0, 1, 2, to_child, from_child})
-            try:
-                _limit_memory(memory)
-                _serve(to_child, from_child, self.MAX_JOBS)
-            finally:
-                os._exit(0)
-        os.close(to_child)
-        os.close(from_child)
-        self.pid, self.owner, self.memory, self.jobs = pid, os.getpid(), memory, 0
-        self.requests, self.replies = from_parent, to_parent
-
-    def _stop(self) -> None:
-        if self.pid is not None and self.owner == os.getpid():
-            for fd in (self.requests, self.replies):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            _reap(self.pid)
-        self.pid = None
-
-
-def _close_inherited_files(keep: set[int]) -> None:  # pragma: no cover - runs in the helper
-    """The helper must not hold the server's listening socket or a test driver's pipes open."""
-    for name in os.listdir("/proc/self/fd") if os.path.isdir("/proc/self/fd") else ():
-        fd = int(name)
-        if fd not in keep:
-            try:
-                os.close(fd)
-            except OSError:
-                pass
-
-
-_worker = _RenderWorker()
-atexit.register(_worker._stop)
-
-
-def _render_in_child(html: str, *, title: str, lang: str, paper: str, timeout: float, memory: int) -> bytes:
-    data = _worker.render((html, title, lang, paper), timeout=timeout, memory=memory)
     if not data.startswith(b"%PDF"):
         raise PdfError(FAILED)
     return data
 
 
-def _serve(requests: int, replies: int, max_jobs: int) -> None:  # pragma: no cover - runs in the helper
-    for _ in range(max_jobs):
-        frame = _read_frame(requests, None)
-        if frame is None:
-            return  # the parent went away
-        html, title, lang, paper = json.loads(frame)
-        try:
-            data = b"K" + _render_here(html, title=title, lang=lang, paper=paper)
-        except BaseException:  # noqa: BLE001 - MemoryError included: report, then exit
-            _send_frame(replies, b"E")
-            return
-        _send_frame(replies, data)
+@functools.cache
+def _prepare() -> dict[str, Any]:
+    """Import WeasyPrint, load the bundled fonts and parse the print stylesheet (once per process)."""
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    fetcher = _fetcher_class()()
+    css = CSS(filename=str(PRINT_CSS), font_config=font_config, url_fetcher=fetcher)
+    papers = {
+        name: CSS(string=f"@page {{ size: {size}; }}", font_config=font_config, url_fetcher=fetcher)
+        for name, size in PAPER_SIZES.items()
+    }
+    return {"font_config": font_config, "css": css, "papers": papers}
 
 
-def _limit_memory(memory: int) -> None:
+# Drop WeasyPrint's font configuration before interpreter teardown (its __del__ fails late in shutdown).
+atexit.register(_prepare.cache_clear)
+
+
+def _render_here(html: str, title: str, lang: str, paper: str) -> bytes:
+    from weasyprint import HTML
+
+    prepared = _prepare()
+    document = HTML(string=html, base_url=STATIC_ROOT.as_uri() + "/", url_fetcher=_fetcher_class()())
+    options = {"font_config": prepared["font_config"], "pdf_variant": PDF_VARIANT, "pdf_tags": True}
+    stylesheets = [prepared["css"], prepared["papers"][paper]]
+    return document.write_pdf(stylesheets=stylesheets, custom_metadata=False, **options)
+
+
+def _start_worker(memory: int) -> None:  # pragma: no cover - runs in the worker process
+    """Pool initializer: warm WeasyPrint (import, fonts, stylesheet, one tiny render), then cap memory."""
     import resource
 
+    _render_here(WARM_UP_HTML, "warm-up", "en", "letter")
     limit = _address_space_bytes() + memory
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _address_space_bytes() -> int:
+    """This process's virtual size now (Linux); a worker's cap is this plus the budget."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 2 * 1024 * 1024 * 1024
+        return int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 2 * 1024 * 1024 * 1024
 
 
-def _send_frame(fd: int, payload: bytes) -> None:
-    view = memoryview(len(payload).to_bytes(8, "big") + payload)
-    while view:
-        view = view[os.write(fd, view) :]
+class _RenderPool:
+    """One ProcessPoolExecutor per app process, rebuilt when its settings change or a render fails.
+
+    A render past its deadline, out of memory or otherwise failed: the whole pool is killed and
+    discarded (a stuck worker can't be cancelled), and the next render starts a fresh one.
+    """
+
+    def __init__(self) -> None:
+        self._executor: ProcessPoolExecutor | None = None
+        self._settings: tuple[int, int, int] | None = None  # (owner pid, memory, workers)
+        self._lock = threading.Lock()
+
+    def render(self, job: tuple[str, str, str, str], *, timeout: float, memory: int, workers: int) -> bytes:
+        executor = self._get((os.getpid(), memory, workers))
+        try:
+            data: bytes = executor.submit(_render_here, *job).result(timeout=timeout)
+        except Exception as error:  # noqa: BLE001 - deadline, memory, a dead worker or WeasyPrint itself
+            self._discard(executor)  # never reuse a worker that failed: its state is unknown
+            current_app.logger.warning("PDF render failed (%s); render pool replaced", type(error).__name__)
+            raise PdfError(FAILED) from None
+        return data
+
+    def _get(self, settings: tuple[int, int, int]) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None or self._settings != settings:
+                if self._executor is not None and self._settings and self._settings[0] == os.getpid():
+                    self._executor.shutdown(wait=False)  # settings changed: let its renders finish
+                self._executor, self._settings = _new_executor(memory=settings[1], workers=settings[2]), settings
+            return self._executor
+
+    def _discard(self, executor: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._executor is executor:
+                self._executor = None
+        # Python 3.11 has no public way to stop a busy worker (3.14 adds kill_workers()).
+        for process in list((executor._processes or {}).values()):
+            process.kill()
+        executor.shutdown(wait=False, cancel_futures=True)
 
 
-def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes | None:
-    chunks, remaining = [], size
-    while remaining:
-        if deadline is not None:
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                raise TimeoutError
-        chunk = os.read(fd, min(remaining, 1024 * 1024))
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(chunks)
+def _new_executor(*, memory: int, workers: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("forkserver")
+    # The fork server imports these once; each worker forked from it starts with WeasyPrint loaded.
+    context.set_forkserver_preload(["clinic.pdf", "weasyprint"])
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(memory,),
+        max_tasks_per_child=MAX_RENDERS_PER_WORKER,
+    )
 
 
-def _read_frame(fd: int, deadline: float | None) -> bytes | None:
-    header = _read_exactly(fd, 8, deadline)
-    if header is None:
-        return None
-    return _read_exactly(fd, int.from_bytes(header, "big"), deadline)
-
-
-def _reap(pid: int) -> None:
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
+_pool = _RenderPool()  # at exit, concurrent.futures itself stops the workers
 
 
 # ---------------------------------------------------------------- the URL fetcher
 
-_fetcher_cls = None
 
-
-def _fetcher_class():
+@functools.cache
+def _fetcher_class() -> type[Any]:
     """A WeasyPrint URLFetcher that serves the allow-listed bundled files and refuses everything else."""
-    global _fetcher_cls
-    if _fetcher_cls is None:
-        from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-        class BundledOnlyFetcher(URLFetcher):
-            def fetch(self, url, headers=None):
-                path = bundled_path(url)
-                if path is None:
-                    raise ValueError("blocked: only bundled fonts and stylesheets may be loaded")
-                mime = "text/css" if path.suffix == ".css" else "font/ttf"
-                return URLFetcherResponse(path.as_uri(), path.read_bytes(), headers={"Content-Type": mime})
+    class BundledOnlyFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            path = bundled_path(url)
+            if path is None:
+                raise ValueError("blocked: only bundled fonts and stylesheets may be loaded")
+            mime = "text/css" if path.suffix == ".css" else "font/ttf"
+            return URLFetcherResponse(path.as_uri(), path.read_bytes(), headers={"Content-Type": mime})
 
-        _fetcher_cls = BundledOnlyFetcher
-    return _fetcher_cls
+    return BundledOnlyFetcher
 
 
 def bundled_path(url: str) -> Path | None:
@@ -382,7 +288,7 @@ def _assets_version() -> str:
 class _PdfCache:
     """A byte-bounded LRU of rendered PDFs, keyed by `cache_key` (which includes the scope)."""
 
-    def __init__(self, max_bytes: int):
+    def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self._items: OrderedDict[str, bytes] = OrderedDict()
         self._size = 0
