@@ -1,0 +1,7 @@
+"""Access declarations for the administrator's pages that live beside staff and settings."""
+
+from tests.access.matrix import ADMIN, RouteSpec
+
+SPECS = [
+    RouteSpec("admin.audit_trail", lambda w: "/admin/audit/", ADMIN),
+]
