@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from clinic.admin import services
@@ -111,3 +111,21 @@ def audit_trail():
     page = db.paginate(query, per_page=50, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/audit_trail.html", form=form, page=page, args=args), 200 if ok else 422
+
+
+@bp.post("/staff/<int:user_id>/reset-2fa")
+@admin_required
+def reset_second_factor(user_id: int):
+    """Remove a staff member's lost second factor; they set up a new one at their next sign-in."""
+    user = services.get_staff_member(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.reset_second_factor(user, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin.staff"))
+    db.session.commit()
+    flash(f"Second factor reset for {user.name}; they set up a new one at their next sign-in.", "success")
+    return redirect(url_for("admin.staff"))

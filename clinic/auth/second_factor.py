@@ -1,4 +1,4 @@
-"""Second-factor routes: the code step of sign-in, enrolment, re-authentication and admin reset."""
+"""Second-factor routes: the code step of sign-in, enrolment and re-authentication."""
 
 import time
 
@@ -10,10 +10,9 @@ from clinic.auth import services, throttle, totp
 from clinic.auth.forms import ButtonForm, CodeForm, EnrolForm, ReauthForm
 from clinic.auth.models import User
 from clinic.auth.reauth import mark_recent_auth, recent_auth_required
-from clinic.auth.sessions import end_all_sessions
 from clinic.auth.views import bp, complete_sign_in
 from clinic.extensions import db
-from clinic.security import ADMIN, THERAPIST, admin_required, roles_required, safe_next_url
+from clinic.security import ADMIN, THERAPIST, roles_required, safe_next_url
 
 PENDING_KEY = "_2fa_pending"
 PENDING_SECONDS = 300
@@ -167,22 +166,3 @@ def reauth():
         form.password.errors = ["That didn't match. Check your password" + (" and code." if needs_code else ".")]
         return render_template("auth/reauth.html", form=form, needs_code=needs_code), 422
     return render_template("auth/reauth.html", form=form, needs_code=needs_code), 422 if form.errors else 200
-
-
-@bp.post("/admin/staff/<int:user_id>/reset-2fa")
-@admin_required
-def reset_second_factor(user_id: int):
-    """An admin removes a staff member's lost second factor; they set up a new one at next sign-in."""
-    from clinic.admin.services import get_staff_member
-
-    user = get_staff_member(user_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    if user.id == current_user.id:
-        flash("Ask another admin to reset your own second factor.", "error")
-        return redirect(url_for("admin.staff"))
-    totp.remove(user, action="user.second_factor_reset")
-    end_all_sessions(user)
-    db.session.commit()
-    flash(f"Second factor reset for {user.name}; they set up a new one at their next sign-in.", "success")
-    return redirect(url_for("admin.staff"))

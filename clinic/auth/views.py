@@ -3,11 +3,10 @@ from flask_login import current_user, login_required
 
 from clinic.audit.services import record
 from clinic.auth import services, throttle, totp
-from clinic.auth.forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
+from clinic.auth.forms import ChangePasswordForm, LoginForm
 from clinic.auth.reauth import mark_recent_auth
 from clinic.auth.sessions import quick_exit as end_for_quick_exit
 from clinic.auth.sessions import seconds_left, sign_in, sign_out
-from clinic.couples import invitations
 from clinic.db import utcnow
 from clinic.errors import DomainError
 from clinic.extensions import csrf, db
@@ -97,27 +96,6 @@ def account():
         flash("Your password was changed. Other devices have been signed out.", "success")
         return redirect(url_for("auth.account"))
     return render_template("auth/account.html", form=form), 422 if form.errors else 200
-
-
-@bp.route("/invite/<token>", methods=["GET", "POST"])
-@throttle.invite_by_address
-def accept_invitation(token: str):
-    invitation = invitations.find_usable(token)
-    if invitation is None:
-        return render_template("auth/invitation_invalid.html"), 404
-    form = AcceptInvitationForm()
-    if form.validate_on_submit():
-        try:
-            user = invitations.accept(invitation, form.new_password.data)
-        except DomainError as error:
-            form.new_password.errors = [error.message]
-            return render_template("auth/accept_invitation.html", form=form, invitation=invitation), 422
-        sign_in(user)
-        db.session.commit()
-        flash("Welcome. Your account is ready.", "success")
-        return redirect(url_for("portal.today"))
-    status = 422 if form.errors else 200
-    return render_template("auth/accept_invitation.html", form=form, invitation=invitation), status
 
 
 @bp.get("/session/status")
