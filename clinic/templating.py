@@ -22,7 +22,7 @@ NAVIGATION = {
         ("Handouts", "handouts.portal_list"),
         ("Questionnaires", "measures.portal_list"),
     ],
-    "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "audit.trail")],
+    "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "admin.audit_trail")],
 }
 
 

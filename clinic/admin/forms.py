@@ -1,5 +1,6 @@
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -73,3 +74,27 @@ class SettingsForm(BaseForm):
 
 class ActionForm(BaseForm):
     """A CSRF-protected button."""
+
+
+class TrailFilterForm(BaseForm):
+    """GET filters for the audit trail page; every field optional."""
+
+    class Meta:
+        csrf = False
+
+    user = SelectField("Person", validators=[Optional()], validate_choice=False)
+    couple = IntegerField("Couple number", validators=[Optional(), NumberRange(1, 2**31 - 1)])
+    action = SelectField("Action", validators=[Optional()], validate_choice=False)
+    date_from = DateField("From", validators=[Optional()])
+    date_to = DateField("To", validators=[Optional()])
+
+    def trail_filters(self) -> dict:
+        """The checked filters as keyword arguments for clinic.audit.services.trail_query."""
+        user = self.user.data
+        return {
+            "actor_id": int(user) if user and user.isdigit() else None,
+            "couple_id": self.couple.data,
+            "action": self.action.data or None,
+            "date_from": self.date_from.data,
+            "date_to": self.date_to.data,
+        }

@@ -1,14 +1,15 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from clinic.admin import services
-from clinic.admin.forms import ActionForm, SettingsForm, StaffForm
+from clinic.admin.forms import ActionForm, SettingsForm, StaffForm, TrailFilterForm
+from clinic.audit import services as audit
 from clinic.auth import services as accounts
 from clinic.core import once
 from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
 from clinic.security import admin_required
-from clinic.settings import edit_practice_settings, get_practice_settings, time_zone_choices
+from clinic.settings import edit_practice_settings, get_practice_settings, practice_zone, time_zone_choices
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -96,3 +97,35 @@ def settings():
         flash("Practice settings saved.", "success")
         return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/audit/")
+@admin_required
+def audit_trail():
+    """The audit trail, newest first: ids, action names and addresses only, never clinical content."""
+    form = TrailFilterForm(request.args)
+    form.user.choices = {"": "Anyone", **services.people_for_audit_filter()}
+    form.action.choices = {"": "Any action", **{a: a for a in audit.known_actions()}}
+    ok = form.validate()
+    query = audit.trail_query(**(form.trail_filters() if ok else {}), zone=practice_zone())
+    page = db.paginate(query, per_page=50, error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("admin/audit_trail.html", form=form, page=page, args=args), 200 if ok else 422
+
+
+@bp.post("/staff/<int:user_id>/reset-2fa")
+@admin_required
+def reset_second_factor(user_id: int):
+    """Remove a staff member's lost second factor; they set up a new one at their next sign-in."""
+    user = services.get_staff_member(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.reset_second_factor(user, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin.staff"))
+    db.session.commit()
+    flash(f"Second factor reset for {user.name}; they set up a new one at their next sign-in.", "success")
+    return redirect(url_for("admin.staff"))

@@ -3,6 +3,15 @@
 import logging
 import threading
 
+from flask import request
+from flask_login import current_user
+from sqlalchemy.exc import OperationalError
+
+from clinic.audit.sealer import start_sealer
+from clinic.audit.services import discard_buffered, record, write_buffered
+from clinic.errors import database_busy, is_database_busy
+from clinic.extensions import db
+
 log = logging.getLogger(__name__)
 
 DENIED_STATUSES = {403: "access.denied", 404: "access.not_found"}
@@ -10,9 +19,10 @@ LOCKOUT_ENDPOINTS = {"auth.login", "auth.login_code", "auth.login_enrol", "auth.
 
 
 def init_app(app):
-    from clinic.audit import views
+    """Record refusals and buffered reads after each request; start the sealer in serving processes.
 
-    app.register_blueprint(views.bp)
+    The trail's page is an administrator page (admin.audit_trail); this domain has no routes.
+    """
     app.after_request(_after_request)
     interval = app.config.get("AUDIT_SEAL_INTERVAL_SECONDS") or 0
     if interval > 0 and not app.testing:
@@ -27,8 +37,6 @@ _sealer_lock = threading.Lock()
 def _start_sealer_once(app, interval: float) -> None:
     if "audit_sealer" in app.extensions:
         return
-    from clinic.audit.sealer import start_sealer
-
     with _sealer_lock:
         if "audit_sealer" not in app.extensions:
             app.extensions["audit_sealer"] = start_sealer(app, interval)
@@ -36,16 +44,10 @@ def _start_sealer_once(app, interval: float) -> None:
 
 def _after_request(response):
     """Record refusals, then write the events a read request buffered (in one short write)."""
-    from clinic.audit.services import discard_buffered, write_buffered
-
     response = _record_refusals(response)
     if response.status_code >= 500:
         discard_buffered()
         return response
-    from sqlalchemy.exc import OperationalError
-
-    from clinic.errors import database_busy, is_database_busy
-
     try:
         write_buffered()
     except OperationalError as error:
@@ -63,12 +65,6 @@ def _record_refusals(response):
     The request's own uncommitted work (and buffered events) is discarded first: a refused request
     must change nothing.
     """
-    from flask import request
-    from flask_login import current_user
-
-    from clinic.audit.services import discard_buffered, record
-    from clinic.extensions import db
-
     status = response.status_code
     if request.endpoint == "static" or status not in (403, 404, 429):
         return response

@@ -151,12 +151,15 @@ def _claim_sealer() -> bool:
     return bool(db.session.scalar(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _LOCK_KEY}))
 
 
-def _seal_one_batch(key: bytes, limit: int) -> AuditSeal | None | bool:
-    """Seal up to `limit` unsealed events as one batch and commit. False: another sealer is running."""
+def _seal_one_batch(key: bytes, limit: int) -> AuditSeal | None:
+    """Seal up to `limit` unsealed events as one batch and commit.
+
+    None when there is nothing to seal or another sealer is running (it will seal them).
+    """
     with writing():
         if not _claim_sealer():
             db.session.rollback()
-            return False
+            return None
         columns = [getattr(AuditEvent, name) for name in DIGESTED_FIELDS]
         rows = db.session.execute(
             select(*columns).where(AuditEvent.seal_id.is_(None)).order_by(AuditEvent.id).limit(limit)
@@ -179,7 +182,8 @@ def _seal_one_batch(key: bytes, limit: int) -> AuditSeal | None | bool:
         db.session.flush()
         ids = [r.id for r in rows]
         db.session.execute(
-            update(AuditEvent.__table__).where(AuditEvent.__table__.c.id.in_(ids)).values(seal_id=seal.id)
+            update(AuditEvent).where(AuditEvent.id.in_(ids)).values(seal_id=seal.id),
+            execution_options={"synchronize_session": False},
         )
         db.session.commit()
         return seal
@@ -194,7 +198,7 @@ def seal_pending(limit: int = BATCH_SIZE, max_batches: int = MAX_BATCHES_PER_RUN
     key, sealed, head = audit_key(), 0, None
     for _ in range(max_batches):
         seal = _seal_one_batch(key, limit)
-        if not seal:
+        if seal is None:
             break
         head, sealed = seal, sealed + seal.event_count
         if seal.event_count < limit:

@@ -1,9 +1,12 @@
 """Account operations. They change and flush; the view commits."""
 
 from clinic.audit.services import record
+from clinic.auth import totp
 from clinic.auth.models import User, find_user_by_email
 from clinic.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
-from clinic.auth.sessions import end_all_sessions  # noqa: F401  (re-exported for admin views)
+from clinic.auth.sessions import end_all_sessions, sign_in
+
+__all__ = ["end_all_sessions", "sign_in"]  # session primitives other domains call as services (admin, couples)
 from clinic.db import utcnow
 from clinic.errors import DomainError
 from clinic.extensions import db
@@ -48,8 +51,6 @@ def set_password(user: User, password: str) -> None:
 def change_password(user: User, current: str, new: str, code: str | None = None) -> None:
     """Change the password after checking the current one (and a second-factor code when the user
     has one); every other session of the user ends."""
-    from clinic.auth import totp
-
     if not verify_password(user.password_hash, current):
         raise DomainError("That is not your current password.", field="current_password")
     if user.totp_enabled_at and not totp.check_code(user, code or ""):
@@ -82,3 +83,11 @@ def deactivate_user(user: User) -> None:
 def reactivate_user(user: User) -> None:
     user.is_active_account = True
     record("user.reactivated", user)
+
+
+def reset_second_factor(user: User, by: User) -> None:
+    """An admin removes a staff member's lost second factor and ends their sessions; not one's own."""
+    if user.id == by.id:
+        raise DomainError("Ask another admin to reset your own second factor.")
+    totp.remove(user, action="user.second_factor_reset")
+    end_all_sessions(user)

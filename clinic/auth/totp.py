@@ -1,25 +1,27 @@
 """The second factor: TOTP codes from an authenticator app, and one-time recovery codes.
 
-A code is accepted once: the time step it belongs to is stored (`User.totp_last_step`) and codes
-of that step or earlier are refused, so a code seen over someone's shoulder cannot be replayed.
+pyotp checks a code against the current time step and one step either side (clock drift). A code is
+accepted once: the time step it matched is stored (`User.totp_last_step`) and codes of that step or
+earlier are refused, so a code seen over someone's shoulder cannot be replayed.
 """
 
 import hashlib
-import hmac
 import secrets
-import time
 
 import pyotp
 import segno
-from sqlalchemy import delete, select
+from pyotp.exceptions import OTPVerificationError
+from sqlalchemy import delete, func, select
 
 from clinic.audit.services import record
 from clinic.auth.models import RecoveryCode, User
 from clinic.db import utcnow
 from clinic.extensions import db
+from clinic.settings import get_practice_settings
 
 ISSUER = "Clinic"
 RECOVERY_CODE_COUNT = 10
+VALID_WINDOW = 1  # steps either side of now: a phone clock up to ~30 seconds off still works
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
 
 
@@ -29,14 +31,10 @@ def required_for(user: User) -> bool:
         return False
     if user.totp_enabled_at is not None:
         return True
-    from clinic.settings import get_practice_settings
-
     return bool(get_practice_settings().require_totp)
 
 
 def practice_requires() -> bool:
-    from clinic.settings import get_practice_settings
-
     return bool(get_practice_settings().require_totp)
 
 
@@ -52,8 +50,6 @@ def begin_enrolment(user: User) -> str:
 
 
 def provisioning_uri(user: User, secret: str) -> str:
-    from clinic.settings import get_practice_settings
-
     issuer = get_practice_settings().practice_name or ISSUER
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)
 
@@ -64,17 +60,18 @@ def qr_data_uri(uri: str) -> str:
 
 
 def _matching_step(secret: str, code: str, after_step: int | None) -> int | None:
+    """The time step `code` matches within pyotp's window, or None; steps up to `after_step` are spent."""
     code = "".join(code.split())
     if not (code.isdigit() and len(code) == 6):
         return None
-    totp = pyotp.TOTP(secret)
-    now_step = totp.timecode(time.time())  # type: ignore[arg-type]
-    for step in (now_step - 1, now_step, now_step + 1):
-        if after_step is not None and step <= after_step:
-            continue
-        if hmac.compare_digest(totp.generate_otp(step), code):
-            return step
-    return None
+    try:
+        # verify() with the window, returning the step it matched (pyotp's way to prevent reuse).
+        step = pyotp.TOTP(secret).verify_and_get_timecode(code, valid_window=VALID_WINDOW)
+    except OTPVerificationError:
+        return None
+    if after_step is not None and step <= after_step:
+        return None
+    return step
 
 
 def confirm_enrolment(user: User, code: str) -> list[str] | None:
@@ -137,10 +134,11 @@ def _use_recovery_code(user: User, code: str) -> bool:
 
 
 def remaining_recovery_codes(user: User) -> int:
-    return len(
-        db.session.scalars(
-            select(RecoveryCode.id).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-        ).all()
+    return (
+        db.session.scalar(
+            select(func.count(RecoveryCode.id)).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        )
+        or 0
     )
 
 

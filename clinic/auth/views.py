@@ -1,17 +1,22 @@
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+"""Sign-in (password, then the second factor), sign-out, quick exit, the account page and re-authentication."""
+
+import time
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from clinic.audit.services import record
 from clinic.auth import services, throttle, totp
-from clinic.auth.forms import AcceptInvitationForm, ChangePasswordForm, LoginForm
-from clinic.auth.reauth import mark_recent_auth
+from clinic.auth.forms import ButtonForm, ChangePasswordForm, CodeForm, EnrolForm, LoginForm, ReauthForm
+from clinic.auth.models import User
+from clinic.auth.reauth import mark_recent_auth, recent_auth_required
 from clinic.auth.sessions import quick_exit as end_for_quick_exit
 from clinic.auth.sessions import seconds_left, sign_in, sign_out
-from clinic.couples import invitations
 from clinic.db import utcnow
 from clinic.errors import DomainError
 from clinic.extensions import csrf, db
-from clinic.security import home_for, safe_next_url
+from clinic.security import ADMIN, THERAPIST, home_for, roles_required, safe_next_url
+from clinic.templating import practice_for_templates
 
 bp = Blueprint("auth", __name__)
 
@@ -32,8 +37,6 @@ def login():
             return render_template("auth/login.html", form=form), 200
         target = safe_next_url(request.args.get("next"))
         if totp.required_for(user):
-            from clinic.auth.second_factor import start_pending
-
             return start_pending(user, target)
         return complete_sign_in(user, target)
     return render_template("auth/login.html", form=form)
@@ -74,8 +77,6 @@ def quick_exit():
 
 
 def _neutral_url() -> str:
-    from clinic.templating import practice_for_templates
-
     url = practice_for_templates().quick_exit_url or ""
     return url if url.startswith("https://") else "https://www.weather.gov/"
 
@@ -99,27 +100,6 @@ def account():
     return render_template("auth/account.html", form=form), 422 if form.errors else 200
 
 
-@bp.route("/invite/<token>", methods=["GET", "POST"])
-@throttle.invite_by_address
-def accept_invitation(token: str):
-    invitation = invitations.find_usable(token)
-    if invitation is None:
-        return render_template("auth/invitation_invalid.html"), 404
-    form = AcceptInvitationForm()
-    if form.validate_on_submit():
-        try:
-            user = invitations.accept(invitation, form.new_password.data)
-        except DomainError as error:
-            form.new_password.errors = [error.message]
-            return render_template("auth/accept_invitation.html", form=form, invitation=invitation), 422
-        sign_in(user)
-        db.session.commit()
-        flash("Welcome. Your account is ready.", "success")
-        return redirect(url_for("portal.today"))
-    status = 422 if form.errors else 200
-    return render_template("auth/accept_invitation.html", form=form, invitation=invitation), status
-
-
 @bp.get("/session/status")
 @login_required
 def session_status():
@@ -134,4 +114,151 @@ def keepalive():
     return jsonify(seconds_left=seconds_left())
 
 
-from clinic.auth import second_factor  # noqa: E402,F401  (registers its routes on bp)
+PENDING_KEY = "_2fa_pending"
+PENDING_SECONDS = 300
+staff_required = roles_required(THERAPIST, ADMIN)
+
+
+def start_pending(user: User, target: str | None):
+    """Password accepted, second factor still to come: remember who, not signed in yet."""
+    session.clear()
+    session[PENDING_KEY] = {"uid": user.id, "v": user.session_version, "at": int(time.time()), "next": target}
+    record("auth.password_ok", user, actor=user)
+    db.session.commit()
+    return redirect(url_for("auth.login_code" if user.totp_enabled_at else "auth.login_enrol"))
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING_KEY) or {}
+    if not pending or int(time.time()) - int(pending.get("at", 0)) > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, int(pending.get("uid", 0)))
+    if user is None or not user.is_active or user.session_version != pending.get("v"):
+        return None
+    return user
+
+
+def _restart_login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    session.pop(PENDING_KEY, None)
+    flash("Please sign in again.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@throttle.second_factor_by_address
+@throttle.second_factor_by_account
+def login_code():
+    user = _pending_user()
+    if user is None or not user.totp_enabled_at:
+        return _restart_login()
+    form = CodeForm()
+    if form.validate_on_submit():
+        if totp.check_code(user, form.code.data):
+            return complete_sign_in(user, session.get(PENDING_KEY, {}).get("next"), via="password")
+        record("auth.second_factor_failed", user, actor=user, outcome="denied")
+        db.session.commit()
+        form.code.errors = ["That code didn't work. Codes change every 30 seconds and each works once."]
+        return render_template("auth/login_code.html", form=form), 422
+    return render_template("auth/login_code.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@throttle.second_factor_by_address
+@throttle.second_factor_by_account
+def login_enrol():
+    """The practice requires a second factor and this person has none yet: set it up, then sign in."""
+    user = _pending_user()
+    if user is None or user.totp_enabled_at:
+        return _restart_login()
+    return _enrol(user, during_login=True)
+
+
+@bp.get("/account/second-factor")
+@staff_required
+def second_factor():
+    return render_template(
+        "auth/second_factor.html",
+        remaining=totp.remaining_recovery_codes(current_user),
+        required=totp.practice_requires(),
+        button=ButtonForm(),
+    )
+
+
+@bp.route("/account/second-factor/setup", methods=["GET", "POST"])
+@staff_required
+@recent_auth_required(5)
+@throttle.second_factor_by_account
+def second_factor_setup():
+    return _enrol(current_user._get_current_object(), during_login=False)
+
+
+def _enrol(user: User, *, during_login: bool):
+    form = EnrolForm()
+    secret = totp.begin_enrolment(user)
+    if form.validate_on_submit():
+        codes = totp.confirm_enrolment(user, form.code.data)
+        if codes is not None:
+            if during_login:
+                target = session.get(PENDING_KEY, {}).get("next")
+                complete_sign_in(user, target)
+            else:
+                mark_recent_auth()
+                db.session.commit()
+            return render_template("auth/recovery_codes.html", codes=codes, next_url=_after_enrol(during_login))
+        form.code.errors = ["That code doesn't match. Check the time on your phone and try the newest code."]
+    db.session.commit()
+    uri = totp.provisioning_uri(user, secret)
+    return render_template(
+        "auth/enrol.html",
+        form=form,
+        qr=totp.qr_data_uri(uri),
+        secret=secret,
+        during_login=during_login,
+        replacing=user.totp_enabled_at is not None,
+    ), 422 if form.errors else 200
+
+
+def _after_enrol(during_login: bool) -> str:
+    return home_for(current_user) if during_login else url_for("auth.second_factor")
+
+
+@bp.post("/account/second-factor/remove")
+@staff_required
+@recent_auth_required(5)
+def second_factor_remove():
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if totp.practice_requires():
+        flash("The practice requires a second factor, so it can't be switched off. You can set up a new one.", "error")
+        return redirect(url_for("auth.second_factor"))
+    totp.remove(current_user)
+    db.session.commit()
+    flash("Your second factor is switched off.", "success")
+    return redirect(url_for("auth.second_factor"))
+
+
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@login_required
+@throttle.second_factor_by_address
+@throttle.second_factor_by_account
+def reauth():
+    """Confirm it is still you (password, and a code if you use a second factor) before a sensitive step."""
+    form = ReauthForm()
+    target = safe_next_url(request.args.get("next"))
+    needs_code = bool(current_user.totp_enabled_at)
+    if form.validate_on_submit():
+        ok = services.check_password(current_user, form.password.data)
+        if ok and needs_code and not totp.check_code(current_user, form.code.data or ""):
+            record("auth.reauth_failed", current_user, outcome="denied")
+            ok = False
+        if ok:
+            mark_recent_auth()
+            record("auth.reauth", current_user)
+            db.session.commit()
+            return redirect(target or url_for("auth.account"))
+        db.session.commit()
+        form.password.errors = ["That didn't match. Check your password" + (" and code." if needs_code else ".")]
+        return render_template("auth/reauth.html", form=form, needs_code=needs_code), 422
+    return render_template("auth/reauth.html", form=form, needs_code=needs_code), 422 if form.errors else 200

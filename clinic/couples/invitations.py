@@ -43,11 +43,13 @@ def create(partner: Partner, by: User) -> str:
 
 
 def pending_for(partner: Partner) -> list[Invitation]:
-    return db.session.scalars(
-        db.select(Invitation).where(
-            Invitation.partner_id == partner.id, Invitation.used_at.is_(None), Invitation.is_revoked.is_(False)
+    return list(
+        db.session.scalars(
+            db.select(Invitation).where(
+                Invitation.partner_id == partner.id, Invitation.used_at.is_(None), Invitation.is_revoked.is_(False)
+            )
         )
-    ).all()
+    )
 
 
 def find_usable(token: str) -> Invitation | None:

@@ -171,6 +171,6 @@ def invite(couple_id: int, partner_id: int):
         flash(error.message, "error")
         return redirect(url_for("couples.overview", couple_id=couple_id))
     db.session.commit()
-    link = url_for("auth.accept_invitation", token=token, _external=True)
+    link = url_for("couples_portal.accept_invitation", token=token, _external=True)
     # Shown once on this response only: the token itself is never stored.
     return render_template("couples/invitation_link.html", partner=partner, couple=partner.couple, link=link)

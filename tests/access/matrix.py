@@ -16,7 +16,14 @@ ADMIN = frozenset({"admin"})
 EVERYONE = frozenset(ACTORS)
 
 # Routes anyone may open without signing in.
-PUBLIC_ENDPOINTS = {"static", "core.index", "core.healthz", "auth.login", "auth.accept_invitation", "auth.quick_exit"}
+PUBLIC_ENDPOINTS = {
+    "static",
+    "core.index",
+    "core.healthz",
+    "auth.login",
+    "couples_portal.accept_invitation",
+    "auth.quick_exit",
+}
 
 
 @dataclass(frozen=True)

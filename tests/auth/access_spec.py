@@ -1,10 +1,10 @@
-"""Access declarations for the second factor, re-authentication and the admin's reset button.
+"""Access declarations for the second factor and re-authentication (the admin's reset is in tests/admin).
 
 `auth.login_code` and `auth.login_enrol` belong to someone who passed the password step: without
 that pending step, anonymous visitors are sent to sign in and signed-in users to their home page.
 """
 
-from tests.access.matrix import ADMIN, SIGNED_IN, RouteSpec
+from tests.access.matrix import SIGNED_IN, RouteSpec
 
 STAFF = frozenset({"therapist", "other_therapist", "admin"})
 
@@ -19,7 +19,4 @@ SPECS = [
     RouteSpec("auth.second_factor_setup", lambda w: "/account/second-factor/setup", STAFF),
     RouteSpec("auth.second_factor_setup", lambda w: "/account/second-factor/setup", STAFF, method="POST"),
     RouteSpec("auth.second_factor_remove", lambda w: "/account/second-factor/remove", STAFF, method="POST"),
-    RouteSpec(
-        "auth.reset_second_factor", lambda w: f"/admin/staff/{w.other_therapist.id}/reset-2fa", ADMIN, method="POST"
-    ),
 ]

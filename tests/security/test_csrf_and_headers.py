@@ -40,7 +40,7 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(make_app, app, 
     }
     extra = [
         ("auth.login", "/login", "anonymous", {"email": world.therapist.email, "password": "x" * 12}),
-        ("auth.accept_invitation", f"/invite/{token}", "anonymous", new_password),
+        ("couples_portal.accept_invitation", f"/invite/{token}", "anonymous", new_password),
     ]
     cases = [(s.endpoint, s.url(world), _actor_for(s), s.data(world) if s.data else {}) for s in posts] + extra
     ids = login_ids(world)
@@ -64,7 +64,7 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(make_app, app, 
     # Quick exit takes no token on purpose: leaving must never fail, and all it can do is end the
     # caller's own session (tests/auth/test_quick_exit.py).
     tokenless = {("auth.quick_exit", "POST")}
-    assert routes <= declared | tokenless | {("auth.login", "POST"), ("auth.accept_invitation", "POST")}
+    assert routes <= declared | tokenless | {("auth.login", "POST"), ("couples_portal.accept_invitation", "POST")}
 
 
 def test_a_valid_token_is_accepted(make_app, app, world):
