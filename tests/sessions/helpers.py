@@ -53,7 +53,7 @@ def new_session(couple, therapist, *, model=None, days_ago=1, answers=None, sign
         note.version += 1
         db.session.flush()
     if sign:
-        services.sign_note(note, therapist)
+        services.sign_note(note, therapist, PASSWORD, True)
     return therapy_session
 
 
