@@ -56,7 +56,7 @@ def seed_demo() -> bool:
         clients={e: u for e, u in users.items() if u.role == "client"},
     )
     _seed_couples(practice)
-    seed_sessions(practice)
+    seed_sessions(practice, DEMO_PASSWORD)
     seed_homework(practice)
     seed_handouts(practice)
     seed_measures(practice)

@@ -1,6 +1,7 @@
 """The domain error family and the friendly error pages (never a traceback, SQL or path)."""
 
 import logging
+from collections.abc import Mapping, Sequence
 
 from flask import render_template, request
 from flask_wtf.csrf import CSRFError
@@ -14,12 +15,24 @@ log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
-    """A business rule refused the operation; `field` names the form field the message belongs to."""
+    """A business rule refused the operation; `field` names the form field the message belongs to.
 
-    def __init__(self, message: str, field: str | None = None):
+    An operation that checks several rules raises one DomainError with `problems` (field name ->
+    message, every problem at once); `message` and `field` then default to all the messages joined and
+    the first field, so callers that read only those keep working.
+    """
+
+    problems: Mapping[str, str] | Sequence["DomainError"]
+
+    def __init__(
+        self, message: str | None = None, field: str | None = None, *, problems: Mapping[str, str] | None = None
+    ):
+        problems = dict(problems or {})
+        message = message if message is not None else " ".join(problems.values())
         super().__init__(message)
         self.message = message
-        self.field = field
+        self.field = field if field is not None or not problems else next(iter(problems))
+        self.problems = problems
 
 
 class EditConflict(DomainError):
@@ -69,8 +82,8 @@ def _http_error(error: HTTPException):
         return error
     detail = error.description if error.code in (400, 413, 429) and _is_own_message(error) else None
     response = render_error(error.code, detail)
-    if error.code == 405 and getattr(error, "valid_methods", None):
-        return response[0], 405, {"Allow": ", ".join(error.valid_methods)}
+    if error.code == 405 and (allowed := getattr(error, "valid_methods", None)):
+        return response[0], 405, {"Allow": ", ".join(allowed)}
     return response
 
 

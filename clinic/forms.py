@@ -1,6 +1,7 @@
 """The form base every domain uses: text fields refuse control characters and undecodable bytes."""
 
 import re
+from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
@@ -50,17 +51,37 @@ class VersionField(HiddenField):
 def attach_error(form, error) -> None:
     """Put a service's DomainError next to its field (answers are `a_<key>`), or at the top of the form.
 
-    An error carrying several `problems` puts each one next to its own field, so every mistake shows at once.
+    An error carrying several `problems` puts each one next to its own field, so every mistake shows at
+    once: either a mapping field name -> message or a list of DomainErrors. A field inside a subform is
+    named as WTForms prefixes it, e.g. "partner_a-risk" for `form.partner_a.risk`.
     """
-    if problems := getattr(error, "problems", None):
+    problems = getattr(error, "problems", None)
+    if isinstance(problems, Mapping) and problems:
+        for name, message in problems.items():
+            _attach(form, name, message)
+    elif problems:
         for problem in problems:
             attach_error(form, problem)
-        return
-    for name in (error.field, f"a_{error.field}"):
-        if name and name in form:
-            form[name].errors = [*form[name].errors, error.message]
+    else:
+        _attach(form, error.field, error.message)
+
+
+def _attach(form, name: str | None, message: str) -> None:
+    for candidate in (name, f"a_{name}") if name else ():
+        if (field := _find_field(form, candidate)) is not None:
+            field.errors = [*field.errors, message]
             return
-    form.form_message = error.message
+    form.form_message = " ".join(filter(None, (getattr(form, "form_message", None), message)))
+
+
+def _find_field(form, name: str):
+    """The field called `name` in `form`, looking inside subforms ("partner_a-risk"); None if absent."""
+    if name in form:
+        return form[name]
+    prefix, _, rest = name.partition("-")
+    if rest and prefix in form and hasattr(form[prefix], "form"):
+        return _find_field(form[prefix].form, rest)
+    return None
 
 
 def strip_filter(value):

@@ -154,13 +154,14 @@ CBCT_NOTES = [
 ]
 
 
-def seed_sessions(practice) -> None:
+def seed_sessions(practice, password: str) -> None:
+    """Seed the notes; `password` is the demo therapist's, since demo notes are signed like any other."""
     therapist = practice.therapist
     efct, cbct = practice.couples["efct"], practice.couples["cbct"]
     eft_sessions = []
     for days, answers in zip((84, 70, 56, 42, 28, 14), EFT_NOTES, strict=True):
         eft_sessions.append(_session(efct, therapist, days, "efct", answers))
-        _sign(eft_sessions[-1], therapist)
+        _sign(eft_sessions[-1], therapist, password)
         if len(eft_sessions) in (2, 4):  # the cycle is mapped in session 2 and renamed by the couple in 4
             _cycle_map(efct, therapist, eft_sessions[-1])
     services.add_addendum(
@@ -182,8 +183,8 @@ def seed_sessions(practice) -> None:
             observations="Draft: Alex began to name her fear of being alone.",
         ),
     )
-    for days, answers in zip((35, 28, 21), CBCT_NOTES, strict=False):
-        _sign(_session(cbct, therapist, days, "cbct", answers), therapist)
+    for days, cbct_answers in zip((35, 28, 21), CBCT_NOTES, strict=False):
+        _sign(_session(cbct, therapist, days, "cbct", cbct_answers), therapist, password)
     _session(cbct, therapist, 5, "cbct", CBCT_NOTES[3], risk=False)  # an overdue draft: shows the caseload alert
     db.session.flush()
 
@@ -204,14 +205,17 @@ def _session(couple, therapist, days_ago: int, model: str, answers: dict, risk: 
         therapist,
     )
     note = therapy_session.progress_note
+    assert note is not None  # record_session always opens the session's note
     note.answers = {**(note.answers or {}), **(RISK_NONE if risk else {}), **answers}
     note.version += 1
     db.session.flush()
     return therapy_session
 
 
-def _sign(therapy_session, therapist) -> None:
-    services.sign_note(therapy_session.progress_note, therapist, at=therapy_session.starts_at + timedelta(hours=3))
+def _sign(therapy_session, therapist, password: str) -> None:
+    note = therapy_session.progress_note
+    assert note is not None
+    services.sign_note(note, therapist, password, True, at=therapy_session.starts_at + timedelta(hours=3))
 
 
 def _cycle_map(couple, therapist, therapy_session) -> None:

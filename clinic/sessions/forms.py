@@ -60,22 +60,15 @@ class TherapySessionForm(BaseForm):
 
 
 class SignForm(BaseForm):
-    """Posted together with the note's fields (the Sign button submits the same form)."""
+    """Posted together with the note's fields (the Sign button submits the same form).
+
+    Shape only: whether the box is ticked and the password right is decided by `services.sign_note`.
+    """
 
     attest = BooleanField("I attest that this note is accurate and complete, and that I provided this service.")
     password = PasswordField(
         "Your password", validators=[Optional(), Length(max=256)], description="Re-enter it to sign."
     )
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        if not self.attest.data:
-            self.attest.errors = [*self.attest.errors, "Tick the attestation to sign."]
-            ok = False
-        if not self.password.data:
-            self.password.errors = [*self.password.errors, "Enter your password to sign."]
-            ok = False
-        return ok
 
 
 class AddendumForm(BaseForm):

@@ -9,9 +9,10 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint, event, inspect
 from sqlalchemy.orm import Mapped, Session, backref, mapped_column, relationship
 
+from clinic.couples.models import MODELS
 from clinic.db import TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from clinic.errors import DomainError
 from clinic.extensions import Model
@@ -33,6 +34,23 @@ TEMPLATES = {
 }
 
 
+# Clinical records keep what they point at (RESTRICT); pure children go with their parent (CASCADE).
+KEEP, WITH_PARENT = "RESTRICT", "CASCADE"
+
+
+def one_of(column: str, values, name: str) -> CheckConstraint:
+    """CHECK that `column` holds one of `values` (the keys of a choices dict); named ck_<table>_<name>."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=name)
+
+
+def all_or_none(columns: tuple[str, ...], name: str) -> CheckConstraint:
+    """CHECK that `columns` are all NULL or all set together."""
+    unset = " AND ".join(f"{c} IS NULL" for c in columns)
+    both = " AND ".join(f"{c} IS NOT NULL" for c in columns)
+    return CheckConstraint(f"({unset}) OR ({both})", name=name)
+
+
 class NoteLocked(DomainError):
     """A signed note (or an addendum) was about to change: signed records are never edited."""
 
@@ -44,19 +62,26 @@ class TherapySession(TimestampMixin, Model):
     """One meeting with the couple (or one partner of it), numbered 1, 2, 3 … per couple."""
 
     __tablename__ = "therapy_session"
-    __table_args__ = (UniqueConstraint("couple_id", "number", name="uq_therapy_session_couple_number"),)
+    __table_args__ = (
+        UniqueConstraint("couple_id", "number", name="uq_therapy_session_couple_number"),
+        one_of("format", FORMATS, "format"),
+        one_of("kind", KINDS, "kind"),
+        one_of("attendance", ATTENDANCE, "attendance"),
+        one_of("model", MODELS, "model"),
+        CheckConstraint("kind = 'individual' OR individual_partner_id IS NULL", name="individual_partner"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete=KEEP), index=True)
     number: Mapped[int] = mapped_column(Integer)
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     minutes: Mapped[int] = mapped_column(Integer, default=50)
     format: Mapped[str] = mapped_column(String(20), default="in_person")
     kind: Mapped[str] = mapped_column(String(20), default="conjoint")
-    individual_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))
+    individual_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete=KEEP))
     attendance: Mapped[str] = mapped_column(String(30), default="attended")
     model: Mapped[str] = mapped_column(String(20))
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP))
 
     couple = relationship("Couple", lazy="joined")
     individual_partner = relationship("Partner")
@@ -89,15 +114,19 @@ class ProgressNote(VersionedMixin, TimestampMixin, Model):
     """The session's clinical record on its model's template; structured answers live in `answers`."""
 
     __tablename__ = "progress_note"
+    __table_args__ = (
+        one_of("template", TEMPLATES, "template"),
+        all_or_none(("signed_at", "signed_by_id", "content_hash"), "signature"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    therapy_session_id: Mapped[int] = mapped_column(ForeignKey("therapy_session.id"), unique=True)
-    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
+    therapy_session_id: Mapped[int] = mapped_column(ForeignKey("therapy_session.id", ondelete=KEEP), unique=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete=KEEP), index=True)
     template: Mapped[str] = mapped_column(String(20))
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
-    cycle_map_id: Mapped[int | None] = mapped_column(ForeignKey("cycle_map.id"))
-    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    cycle_map_id: Mapped[int | None] = mapped_column(ForeignKey("cycle_map.id", ondelete=KEEP))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP))
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete=KEEP))
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     content_hash: Mapped[str | None] = mapped_column(String(64))
 
@@ -144,8 +173,8 @@ class NoteAddendum(Model):
     __tablename__ = "note_addendum"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    progress_note_id: Mapped[int] = mapped_column(ForeignKey("progress_note.id"), index=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    progress_note_id: Mapped[int] = mapped_column(ForeignKey("progress_note.id", ondelete=KEEP), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reason: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
@@ -165,12 +194,13 @@ class NoteRiskReview(Model):
     """
 
     __tablename__ = "note_risk_review"
+    __table_args__ = (one_of("position", ("a", "b"), "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    progress_note_id: Mapped[int] = mapped_column(ForeignKey("progress_note.id"), index=True)
+    progress_note_id: Mapped[int] = mapped_column(ForeignKey("progress_note.id", ondelete=KEEP), index=True)
     position: Mapped[str] = mapped_column(String(1))  # "a" or "b"
     text: Mapped[str] = mapped_column(Text)
-    by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     by = relationship("User", lazy="joined")
@@ -188,8 +218,9 @@ class ProcessNote(VersionedMixin, TimestampMixin, Model):
     __table_args__ = (UniqueConstraint("therapy_session_id", "author_id", name="uq_process_note_session_author"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    therapy_session_id: Mapped[int] = mapped_column(ForeignKey("therapy_session.id"), index=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    # Private working notes are no part of the record: they go with their session.
+    therapy_session_id: Mapped[int] = mapped_column(ForeignKey("therapy_session.id", ondelete=WITH_PARENT), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=WITH_PARENT), index=True)
     text: Mapped[str] = mapped_column(Text, default="")
 
     therapy_session: Mapped[TherapySession] = relationship()
@@ -215,12 +246,12 @@ class CycleMap(Model):
     __table_args__ = (UniqueConstraint("couple_id", "number", name="uq_cycle_map_couple_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete=KEEP), index=True)
     number: Mapped[int] = mapped_column(Integer)
     cycle_name: Mapped[str] = mapped_column(String(120), default="")
     partner_a: Mapped[dict] = mapped_column(JSON, default=dict)  # CYCLE_STEPS key -> words
     partner_b: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     created_by = relationship("User", lazy="joined")

@@ -1,7 +1,7 @@
 """The progress-note templates: one WTForms form per model, with real structured fields.
 
 A draft saves whatever shape-valid answers it holds (so nothing typed is ever refused for being
-incomplete); `sign_problems()` lists what must be filled in before the note can be signed.
+incomplete); `completeness.sign_problems()` lists what must be filled in before the note can be signed.
 `SECTIONS` orders the fields for the edit page, the read-only view and the export alike.
 Labels may hold {a} and {b}: they become the partners' names.
 """
@@ -80,26 +80,6 @@ class NoteForm(BaseForm):
         """The structured answers to store (every template field; never the version or the token)."""
         return {name: self[name].data for _, rows in self.sections for row in rows for name in row}
 
-    def sign_problems(self, *, took_place: bool = True) -> dict[str, str]:
-        """Field name -> what is missing before signing. Empty when the note is complete.
-
-        For a session that did not take place (no show, late cancellation) only the plan is required.
-        """
-        if not took_place:
-            return {} if self.plan.data else {"plan": "Write what happens next (e.g. the follow-up agreed)."}
-        problems = {}
-        for pos in ("a", "b"):
-            if not self[f"risk_{pos}"].data:
-                problems[f"risk_{pos}"] = "Record the risk check for each partner before signing."
-            elif self[f"risk_{pos}"].data in ("moderate", "high") and not self[f"risk_note_{pos}"].data:
-                problems[f"risk_note_{pos}"] = "Describe the risk and what you did about it."
-        if not self.plan.data:
-            problems["plan"] = "Write the plan for the next session."
-        return problems | self.template_problems()
-
-    def template_problems(self) -> dict[str, str]:
-        return {}
-
 
 EFT_STAGES = {
     "1": "Stage 1 · Cycle de-escalation",
@@ -117,7 +97,6 @@ EFT_STEPS = {
     "8": "8 · New solutions to old problematic issues",
     "9": "9 · Consolidate new positions and new cycles of attachment behaviour",
 }
-STEP_STAGE = {"1": "1", "2": "1", "3": "1", "4": "1", "5": "2", "6": "2", "7": "2", "8": "3", "9": "3"}
 MILESTONE = {"not_started": "Not started", "in_progress": "In progress", "reached": "Reached"}
 CYCLE_SEEN = {
     "full": "Full cycle, as mapped",
@@ -208,27 +187,6 @@ class EFTNoteForm(NoteForm):
     change_events = checks("Change events", CHANGE_EVENTS)
     observations = text("Observations")
 
-    def template_problems(self) -> dict[str, str]:
-        problems = {}
-        if not self.stage.data:
-            problems["stage"] = "Choose the stage you worked in."
-        if not self.steps.data:
-            problems["steps"] = "Tick at least one step you worked on."
-        elif self.stage.data and any(STEP_STAGE[s] > self.stage.data for s in self.steps.data):
-            problems["steps"] = "A step from a later stage is ticked: check the stage or the steps."
-        for name in ("withdrawer_reengagement", "blamer_softening"):
-            if not self[name].data:
-                problems[name] = "Record where this stands (Not started is fine)."
-        if self.blamer_softening.data in ("in_progress", "reached") and self.withdrawer_reengagement.data != "reached":
-            problems["blamer_softening"] = "Softening comes after withdrawer re-engagement is reached."
-        if self.enactment.data == "yes":
-            for name in ("enactment_speaker", "enactment_response"):
-                if not self[name].data:
-                    problems[name] = "Say who spoke and how the other partner received it."
-        elif not self.enactment.data:
-            problems["enactment"] = "Say whether an enactment was attempted."
-        return problems
-
 
 CBCT_MODULES = {
     "communication_sharing": "Communication training · sharing thoughts and feelings",
@@ -290,20 +248,6 @@ class CBCTNoteForm(NoteForm):
     )
     observations = text("Observations")
 
-    def template_problems(self) -> dict[str, str]:
-        problems = {}
-        if not self.agenda.data:
-            problems["agenda"] = "Write the session's agenda."
-        if not self.modules.data:
-            problems["modules"] = "Tick at least one module you worked on."
-        if "cognitive_restructuring" in (self.modules.data or []) and not self.cognition_types.data:
-            problems["cognition_types"] = "Tick the cognition types you worked with."
-        if any(m.startswith("communication") for m in self.modules.data or []):
-            for pos in ("a", "b"):
-                if not self[f"skill_level_{pos}"].data:
-                    problems[f"skill_level_{pos}"] = "Rate the skill level you observed (or Not practised)."
-        return problems
-
 
 IBCT_PHASES = {"assessment": "Assessment", "feedback": "Feedback session (DEEP formulation)", "treatment": "Treatment"}
 DEEP = {
@@ -340,16 +284,6 @@ class IntegrativeNoteForm(NoteForm):
     acceptance = checks("Acceptance strategies", ACCEPTANCE)
     change = checks("Change strategies", CHANGE)
     observations = text("Observations")
-
-    def template_problems(self) -> dict[str, str]:
-        problems = {}
-        if not self.phase.data:
-            problems["phase"] = "Choose the phase of treatment."
-        elif self.phase.data == "treatment" and not (self.acceptance.data or self.change.data):
-            problems["acceptance"] = "Tick the acceptance or change strategies you used."
-        elif self.phase.data != "treatment" and not self.deep_elements.data:
-            problems["deep_elements"] = "Tick the DEEP elements you addressed."
-        return problems
 
 
 NOTE_FORMS = {"efct": EFTNoteForm, "cbct": CBCTNoteForm, "integrative": IntegrativeNoteForm}

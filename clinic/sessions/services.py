@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from clinic.audit.services import record
+from clinic.auth.passwords import verify_password
 from clinic.couples.models import Couple
 from clinic.couples.services import touch
 from clinic.db import utcnow
@@ -14,6 +15,7 @@ from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
 from clinic.forms import has_forbidden_characters
 from clinic.registry import homework_review
+from clinic.sessions.completeness import sign_problems
 from clinic.sessions.models import (
     CycleMap,
     NoteAddendum,
@@ -36,6 +38,17 @@ def get_session_for(user, therapy_session_id: int) -> TherapySession:
     if found is None or user.role != "therapist":
         abort(404)
     return found
+
+
+def get_note_for(user, therapy_session_id: int) -> tuple[TherapySession, ProgressNote]:
+    """The session and its progress note, for the couple's treating therapist; 404 as `get_session_for`.
+
+    Every recorded session opens a note, so a session without one is treated as missing too.
+    """
+    therapy_session = get_session_for(user, therapy_session_id)
+    if therapy_session.progress_note is None:
+        abort(404)
+    return therapy_session, therapy_session.progress_note
 
 
 def sessions_query(couple: Couple):
@@ -107,20 +120,49 @@ def save_draft(note: ProgressNote, answers: dict, seen_version: int | None, *, a
     db.session.flush()
 
 
-def sign_note(note: ProgressNote, signer, *, at: datetime | None = None) -> None:
+def sign_note(note: ProgressNote, signer, password: str | None, attested: bool, *, at: datetime | None = None) -> None:
     """Sign and lock: signer, time and the SHA-256 of the content are set together, in one flush.
 
+    The one place the signing rules live. Raises NoteLocked for a note already signed, DomainError
+    (field "signer") when `signer` is not the couple's treating therapist, and otherwise one DomainError
+    whose `problems` name every field that stops the signature at once: "password" (missing or wrong),
+    "attest" (not ticked) and each note field the template still needs. A refusal is recorded in the
+    audit trail (flushed, not committed) and leaves the draft as it is.
     `at` is only for the demo data and imports; signing through the app always uses the current time.
     """
     if note.is_signed:
         raise NoteLocked("This note is already signed.")
     if signer.id != note.therapy_session.couple.therapist_id:
-        raise DomainError("Only the treating therapist can sign this note.")
+        raise DomainError("Only the treating therapist can sign this note.", field="signer")
+    problems = _signature_problems(signer, password, attested) | sign_problems(
+        note.template, note.answers, took_place=note.therapy_session.took_place
+    )
+    if problems:
+        record("progress_note.sign_refused", note, outcome="refused")
+        db.session.flush()
+        raise DomainError(problems=problems)
     note.signed_by_id = signer.id
     note.signed_at = at or utcnow()
     note.content_hash = note.compute_hash()
     record("progress_note.signed", note)
     db.session.flush()
+
+
+def _signature_problems(signer, password: str | None, attested: bool) -> dict[str, str]:
+    problems = {}
+    if message := _password_problem(signer, password):
+        problems["password"] = message
+    if not attested:
+        problems["attest"] = "Tick the attestation to sign."
+    return problems
+
+
+def _password_problem(signer, password: str | None) -> str | None:
+    if not password:
+        return "Enter your password to sign."
+    if not verify_password(signer.password_hash, password):
+        return "That password is not right."
+    return None
 
 
 def add_addendum(note: ProgressNote, author, reason: str, text: str, *, at: datetime | None = None) -> NoteAddendum:

@@ -1,32 +1,30 @@
-"""Sessions & notes pages. Every route answers 404 to anyone but the couple's treating therapist
-(partners must not even learn that a note exists), and process notes to anyone but their author."""
+"""Sessions & notes pages and the couple's course. Every route answers 404 to anyone but the couple's
+treating therapist (partners must not even learn that a note exists), and process notes to anyone but
+their author. Pages are built in `pages`; rules live in `services`; each view commits once."""
 
-from datetime import UTC, datetime
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.datastructures import MultiDict
 
 from clinic.audit.services import record
-from clinic.auth.passwords import verify_password
 from clinic.auth.sessions import take_pending_submission
 from clinic.core import once
 from clinic.couples.services import get_couple_for
 from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
-from clinic.sessions import services
-from clinic.sessions.forms import AddendumForm, ProcessNoteForm, SignForm, TherapySessionForm
-from clinic.sessions.models import NoteLocked
-from clinic.sessions.note_forms import display_pairs, note_form_class
-from clinic.settings import practice_zone
+from clinic.forms import attach_error
+from clinic.sessions import pages, services
+from clinic.sessions.course import compute_course
+from clinic.sessions.forms import AddendumForm, CycleMapForm, ProcessNoteForm, SignForm, TherapySessionForm
+from clinic.sessions.models import CYCLE_STEPS, NoteLocked
+from clinic.sessions.note_forms import note_form_class
 from clinic.templating import format_datetime
 
 bp = Blueprint("sessions", __name__)
 # A stale version seen by claim_version, or a concurrent save that won the race at UPDATE time.
 STALE = (EditConflict, StaleDataError)
-PRIVATE_FIELDS = {"password", "attest", "csrf_token"}
 
 
 def therapist_only(view):
@@ -42,21 +40,30 @@ def therapist_only(view):
     return wrapped
 
 
+def _kept(*paths: str) -> dict | None:
+    """Text kept from a post that met an expired sign-in, for the first of `paths` that has some."""
+    for path in paths:
+        if pending := take_pending_submission(current_user, path):
+            return pending
+    return None
+
+
 @bp.route("/couples/<int:couple_id>/sessions", methods=["GET", "POST"])
 @therapist_only
 def couple_sessions(couple_id: int):
     couple = get_couple_for(current_user, couple_id)
-    form = TherapySessionForm(couple=couple, data=None if request.method == "POST" else _new_session_defaults(couple))
+    form = TherapySessionForm(
+        couple=couple, data=None if request.method == "POST" else pages.new_session_defaults(couple)
+    )
     if form.validate_on_submit():
         if done := once.already_done(form.form_token.data, current_user):
             return redirect(done)
         try:
-            therapy_session = services.record_session(
-                couple, {**form.data, "starts_at": _to_utc(form.starts_at.data)}, current_user
-            )
+            data = {**form.data, "starts_at": pages.to_utc(form.starts_at.data)}
+            therapy_session = services.record_session(couple, data, current_user)
         except DomainError as error:
             db.session.rollback()
-            form.starts_at.errors = [error.message]
+            attach_error(form, error)
         else:
             target = url_for("sessions.edit_note", therapy_session_id=therapy_session.id)
             once.claim(form.form_token.data, current_user, target)
@@ -66,151 +73,73 @@ def couple_sessions(couple_id: int):
     page = db.paginate(services.sessions_query(couple), per_page=current_app.config["PER_PAGE"], error_out=False)
     record("therapy_session.list_viewed", record_type="couple", record_id=couple.id, couple_id=couple.id)
     db.session.commit()
-    return render_template(
-        "sessions/couple_sessions.html", couple=couple, form=form, page=page
-    ), 422 if form.errors else 200
-
-
-def _new_session_defaults(couple) -> dict:
-    now = datetime.now(practice_zone()).replace(second=0, microsecond=0, tzinfo=None)
-    return {"model": couple.model, "starts_at": now, "minutes": 50}
-
-
-def _to_utc(local: datetime) -> datetime:
-    return local.replace(tzinfo=practice_zone()).astimezone(UTC)
+    status = 422 if form.errors else 200
+    return render_template("sessions/couple_sessions.html", couple=couple, form=form, page=page), status
 
 
 @bp.get("/sessions/<int:therapy_session_id>")
 @therapist_only
 def therapy_session(therapy_session_id: int):
-    therapy_session = services.get_session_for(current_user, therapy_session_id)
+    therapy_session, note = services.get_note_for(current_user, therapy_session_id)
     record("therapy_session.viewed", therapy_session)
-    record("progress_note.viewed", therapy_session.progress_note)
+    record("progress_note.viewed", note)
     if (mine := services.get_process_note(therapy_session, current_user)) is not None:
         record("process_note.viewed", mine, couple_id=therapy_session.couple_id)
-    pending = take_pending_submission(current_user, request.path + "/addenda") or take_pending_submission(
-        current_user, request.path
-    )
+    pending = _kept(request.path + "/addenda", request.path)
     db.session.commit()
-    form = AddendumForm(formdata=_formdata(pending)) if pending else AddendumForm()
-    return _session_page(therapy_session, form, restored=bool(pending))
-
-
-def _session_page(therapy_session, addendum_form, status=200, restored=False, **context):
-    note = therapy_session.progress_note
-    return render_template(
-        "sessions/session.html",
-        ts=therapy_session,
-        couple=therapy_session.couple,
-        note=note,
-        restored=restored,
-        pairs=display_pairs(note.template, note.answers, therapy_session.couple),
-        addenda=services.addenda_for(note),
-        addendum_form=addendum_form,
-        process_note=services.get_process_note(therapy_session, current_user),
-        risks=services.raised_risks(note),
-        **context,
-    ), status
+    form = AddendumForm(formdata=pages.formdata(pending)) if pending else AddendumForm()
+    return pages.session_page(therapy_session, form, restored=bool(pending))
 
 
 @bp.route("/sessions/<int:therapy_session_id>/note", methods=["GET", "POST"])
 @therapist_only
 def edit_note(therapy_session_id: int):
-    therapy_session = services.get_session_for(current_user, therapy_session_id)
-    note, couple = therapy_session.progress_note, therapy_session.couple
+    therapy_session, note = services.get_note_for(current_user, therapy_session_id)
     if note.is_signed:
         return _signed_note_edit(therapy_session)
     form_class = note_form_class(note.template)
     if request.method == "POST":
-        form = form_class(couple=couple)
-        if form.validate_on_submit():
-            try:
-                services.save_draft(note, form.answers(), form.version.data)
-            except STALE:
-                return _conflict(therapy_session, form)
-            db.session.commit()
-            flash(f"Draft saved at {format_datetime(note.updated_at)}.", "success")
-            return redirect(url_for("sessions.edit_note", therapy_session_id=therapy_session.id))
-        return _note_page(therapy_session, form, SignForm(formdata=None), status=422)
+        form = form_class(couple=therapy_session.couple)
+        if not form.validate_on_submit():
+            return pages.note_page(therapy_session, form, status=422)
+        try:
+            services.save_draft(note, form.answers(), form.version.data)
+        except STALE:
+            return pages.note_conflict(therapy_session, form)
+        db.session.commit()
+        flash(f"Draft saved at {format_datetime(note.updated_at)}.", "success")
+        return redirect(url_for("sessions.edit_note", therapy_session_id=therapy_session.id))
     # The form may have been sent from this page or from the page a refused signing left it on.
-    pending = take_pending_submission(current_user, request.path) or take_pending_submission(
-        current_user, request.path + "/sign"
-    )
-    if pending:
-        form = form_class(formdata=_formdata(pending), couple=couple)
+    if pending := _kept(request.path, request.path + "/sign"):
+        form = form_class(formdata=pages.formdata(pending), couple=therapy_session.couple)
     else:
-        form = form_class(formdata=None, data={**(note.answers or {}), "version": note.version}, couple=couple)
+        data = {**(note.answers or {}), "version": note.version}
+        form = form_class(formdata=None, data=data, couple=therapy_session.couple)
     record("progress_note.viewed", note)
     db.session.commit()
-    return _note_page(therapy_session, form, SignForm(formdata=None), restored=bool(pending))
-
-
-def _formdata(pending: dict) -> MultiDict:
-    data = MultiDict()
-    for key, value in pending.items():
-        if key in PRIVATE_FIELDS:
-            continue
-        for item in value if isinstance(value, list) else [value]:
-            data.add(key, item)
-    return data
-
-
-def _note_page(therapy_session, form, sign_form, status=200, **context):
-    couple = therapy_session.couple
-    cycle_map = services.current_cycle_map(couple) if form.template == "efct" else None
-    return render_template(
-        "sessions/note_form.html",
-        ts=therapy_session,
-        couple=couple,
-        note=therapy_session.progress_note,
-        form=form,
-        sign_form=sign_form,
-        cycle_map=cycle_map,
-        **context,
-    ), status
-
-
-def _conflict(therapy_session, form):
-    db.session.rollback()
-    note = therapy_session.progress_note
-    db.session.refresh(note)
-    form.version.data = note.version  # saving again applies this text on top of what was saved meanwhile
-    saved = display_pairs(note.template, note.answers, therapy_session.couple)
-    return _note_page(therapy_session, form, SignForm(formdata=None), status=409, conflict=True, saved=saved)
+    return pages.note_page(therapy_session, form, restored=bool(pending))
 
 
 def _signed_note_edit(therapy_session):
     """A signed note is never edited: a post is refused; text kept from a timed-out post is shown back."""
     if request.method == "POST":
-        return _locked(therapy_session)
+        return pages.locked(therapy_session)
     pending = take_pending_submission(current_user, request.path)
     db.session.commit()
     if pending:
-        return _locked(therapy_session, _formdata(pending))
+        return pages.locked(therapy_session, pages.formdata(pending))
     return redirect(url_for("sessions.therapy_session", therapy_session_id=therapy_session.id))
-
-
-def _locked(therapy_session, formdata=None):
-    """409 for any change to a signed note; what was sent is shown back (unsaved) so nothing is lost."""
-    db.session.rollback()
-    note, couple = therapy_session.progress_note, therapy_session.couple
-    source = {"formdata": formdata} if formdata is not None else {}  # default: the posted form
-    sent = note_form_class(note.template)(**source, couple=couple, meta={"csrf": False})
-    submitted = display_pairs(note.template, sent.answers(), couple)
-    return render_template("sessions/locked.html", ts=therapy_session, couple=couple, submitted=submitted), 409
 
 
 @bp.post("/sessions/<int:therapy_session_id>/note/autosave")
 @therapist_only
 def autosave_note(therapy_session_id: int):
     """The page script's autosave: same fields as the form, a JSON answer."""
-    therapy_session = services.get_session_for(current_user, therapy_session_id)
-    note = therapy_session.progress_note
+    therapy_session, note = services.get_note_for(current_user, therapy_session_id)
     form = note_form_class(note.template)(couple=therapy_session.couple)
     if not form.validate_on_submit():
-        return jsonify(
-            error="invalid", message="Some fields need attention; use Save draft to see where.", errors=form.errors
-        ), 422
+        message = "Some fields need attention; use Save draft to see where."
+        return jsonify(error="invalid", message=message, errors=form.errors), 422
     try:
         services.save_draft(note, form.answers(), form.version.data, autosave=True)
     except NoteLocked as error:
@@ -218,11 +147,11 @@ def autosave_note(therapy_session_id: int):
         return jsonify(error="locked", message=error.message), 409
     except STALE:
         db.session.rollback()
-        return jsonify(
-            error="conflict",
-            message="This note was saved from another tab or device. Your text is "
-            "still on this page: press Save draft to compare both versions.",
-        ), 409
+        message = (
+            "This note was saved from another tab or device. Your text is "
+            "still on this page: press Save draft to compare both versions."
+        )
+        return jsonify(error="conflict", message=message), 409
     db.session.commit()
     return jsonify(ok=True, version=note.version, saved_at=format_datetime(note.updated_at))
 
@@ -230,36 +159,26 @@ def autosave_note(therapy_session_id: int):
 @bp.route("/sessions/<int:therapy_session_id>/note/sign", methods=["GET", "POST"])
 @therapist_only
 def sign_note(therapy_session_id: int):
-    """Save what is on the page, then sign it if complete, attested and the password is right.
+    """Save what is on the page, then sign it; a refusal keeps the saved draft and marks every problem.
 
     GET (e.g. back here after signing in again) goes to the note page, which restores kept text.
     """
-    therapy_session = services.get_session_for(current_user, therapy_session_id)
+    therapy_session, note = services.get_note_for(current_user, therapy_session_id)
     if request.method == "GET":
         return redirect(url_for("sessions.edit_note", therapy_session_id=therapy_session.id))
-    note = therapy_session.progress_note
     if note.is_signed:
-        return _locked(therapy_session)
+        return pages.locked(therapy_session)
     form, sign_form = note_form_class(note.template)(couple=therapy_session.couple), SignForm()
-    if not form.validate_on_submit():
-        return _note_page(therapy_session, form, sign_form, status=422)
+    if not (form.validate_on_submit() & sign_form.validate()):
+        return pages.note_page(therapy_session, form, sign_form, status=422)
     try:
         services.save_draft(note, form.answers(), form.version.data)
+        services.sign_note(note, current_user, sign_form.password.data, sign_form.attest.data)
     except STALE:
-        return _conflict(therapy_session, form)
-    db.session.commit()  # the draft is safe whatever happens to the signature
-    problems, sign_ok = form.sign_problems(took_place=therapy_session.took_place), sign_form.validate()
-    if sign_ok and not verify_password(current_user.password_hash, sign_form.password.data):
-        sign_form.password.errors = ["That password is not right."]
-        sign_ok = False
-    if problems or not sign_ok:
-        record("progress_note.sign_refused", note, outcome="refused")
-        db.session.commit()
-        for name, message in problems.items():
-            form[name].errors = [message]
-        form.version.data, sign_form.password.data = note.version, ""
-        return _note_page(therapy_session, form, sign_form, status=422, sign_refused=True)
-    services.sign_note(note, current_user)
+        return pages.note_conflict(therapy_session, form)
+    except DomainError as error:
+        db.session.commit()  # the draft and the refused attempt are kept; nothing typed is lost
+        return pages.sign_refused(therapy_session, form, sign_form, error)
     db.session.commit()
     flash("Note signed and locked. Corrections from now on go in an addendum.", "success")
     return redirect(url_for("sessions.therapy_session", therapy_session_id=therapy_session.id))
@@ -268,22 +187,22 @@ def sign_note(therapy_session_id: int):
 @bp.route("/sessions/<int:therapy_session_id>/addenda", methods=["GET", "POST"])
 @therapist_only
 def add_addendum(therapy_session_id: int):
-    therapy_session = services.get_session_for(current_user, therapy_session_id)
+    therapy_session, note = services.get_note_for(current_user, therapy_session_id)
+    target = url_for("sessions.therapy_session", therapy_session_id=therapy_session.id, _anchor="addenda")
     if request.method == "GET":  # back here after signing in again: the session page restores kept text
-        return redirect(url_for("sessions.therapy_session", therapy_session_id=therapy_session.id, _anchor="addenda"))
+        return redirect(target)
     form = AddendumForm()
     if not form.validate_on_submit():
-        return _session_page(therapy_session, form, status=422)
+        return pages.session_page(therapy_session, form, status=422)
     if done := once.already_done(form.form_token.data, current_user):
         return redirect(done)
-    target = url_for("sessions.therapy_session", therapy_session_id=therapy_session.id, _anchor="addenda")
     try:
-        services.add_addendum(therapy_session.progress_note, current_user, form.reason.data, form.text.data)
+        services.add_addendum(note, current_user, form.reason.data, form.text.data)
     except DomainError as error:
         db.session.rollback()
         form.text.errors = [error.message]
         flash(error.message, "error")
-        return _session_page(therapy_session, form, status=422)
+        return pages.session_page(therapy_session, form, status=422)
     once.claim(form.form_token.data, current_user, target)
     db.session.commit()
     flash("Addendum added.", "success")
@@ -296,64 +215,81 @@ def process_note(therapy_session_id: int):
     """The author's private process note; nobody else's is ever loaded, so nobody else can see one."""
     therapy_session = services.get_session_for(current_user, therapy_session_id)
     mine = services.get_process_note(therapy_session, current_user)
-    form = (
-        ProcessNoteForm(formdata=None, data={"text": mine.text if mine else "", "version": mine.version if mine else 0})
-        if request.method == "GET"
-        else ProcessNoteForm()
-    )
-    if form.validate_on_submit():
+    if request.method == "POST":
+        form = ProcessNoteForm()
+        if not form.validate_on_submit():
+            return pages.process_note_page(therapy_session, form, status=422)
         try:
             services.save_process_note(therapy_session, current_user, form.text.data or "", form.version.data)
         except STALE:
-            db.session.rollback()
-            mine = services.get_process_note(therapy_session, current_user)
-            form.version.data = mine.version if mine else 0
-            return render_template(
-                "sessions/process_note.html",
-                ts=therapy_session,
-                couple=therapy_session.couple,
-                form=form,
-                conflict=True,
-                saved=mine,
-            ), 409
+            return pages.process_note_conflict(therapy_session, form)
         db.session.commit()
         flash("Process note saved. Only you can read it.", "success")
         return redirect(url_for("sessions.process_note", therapy_session_id=therapy_session.id))
-    pending = take_pending_submission(current_user, request.path) if request.method == "GET" else None
-    if pending:
-        form = ProcessNoteForm(formdata=_formdata(pending))
-    if mine is not None and request.method == "GET":
+    if pending := take_pending_submission(current_user, request.path):
+        form = ProcessNoteForm(formdata=pages.formdata(pending))
+    else:
+        form = ProcessNoteForm(
+            formdata=None, data={"text": mine.text if mine else "", "version": mine.version if mine else 0}
+        )
+    if mine is not None:
         record("process_note.viewed", mine, couple_id=therapy_session.couple_id)
     db.session.commit()
-    return render_template(
-        "sessions/process_note.html",
-        ts=therapy_session,
-        couple=therapy_session.couple,
-        form=form,
-        restored=bool(pending),
-    ), 422 if form.errors else 200
+    return pages.process_note_page(therapy_session, form, restored=bool(pending))
 
 
 @bp.post("/sessions/<int:therapy_session_id>/risk-reviews")
 @therapist_only
 def add_risk_review(therapy_session_id: int):
     """Record how a moderate or high risk rating was addressed; ends that caseload alert."""
-    therapy_session = services.get_session_for(current_user, therapy_session_id)
+    therapy_session, note = services.get_note_for(current_user, therapy_session_id)
     position, text = request.form.get("position", ""), request.form.get("text", "")
     try:
-        services.record_risk_review(therapy_session.progress_note, position, text, current_user)
+        services.record_risk_review(note, position, text, current_user)
     except DomainError as error:
         db.session.rollback()
-        return _session_page(
-            therapy_session,
-            AddendumForm(formdata=None),
-            status=422,
-            risk_error=(position, error.message),
-            risk_text=text,
+        form = AddendumForm(formdata=None)
+        return pages.session_page(
+            therapy_session, form, status=422, risk_error=(position, error.message), risk_text=text
         )
     db.session.commit()
     flash("Recorded how the risk was addressed.", "success")
     return redirect(url_for("sessions.therapy_session", therapy_session_id=therapy_session.id, _anchor="risk"))
 
 
-from clinic.sessions import course_views  # noqa: E402, F401  (registers the course routes on bp)
+@bp.get("/couples/<int:couple_id>/course")
+@therapist_only
+def course(couple_id: int):
+    couple = get_couple_for(current_user, couple_id)
+    record("course.viewed", record_type="couple", record_id=couple.id, couple_id=couple.id)
+    db.session.commit()
+    return render_template(
+        "sessions/course.html",
+        couple=couple,
+        course=compute_course(couple),
+        cycle_map=services.current_cycle_map(couple),
+        steps=CYCLE_STEPS,
+    )
+
+
+@bp.route("/couples/<int:couple_id>/cycle-map", methods=["GET", "POST"])
+@therapist_only
+def cycle_map(couple_id: int):
+    couple = get_couple_for(current_user, couple_id)
+    current = services.current_cycle_map(couple)
+    if request.method == "GET":
+        form = CycleMapForm(formdata=None, data=pages.cycle_map_data(current), couple=couple)
+    else:
+        form = CycleMapForm(couple=couple)
+    if form.validate_on_submit():
+        try:
+            name, words_a, words_b = form.cycle_name.data or "", form.words("a"), form.words("b")
+            services.save_cycle_map(couple, current_user, form.based_on.data, name, words_a, words_b)
+        except EditConflict:
+            return pages.cycle_map_conflict(couple, form)
+        db.session.commit()
+        flash("Cycle map saved. The earlier version stays in its history.", "success")
+        return redirect(url_for("sessions.course", couple_id=couple.id, _anchor="cycle-map"))
+    record("cycle_map.viewed", record_type="couple", record_id=couple.id, couple_id=couple.id)
+    db.session.commit()
+    return pages.cycle_map_page(couple, form, current, status=422 if form.errors else 200)

@@ -52,6 +52,7 @@ def test_handouts_print_without_a_cycle_map(app, world, named_couple):
 
 def _session_with_process_note(world, couple):
     from clinic.sessions.services import record_session, save_process_note, sign_note
+    from tests.sessions.helpers import COMPLETE, PASSWORD
 
     therapy_session = record_session(
         couple,
@@ -66,7 +67,9 @@ def _session_with_process_note(world, couple):
         },
         world.therapist,
     )
-    sign_note(therapy_session.progress_note, world.therapist)
+    note = therapy_session.progress_note
+    note.answers = {**note.answers, **COMPLETE["efct"]}  # only a complete note can be signed
+    sign_note(note, world.therapist, PASSWORD, True)
     save_process_note(therapy_session, world.therapist, "PRIVATE-CANARY-7731 my own hunches", None)
     db.session.commit()
 

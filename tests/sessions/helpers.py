@@ -31,7 +31,9 @@ COMPLETE = {
 }
 
 
-def new_session(couple, therapist, *, model=None, days_ago=1, answers=None, sign=False, number_hint=None):
+def new_session(
+    couple, therapist, *, model=None, days_ago=1, answers=None, sign=False, number_hint=None, attendance="attended"
+):
     """Record a session (with its draft note), optionally fill the note and sign it. Flushes only."""
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days_ago)
     therapy_session = services.record_session(
@@ -42,7 +44,7 @@ def new_session(couple, therapist, *, model=None, days_ago=1, answers=None, sign
             "format": "in_person",
             "kind": "conjoint",
             "individual_partner": "",
-            "attendance": "attended",
+            "attendance": attendance,
             "model": model or couple.model,
         },
         therapist,
@@ -53,7 +55,7 @@ def new_session(couple, therapist, *, model=None, days_ago=1, answers=None, sign
         note.version += 1
         db.session.flush()
     if sign:
-        services.sign_note(note, therapist)
+        services.sign_note(note, therapist, PASSWORD, True)
     return therapy_session
 
 

@@ -72,8 +72,9 @@ def test_a_later_signed_note_rating_low_ends_the_alert_but_a_draft_does_not(app,
 
 def test_a_later_low_rating_for_the_other_partner_does_not_end_it(app, world):
     new_session(world.couple, world.therapist, days_ago=9, answers=HIGH_A, sign=True)
-    only_b = {**COMPLETE["efct"], "risk_a": None, "risk_b": "low"}
-    new_session(world.couple, world.therapist, days_ago=1, answers=only_b, sign=True)
+    # A signed note for a session that took place rates both partners; a no-show's note may rate one.
+    only_b = {"risk_b": "low", "plan": "Phone them to rebook."}
+    new_session(world.couple, world.therapist, days_ago=1, answers=only_b, sign=True, attendance="no_show")
     assert len(_risk_alerts(world.couple)) == 1
 
 

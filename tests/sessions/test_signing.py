@@ -147,7 +147,7 @@ def test_the_save_service_refuses_a_signed_note(app, world, signed):
     with pytest.raises(NoteLocked):
         services.save_draft(note, form.answers(), note.version)
     with pytest.raises(NoteLocked):
-        services.sign_note(note, world.therapist)
+        services.sign_note(note, world.therapist, PASSWORD, True)
 
 
 # --- the lock: ORM level -----------------------------------------------------------------------------

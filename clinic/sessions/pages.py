@@ -1,0 +1,162 @@
+"""Page builders for the sessions views: what each page shows, the 409 pages, and text kept from a
+timed-out post. No routes here and no commits; views call these and commit once."""
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from flask import render_template
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from clinic.errors import DomainError, edit_conflict
+from clinic.extensions import db
+from clinic.forms import attach_error
+from clinic.sessions import services
+from clinic.sessions.forms import AddendumForm, SignForm
+from clinic.sessions.models import CYCLE_STEPS, TherapySession
+from clinic.sessions.note_forms import NoteForm, display_pairs, note_form_class
+from clinic.settings import practice_zone
+
+PRIVATE_FIELDS = {"password", "attest", "csrf_token"}
+
+
+def formdata(pending: dict) -> MultiDict:
+    """Form data rebuilt from a kept submission, without the password, attestation or CSRF token."""
+    data: MultiDict = MultiDict()
+    for key, value in pending.items():
+        if key in PRIVATE_FIELDS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            data.add(key, item)
+    return data
+
+
+def new_session_defaults(couple) -> dict:
+    now = datetime.now(practice_zone()).replace(second=0, microsecond=0, tzinfo=None)
+    return {"model": couple.model, "starts_at": now, "minutes": 50}
+
+
+def to_utc(local: datetime) -> datetime:
+    """A naive practice-local time from the form, as an aware UTC datetime."""
+    return local.replace(tzinfo=practice_zone()).astimezone(UTC)
+
+
+def session_page(therapy_session: TherapySession, addendum_form: AddendumForm, status=200, restored=False, **context):
+    note = therapy_session.progress_note
+    assert note is not None  # loaded through services.get_note_for
+    return render_template(
+        "sessions/session.html",
+        ts=therapy_session,
+        couple=therapy_session.couple,
+        note=note,
+        restored=restored,
+        pairs=display_pairs(note.template, note.answers, therapy_session.couple),
+        addenda=services.addenda_for(note),
+        addendum_form=addendum_form,
+        process_note=services.get_process_note(therapy_session, current_user),
+        risks=services.raised_risks(note),
+        **context,
+    ), status
+
+
+def _note_context(therapy_session: TherapySession, form: NoteForm, sign_form: SignForm) -> dict:
+    couple = therapy_session.couple
+    return {
+        "ts": therapy_session,
+        "couple": couple,
+        "note": therapy_session.progress_note,
+        "form": form,
+        "sign_form": sign_form,
+        "cycle_map": services.current_cycle_map(couple) if form.template == "efct" else None,
+    }
+
+
+def note_page(
+    therapy_session: TherapySession, form: NoteForm, sign_form: SignForm | None = None, status=200, **context
+):
+    sign_form = sign_form or SignForm(formdata=None)
+    return render_template(
+        "sessions/note_form.html", **_note_context(therapy_session, form, sign_form), **context
+    ), status
+
+
+def note_conflict(therapy_session: TherapySession, form: NoteForm):
+    """409: the form keeps the writer's text; the version saved meanwhile is shown beside it."""
+    db.session.rollback()  # before reloading: the note is read as it now stands
+    note = therapy_session.progress_note
+    assert note is not None
+    db.session.refresh(note)
+    form.version.data = note.version  # saving again applies this text on top of what was saved meanwhile
+    saved = display_pairs(note.template, note.answers, therapy_session.couple)
+    return edit_conflict(
+        "sessions/note_form.html", **_note_context(therapy_session, form, SignForm(formdata=None)), saved=saved
+    )
+
+
+def sign_refused(therapy_session: TherapySession, form: NoteForm, sign_form: SignForm, error: DomainError):
+    """422: each reason the signature was refused next to its field; the saved draft stays on the page."""
+    problems = error.problems if isinstance(error.problems, Mapping) and error.problems else None
+    for name, message in (problems or {error.field or "": error.message}).items():
+        attach_error(sign_form if name in sign_form else form, DomainError(message, field=name))
+    note = therapy_session.progress_note
+    form.version.data, sign_form.password.data = note.version if note else None, ""
+    return note_page(therapy_session, form, sign_form, status=422, sign_refused=True)
+
+
+def locked(therapy_session: TherapySession, data: MultiDict | None = None):
+    """409 for any change to a signed note; what was sent is shown back (unsaved) so nothing is lost."""
+    db.session.rollback()
+    note, couple = therapy_session.progress_note, therapy_session.couple
+    assert note is not None
+    source = {"formdata": data} if data is not None else {}  # default: the posted form
+    sent = note_form_class(note.template)(**source, couple=couple, meta={"csrf": False})
+    submitted = display_pairs(note.template, sent.answers(), couple)
+    return render_template("sessions/locked.html", ts=therapy_session, couple=couple, submitted=submitted), 409
+
+
+def process_note_page(therapy_session: TherapySession, form, status=200, **context):
+    return render_template(
+        "sessions/process_note.html", ts=therapy_session, couple=therapy_session.couple, form=form, **context
+    ), status
+
+
+def process_note_conflict(therapy_session: TherapySession, form):
+    """409: the writer's text stays in the box; the version saved meanwhile is shown above it."""
+    db.session.rollback()
+    mine = services.get_process_note(therapy_session, current_user)
+    form.version.data = mine.version if mine else 0
+    return edit_conflict(
+        "sessions/process_note.html", ts=therapy_session, couple=therapy_session.couple, form=form, saved=mine
+    )
+
+
+def cycle_map_page(couple, form, current, status=200, **context):
+    return render_template("sessions/cycle_map.html", **_cycle_map_context(couple, form, current), **context), status
+
+
+def cycle_map_conflict(couple, form):
+    """409: the form keeps the writer's words; the version saved meanwhile is the current one shown."""
+    db.session.rollback()
+    current = services.current_cycle_map(couple)
+    form.based_on.data = current.number if current else None
+    return edit_conflict("sessions/cycle_map.html", **_cycle_map_context(couple, form, current))
+
+
+def _cycle_map_context(couple, form, current) -> dict:
+    return {
+        "couple": couple,
+        "form": form,
+        "current": current,
+        "steps": CYCLE_STEPS,
+        "history": services.cycle_map_history(couple),
+    }
+
+
+def cycle_map_data(current) -> dict:
+    """The form's initial data from the current cycle map version (empty for a first map)."""
+    if current is None:
+        return {}
+    data = {"cycle_name": current.cycle_name, "based_on": current.number}
+    for position in ("a", "b"):
+        data.update({f"{position}_{key}": value for key, value in current.words(position).items()})
+    return data
