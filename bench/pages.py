@@ -50,7 +50,7 @@ def main_pages(app, seeded) -> list[tuple[str, str, str]]:
         ("Partner: Today", "client", "portal.today", {}),
         ("Partner: homework", "client", "homework.portal_list", {}),
         ("Partner: handouts", "client", "handouts.portal_list", {}),
-        ("Partner: questionnaires", "client", "measures.portal_list", {}),
+        ("Partner: questionnaires", "client", "measures_portal.list", {}),
     ]
     session_endpoints = _session_endpoints(app)
     pages = []

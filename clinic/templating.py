@@ -20,7 +20,7 @@ NAVIGATION = {
         ("Today", "portal.today"),
         ("Homework", "homework.portal_list"),
         ("Handouts", "handouts.portal_list"),
-        ("Questionnaires", "measures.portal_list"),
+        ("Questionnaires", "measures_portal.list"),
     ],
     "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "admin.audit_trail")],
 }

@@ -1,5 +1,7 @@
 """Server-rendered SVG charts of scores over time (no JavaScript; usable in the PDF export too).
 
+Python computes the geometry (points, ticks, labels) as plain data; the autoescaped SVG templates in
+templates/measures/charts/ draw it, so partner names and other text are escaped by Jinja, never by hand.
 Only presentation attributes (fill, stroke, …), never `style`, because the CSP forbids inline styles.
 Partner A and B differ in colour, line pattern and marker shape, so the chart reads in grey too.
 Every chart has a table alternative built from the same data (`csi_rows`, `ecr_rows`).
@@ -8,13 +10,20 @@ Every chart has a table alternative built from the same data (`csi_rows`, `ecr_r
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from markupsafe import Markup, escape
+from flask import current_app
+from markupsafe import Markup
 
-from clinic.measures.library import CSI4_CUTOFF
+from clinic.measures.library import CSI4_CUTOFF, csi4_is_dissatisfied
+from clinic.measures.services import couple_responses
 
 FONT = "DejaVu Sans, Helvetica, Arial, sans-serif"
 STYLES = {"a": ("#1f5f8b", "", "circle"), "b": ("#a64b00", "7 4", "square")}
 GAP_WINDOW = timedelta(days=10)  # answers this close in time count as "the same round" for the gap
+WIDTH = 720
+ECR_PANELS = (
+    ("anxiety", "Attachment anxiety (worry about the partner's care)"),
+    ("avoidance", "Attachment avoidance (discomfort with closeness)"),
+)
 
 
 @dataclass
@@ -24,27 +33,30 @@ class Series:
     points: list[tuple[datetime, float]]
 
 
-def _attr(value) -> str:
-    """Text or attribute value with &, <, >, " and ' escaped."""
-    return str(escape(str(value)))
-
-
 def _partner_points(couple, responses, measure_key: str, scale: str) -> list[Series]:
-    series = []
-    for partner in couple.partners:
-        points = [
-            (r.answered_at, r.scores[scale])
-            for r in responses
-            if r.partner_id == partner.id and r.measure_key == measure_key
-        ]
-        series.append(Series(partner.name, partner.position, points))
-    return series
+    return [
+        Series(
+            partner.name,
+            partner.position,
+            [
+                (r.answered_at, r.scores[scale])
+                for r in responses
+                if r.partner_id == partner.id and r.measure_key == measure_key
+            ],
+        )
+        for partner in couple.partners
+    ]
 
 
-def _responses(couple, measure_key):
-    from clinic.measures.services import couple_responses
+def _render(template: str, title: str, **context) -> Markup:
+    """Render templates/measures/charts/<template>: `.svg` names are autoescaped (select_jinja_autoescape).
 
-    return couple_responses(couple, measure_key)
+    The app's Jinja environment without the request's context processors, so a background PDF job can draw too.
+    """
+    slug = "chart-" + "".join(c for c in title.lower() if c.isalnum())[:20]
+    page = current_app.jinja_env.get_template(f"measures/charts/{template}")
+    svg = page.render(font=FONT, title=title, slug=slug, **context)
+    return Markup(svg.strip())  # noqa: S704  # nosec B704 - autoescaped template output
 
 
 class _Frame:
@@ -52,7 +64,7 @@ class _Frame:
 
     def __init__(self, x, y, w, h, t0, t1, low, high):
         self.x, self.y, self.w, self.h = x, y, w, h
-        self.t0, self.span = t0, max((t1 - t0).total_seconds(), 1)
+        self.t0, self.t1, self.span = t0, t1, max((t1 - t0).total_seconds(), 1)
         self.low, self.high = low, high
 
     def px(self, t: datetime) -> float:
@@ -69,101 +81,61 @@ def _time_range(series: list[Series]) -> tuple[datetime, datetime]:
     return t0 - pad, t1 + pad
 
 
-def _time_ticks(frame: _Frame, t0: datetime, t1: datetime) -> list[str]:
-    out = []
-    month = datetime(t0.year, t0.month, 1, tzinfo=t0.tzinfo)
-    step = 1 if (t1 - t0).days < 200 else 2
+def _months(t0: datetime, t1: datetime) -> list[datetime]:
+    """First days of the months inside [t0, t1]: every month, or every other one over ~200 days."""
+    month, step, out = datetime(t0.year, t0.month, 1, tzinfo=t0.tzinfo), 1 if (t1 - t0).days < 200 else 2, []
     while month <= t1:
         if month >= t0:
-            x = frame.px(month)
-            out.append(f'<line x1="{x}" y1="{frame.y}" x2="{x}" y2="{frame.y + frame.h}" stroke="#e3e3e3"/>')
-            anchor = "end" if x > frame.x + frame.w - 28 else "middle"
-            out.append(
-                f'<text x="{x}" y="{frame.y + frame.h + 16}" font-size="11" text-anchor="{anchor}" '
-                f'fill="#444">{month:%b %Y}</text>'
-            )
+            out.append(month)
         year, mon = divmod(month.month - 1 + step, 12)
         month = month.replace(year=month.year + year, month=mon + 1)
     return out
 
 
-def _value_ticks(frame: _Frame, ticks) -> list[str]:
-    out = []
-    for v in ticks:
-        y = frame.py(v)
-        out.append(f'<line x1="{frame.x}" y1="{y}" x2="{frame.x + frame.w}" y2="{y}" stroke="#e3e3e3"/>')
-        out.append(f'<text x="{frame.x - 6}" y="{y + 4}" font-size="11" text-anchor="end" fill="#444">{v:g}</text>')
-    return out
+def _time_ticks(frame: _Frame) -> list[dict]:
+    ticks = [{"x": frame.px(m), "label": f"{m:%b %Y}"} for m in _months(frame.t0, frame.t1)]
+    for tick in ticks:
+        tick["anchor"] = "end" if tick["x"] > frame.x + frame.w - 28 else "middle"
+    return ticks
 
 
-def _line(frame: _Frame, s: Series, unit: str) -> list[str]:
+def _panel(frame: _Frame, series: list[Series], values, unit: str) -> dict:
+    """One plot area: grid lines with labels, and each partner's line and markers."""
+    return {
+        "frame": frame,
+        "value_ticks": [{"y": frame.py(v), "label": f"{v:g}"} for v in values],
+        "time_ticks": _time_ticks(frame),
+        "lines": [_line(frame, s, unit) for s in series if s.points],
+    }
+
+
+def _line(frame: _Frame, s: Series, unit: str) -> dict:
     colour, dash, marker = STYLES[s.position]
-    if not s.points:
-        return []
-    coords = " ".join(f"{frame.px(t)},{frame.py(v)}" for t, v in s.points)
-    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    out = [f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2.5"{dash_attr}/>']
-    for t, v in s.points:
-        x, y = frame.px(t), frame.py(v)
-        tip = f"<title>{_attr(s.label)}, {t:%-d %b %Y}: {v:g}{unit}</title>"
-        if marker == "circle":
-            out.append(
-                f'<circle cx="{x}" cy="{y}" r="4.5" fill="{colour}" stroke="#fff" stroke-width="1.5">{tip}</circle>'
-            )
-        else:
-            out.append(
-                f'<rect x="{x - 4.5}" y="{y - 4.5}" width="9" height="9" fill="{colour}" stroke="#fff" '
-                f'stroke-width="1.5">{tip}</rect>'
-            )
-    return out
+    points = [
+        {"x": frame.px(t), "y": frame.py(v), "tip": f"{s.label}, {t:%-d %b %Y}: {v:g}{unit}"} for t, v in s.points
+    ]
+    coords = " ".join(f"{p['x']},{p['y']}" for p in points)
+    return {"colour": colour, "dash": dash, "marker": marker, "coords": coords, "points": points}
 
 
-def _legend(series: list[Series], x: float, y: float) -> list[str]:
-    out = []
+def _legend(series: list[Series], x: float) -> tuple[list[dict], float]:
+    """Legend entries from `x` on, and where the next entry would start."""
+    entries = []
     for s in series:
         colour, dash, marker = STYLES[s.position]
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(f'<line x1="{x}" y1="{y}" x2="{x + 28}" y2="{y}" stroke="{colour}" stroke-width="2.5"{dash_attr}/>')
-        if marker == "circle":
-            out.append(f'<circle cx="{x + 14}" cy="{y}" r="4.5" fill="{colour}"/>')
-        else:
-            out.append(f'<rect x="{x + 9.5}" y="{y - 4.5}" width="9" height="9" fill="{colour}"/>')
-        out.append(f'<text x="{x + 34}" y="{y + 4}" font-size="12" fill="#222">{_attr(s.label)}</text>')
+        entries.append({"x": x, "colour": colour, "dash": dash, "marker": marker, "label": s.label})
         x += 44 + 7.5 * len(s.label)
-    return out
+    return entries, x
 
 
-def _svg(width: int, height: int, title: str, desc: str, body: list[str]) -> Markup:
-    slug = "chart-" + "".join(c for c in title.lower() if c.isalnum())[:20]
-    # width 100% and no height: the chart scales to its container (page or PDF) keeping its proportions.
-    head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'preserveAspectRatio="xMidYMid meet" role="img" aria-labelledby="{slug}-title {slug}-desc" '
-        f'font-family="{FONT}" class="score-chart">'
+def _describe(series: list[Series], separator: str) -> str:
+    return "; ".join(
+        f"{s.label}{separator}" + (", ".join(f"{t:%-d %b} {v:g}" for t, v in s.points) or "no answers") for s in series
     )
-    parts = [
-        head,
-        f'<title id="{slug}-title">{_attr(title)}</title>',
-        f'<desc id="{slug}-desc">{_attr(desc)}</desc>',
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#fff"/>',
-        *body,
-        "</svg>",
-    ]
-    # Every piece of user text above went through _attr(); the rest is our own markup.
-    return Markup("".join(parts))  # noqa: S704  # nosec B704
 
 
-def _empty(width, height, title, message) -> Markup:
-    return _svg(
-        width,
-        height,
-        title,
-        message,
-        [
-            f'<text x="{width / 2}" y="{height / 2}" font-size="14" text-anchor="middle" '
-            f'fill="#555">{_attr(message)}</text>'
-        ],
-    )
+def _empty(height: int, title: str, message: str) -> Markup:
+    return _render("empty.svg", width=WIDTH, height=height, title=title, desc=message, message=message)
 
 
 # --- CSI-4 -------------------------------------------------------------------------------------------
@@ -180,69 +152,34 @@ def csi_gaps(series: list[Series]) -> list[tuple[datetime, float, float, float]]
     return gaps
 
 
+def _csi_geometry(series: list[Series], height: int) -> dict:
+    frame = _Frame(48, 44, WIDTH - 48 - 24, height - 44 - 48, *_time_range(series), 0, 21)
+    gaps = csi_gaps(series)
+    legend, legend_end = _legend(series, frame.x)
+    return {
+        "panel": _panel(frame, series, (0, 5, 10, 15, 21), " of 21"),
+        "band_top": frame.py(CSI4_CUTOFF),
+        "gap_bars": [{"x": frame.px(when), "y1": frame.py(va), "y2": frame.py(vb)} for when, va, vb, _ in gaps],
+        "legend": legend,
+        "legend_end": legend_end,
+        "latest_gap": f"{gaps[-1][3]:g}" if gaps else None,
+    }
+
+
 def csi_chart_svg(couple, responses=None) -> Markup:
     """Both partners' CSI-4 totals over time on one chart, with the 13.5 cut-off band and the gap."""
-    responses = _responses(couple, "csi4") if responses is None else responses
+    responses = couple_responses(couple, "csi4") if responses is None else responses
     series = _partner_points(couple, responses, "csi4", "total")
-    width, height = 720, 340
-    title = f"CSI-4 relationship satisfaction over time, {couple.display_name}"
+    height, title = 340, f"CSI-4 relationship satisfaction over time, {couple.display_name}"
     if not any(s.points for s in series):
-        return _empty(width, height, title, "No CSI-4 answers yet.")
-    t0, t1 = _time_range(series)
-    frame = _Frame(48, 44, width - 48 - 24, height - 44 - 48, t0, t1, 0, 21)
-    band_top = frame.py(CSI4_CUTOFF)
-    body = [
-        f'<rect x="{frame.x}" y="{band_top}" width="{frame.w}" height="{frame.y + frame.h - band_top}" fill="#fbe4e0"/>'
-    ]
-    body += _value_ticks(frame, (0, 5, 10, 15, 21))
-    body += _time_ticks(frame, t0, t1)
-    body.append(
-        f'<line x1="{frame.x}" y1="{band_top}" x2="{frame.x + frame.w}" y2="{band_top}" stroke="#b3261e" '
-        f'stroke-width="1.5" stroke-dasharray="3 3"/>'
-    )
-    body.append(
-        f'<text x="{frame.x - 6}" y="{band_top + 4}" font-size="10" text-anchor="end" font-weight="bold" '
-        f'fill="#8a1c14">13.5</text>'
-    )
-    body.append(
-        f'<text x="{frame.x + frame.w - 6}" y="{frame.y + frame.h - 8}" font-size="11" text-anchor="end" '
-        f'fill="#8a1c14">Below 13.5: notable dissatisfaction</text>'
-    )
-    for when, va, vb, _gap in csi_gaps(series):
-        x = frame.px(when)
-        body.append(
-            f'<line x1="{x}" y1="{frame.py(va)}" x2="{x}" y2="{frame.py(vb)}" stroke="#777" '
-            f'stroke-width="5" stroke-opacity="0.4" stroke-linecap="round"/>'
-        )
-    for s in series:
-        body += _line(frame, s, " of 21")
-    legend_end = frame.x + sum(44 + 7.5 * len(s.label) for s in series)
-    body += _legend(series, frame.x, 20)
-    body.append(
-        f'<line x1="{legend_end}" y1="20" x2="{legend_end + 28}" y2="20" stroke="#b3261e" stroke-width="1.5" '
-        f'stroke-dasharray="3 3"/>'
-    )
-    body.append(f'<text x="{legend_end + 34}" y="24" font-size="12" fill="#8a1c14">cut-off 13.5</text>')
-    gaps = csi_gaps(series)
-    if gaps:
-        body.append(
-            f'<text x="{width - 24}" y="24" font-size="12" text-anchor="end" fill="#333">'
-            f"Latest gap: {gaps[-1][3]:g} points</text>"
-        )
-    desc = (
-        "; ".join(
-            f"{s.label}: " + (", ".join(f"{t:%-d %b} {v:g}" for t, v in s.points) or "no answers") for s in series
-        )
-        + ". Cut-off 13.5; the shaded band below it means notable dissatisfaction."
-    )
-    return _svg(width, height, title, desc, body)
+        return _empty(height, title, "No CSI-4 answers yet.")
+    desc = _describe(series, ": ") + ". Cut-off 13.5; the shaded band below it means notable dissatisfaction."
+    return _render("csi.svg", width=WIDTH, height=height, title=title, desc=desc, **_csi_geometry(series, height))
 
 
 def csi_rows(couple, responses=None) -> list[dict]:
     """The chart's data as table rows, oldest first: date, partner, score, below cut-off."""
-    from clinic.measures.library import csi4_is_dissatisfied
-
-    responses = _responses(couple, "csi4") if responses is None else responses
+    responses = couple_responses(couple, "csi4") if responses is None else responses
     names = {p.id: p.name for p in couple.partners}
     return [
         {
@@ -259,44 +196,31 @@ def csi_rows(couple, responses=None) -> list[dict]:
 # --- ECR-RS ------------------------------------------------------------------------------------------
 
 
+def _ecr_panels(all_series: dict[str, list[Series]]) -> list[dict]:
+    t0, t1 = _time_range(all_series["anxiety"])
+    panels = []
+    for index, (scale, label) in enumerate(ECR_PANELS):
+        frame = _Frame(48, 60 + index * 190, WIDTH - 48 - 24, 140, t0, t1, 1, 7)
+        panels.append({"label": label, **_panel(frame, all_series[scale], (1, 4, 7), " of 7")})
+    return panels
+
+
 def ecr_chart_svg(couple, responses=None) -> Markup:
     """Each partner's ECR-RS attachment anxiety and avoidance over time: two panels, 1–7."""
-    responses = _responses(couple, "ecr_rs") if responses is None else responses
-    width, height = 720, 440
+    responses = couple_responses(couple, "ecr_rs") if responses is None else responses
     title = f"ECR-RS attachment anxiety and avoidance over time, {couple.display_name}"
-    panels = [
-        ("anxiety", "Attachment anxiety (worry about the partner's care)"),
-        ("avoidance", "Attachment avoidance (discomfort with closeness)"),
-    ]
-    all_series = {scale: _partner_points(couple, responses, "ecr_rs", scale) for scale, _ in panels}
+    all_series = {scale: _partner_points(couple, responses, "ecr_rs", scale) for scale, _ in ECR_PANELS}
     if not any(s.points for s in all_series["anxiety"]):
-        return _empty(width, 200, title, "No ECR-RS answers yet.")
-    t0, t1 = _time_range(all_series["anxiety"])
-    body = _legend(all_series["anxiety"], 48, 20)
-    for index, (scale, label) in enumerate(panels):
-        top = 60 + index * 190
-        frame = _Frame(48, top, width - 48 - 24, 140, t0, t1, 1, 7)
-        body.append(
-            f'<text x="{frame.x}" y="{top - 10}" font-size="13" font-weight="bold" fill="#222">{_attr(label)}</text>'
-        )
-        body += _value_ticks(frame, (1, 4, 7))
-        body += _time_ticks(frame, t0, t1)
-        for s in all_series[scale]:
-            body += _line(frame, s, " of 7")
-    desc = " ".join(
-        f"{label}: "
-        + "; ".join(
-            f"{s.label} " + (", ".join(f"{t:%-d %b} {v:g}" for t, v in s.points) or "no answers")
-            for s in all_series[scale]
-        )
-        + "."
-        for scale, label in panels
+        return _empty(200, title, "No ECR-RS answers yet.")
+    desc = " ".join(f"{label}: {_describe(all_series[scale], ' ')}." for scale, label in ECR_PANELS)
+    legend, _ = _legend(all_series["anxiety"], 48)
+    return _render(
+        "ecr.svg", width=WIDTH, height=440, title=title, desc=desc, legend=legend, panels=_ecr_panels(all_series)
     )
-    return _svg(width, height, title, desc, body)
 
 
 def ecr_rows(couple, responses=None) -> list[dict]:
-    responses = _responses(couple, "ecr_rs") if responses is None else responses
+    responses = couple_responses(couple, "ecr_rs") if responses is None else responses
     names = {p.id: p.name for p in couple.partners}
     return [
         {

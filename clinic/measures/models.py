@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.db import UTCDateTime, VersionedMixin, utcnow
 from clinic.extensions import Model
+from clinic.measures.library import normalise_answers, score
+from clinic.measures.screen import classify
 
 SCHEDULES = {"once": "Once", "before_session": "Before every session", "every_n_days": "Every N days"}
 METHODS = {"portal": "Portal", "paper": "Paper form"}
@@ -23,18 +25,21 @@ class MeasureRequest(Model):
     __table_args__ = (
         CheckConstraint("schedule in ('once', 'before_session', 'every_n_days')", name="schedule_known"),
         CheckConstraint("schedule != 'every_n_days' or interval_days >= 1", name="interval_given"),
+        # interval_given lets a NULL interval through (NULL >= 1 is unknown): every_n_days needs a number.
+        CheckConstraint("schedule != 'every_n_days' or interval_days is not null", name="interval_required"),
+        CheckConstraint("measure_key in ('csi4', 'ecr_rs', 'ras')", name="measure_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), index=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="RESTRICT"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
     measure_key: Mapped[str] = mapped_column(String(20))
     schedule: Mapped[str] = mapped_column(String(20))
     interval_days: Mapped[int | None] = mapped_column(Integer)
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    stopped_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    stopped_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
 
     partner = relationship("Partner", lazy="joined")
     responses: Mapped[list["MeasureResponse"]] = relationship(
@@ -63,12 +68,14 @@ class MeasureResponse(Model):
     __table_args__ = (
         UniqueConstraint("request_id", "sequence", name="uq_measure_response_request_sequence"),
         CheckConstraint("method in ('portal', 'paper')", name="method_known"),
+        CheckConstraint("measure_key in ('csi4', 'ecr_rs', 'ras')", name="measure_known"),
+        CheckConstraint("sequence >= 1", name="sequence_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("measure_request.id"), index=True)
-    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), index=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("measure_request.id", ondelete="RESTRICT"), index=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="RESTRICT"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
     measure_key: Mapped[str] = mapped_column(String(20), index=True)
     sequence: Mapped[int] = mapped_column(Integer)
     answers: Mapped[dict] = mapped_column(JSON)  # {"1": 4, "2": 3, ...}
@@ -76,15 +83,13 @@ class MeasureResponse(Model):
     method: Mapped[str] = mapped_column(String(10))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
 
     request: Mapped[MeasureRequest] = relationship(back_populates="responses")
     partner = relationship("Partner", lazy="joined")
 
     @property
     def scores(self) -> dict[str, float]:
-        from clinic.measures.library import normalise_answers, score
-
         return score(self.measure_key, self.scoring_version, normalise_answers(self.answers))
 
     @property
@@ -121,19 +126,19 @@ class SafetyScreen(Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), index=True)
-    sent_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="RESTRICT"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answers: Mapped[dict | None] = mapped_column(JSON)
     scoring_version: Mapped[str | None] = mapped_column(String(20))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     method: Mapped[str] = mapped_column(String(10), default="portal", server_default="portal")
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
     decision: Mapped[str | None] = mapped_column(String(40))  # legacy, read-only
     decision_note: Mapped[str] = mapped_column(Text, default="")  # legacy, read-only
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # legacy, read-only
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))  # legacy, read-only
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))  # legacy, read-only
 
     partner = relationship("Partner", lazy="joined", foreign_keys=[partner_id])
     decisions: Mapped[list["SafetyDecision"]] = relationship(
@@ -146,8 +151,6 @@ class SafetyScreen(Model):
 
     @property
     def result(self):
-        from clinic.measures.screen import classify
-
         return classify(self.scoring_version, self.answers) if self.is_answered else None
 
     @property
@@ -182,17 +185,18 @@ class SafetyDecision(Model):
             "decision in ('individual_sessions', 'referral', 'conjoint_with_safety_plan', 'conjoint_appropriate')",
             name="decision_known",
         ),
+        CheckConstraint("tier in ('none', 'concern', 'positive', 'severe')", name="tier_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
-    screen_id: Mapped[int] = mapped_column(ForeignKey("safety_screen.id"), index=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="RESTRICT"), index=True)
+    screen_id: Mapped[int] = mapped_column(ForeignKey("safety_screen.id", ondelete="RESTRICT"), index=True)
     decision: Mapped[str] = mapped_column(String(40))
     tier: Mapped[str] = mapped_column(String(20))  # the tier the decision was made against
     note: Mapped[str] = mapped_column(Text, default="")
     override_reason: Mapped[str] = mapped_column(Text, default="")
     is_attested: Mapped[bool] = mapped_column(Boolean, default=False)
-    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     screen: Mapped[SafetyScreen] = relationship(back_populates="decisions")
@@ -210,9 +214,9 @@ class SafetyFollowUp(VersionedMixin, Model):
     __table_args__ = (UniqueConstraint("screen_id", name="uq_safety_follow_up_screen_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
-    screen_id: Mapped[int] = mapped_column(ForeignKey("safety_screen.id"))
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="RESTRICT"), index=True)
+    screen_id: Mapped[int] = mapped_column(ForeignKey("safety_screen.id", ondelete="RESTRICT"))
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     notes: Mapped[str] = mapped_column(Text, default="")
-    updated_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

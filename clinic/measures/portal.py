@@ -1,7 +1,7 @@
 """The partner's pages: questionnaires waiting, answering, their own history, and the private check-in
 (the safety screen, shown only to the partner it was sent to, under a neutral title)."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from clinic.audit.services import record
@@ -11,37 +11,13 @@ from clinic.extensions import db
 from clinic.measures import safety, screen, services
 from clinic.measures.forms import ScreenForm, answer_form_class
 from clinic.measures.library import MEASURES, explain
-from clinic.measures.views import bp
+from clinic.measures.presenters import format_own, waiting_for
 from clinic.security import client_required
 
-
-def format_own(measure_key: str, scores: dict) -> str:
-    """A partner-facing short score: '15 out of 21', 'worry 4.33 · discomfort 2 (of 7)'."""
-    if measure_key == "csi4":
-        return f"{scores['total']:g} out of 21"
-    if measure_key == "ecr_rs":
-        return f"worry {scores['anxiety']:g} · discomfort {scores['avoidance']:g} (each of 7)"
-    return f"{scores['mean']:g} out of 5"
+bp = Blueprint("measures_portal", __name__)
 
 
-def waiting_for(partner) -> list[dict]:
-    """What this partner (only) has waiting: for the Today page. Never about the other partner."""
-    items = [
-        {
-            "title": MEASURES[r.measure_key].title,
-            "minutes": 2 if r.measure_key == "csi4" else 4,
-            "url": url_for("measures.answer", request_id=r.id),
-        }
-        for r in services.due_requests(partner)
-    ]
-    if (waiting := safety.waiting_screen(partner)) is not None:
-        items.append(
-            {"title": screen.NEUTRAL_TITLE, "minutes": 2, "url": url_for("measures.check_in", screen_id=waiting.id)}
-        )
-    return items
-
-
-@bp.get("/portal/questionnaires")
+@bp.get("/portal/questionnaires", endpoint="list")
 @client_required
 def portal_list():
     partner = partner_for_client(current_user)
@@ -65,12 +41,8 @@ def answer(request_id: int):
     partner = partner_for_client(current_user)
     request = services.get_request_for_partner(partner, request_id)
     form = answer_form_class(request.measure_key)(sequence=services.next_sequence(request))
-    context = {
-        "request": request,
-        "measure": MEASURES[request.measure_key],
-        "form": form,
-        "is_due": services.is_due(request),
-    }
+    context = {"request": request, "measure": MEASURES[request.measure_key], "form": form}
+    context["is_due"] = services.is_due(request)
     if form.validate_on_submit():
         try:
             response = services.submit_answers(request, form.sequence_number(), form.answers(), current_user)
@@ -79,7 +51,7 @@ def answer(request_id: int):
             return render_template("measures/answer.html", **context, refused=error.message), 409
         db.session.commit()
         flash(f"Thank you. Your {MEASURES[response.measure_key].short_title} answers are saved.", "success")
-        return redirect(url_for("measures.portal_list"))
+        return redirect(url_for("measures_portal.list"))
     return render_template("measures/answer.html", **context), 422 if form.errors else 200
 
 
@@ -98,5 +70,5 @@ def check_in(screen_id: int):
             db.session.rollback()
             return render_template("measures/check_in.html", form=form, refused=error.message), 409
         db.session.commit()
-        return redirect(url_for("measures.check_in", screen_id=found.id))
+        return redirect(url_for("measures_portal.check_in", screen_id=found.id))
     return render_template("measures/check_in.html", form=form, title=screen.NEUTRAL_TITLE), 422 if form.errors else 200

@@ -58,7 +58,7 @@ has_open_safety_alert = safeguard_active  # the earlier name, which homework sti
 
 def current_tier(couple: Couple) -> str:
     """The highest tier among the partners' latest answered screens ('none' when none answered)."""
-    tiers = [s.tier for s in latest_answered(screens_for(couple)).values()]
+    tiers = [s.tier for s in latest_answered(screens_for(couple)).values() if s.tier is not None]
     return max(tiers, key=screen.tier_rank, default="none")
 
 

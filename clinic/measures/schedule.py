@@ -6,11 +6,13 @@ again once a session has taken place since the last answer; without it, a weekly
 assumed (due again 7 days after the last answer).
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from clinic.db import utcnow
 from clinic.extensions import db
+from clinic.sessions import models
 
 WEEKLY = timedelta(days=7)
 _START_COLUMNS = ("starts_at", "started_at", "scheduled_at", "held_at", "session_at", "occurred_at")
@@ -20,10 +22,6 @@ SessionTimes = dict[int, datetime] | None
 
 
 def _session_model():
-    try:
-        from clinic.sessions import models
-    except ImportError:  # pragma: no cover - the sessions package always exists in this app
-        return None, None
     model = getattr(models, "TherapySession", None)
     if model is None or not hasattr(model, "couple_id"):
         return None, None
@@ -33,8 +31,6 @@ def _session_model():
 
 def last_session_times(couple_ids: list[int]) -> SessionTimes:
     """Latest started session per couple, in one query; None when the app records no sessions."""
-    from clinic.db import utcnow
-
     model, column = _session_model()
     if model is None or not couple_ids:
         return None
@@ -47,8 +43,6 @@ def last_session_times(couple_ids: list[int]) -> SessionTimes:
 
 
 def _aware(value):
-    from datetime import UTC
-
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value

@@ -14,6 +14,7 @@ from clinic.measures import schedule
 from clinic.measures.library import MEASURES, score
 from clinic.measures.models import MeasureRequest, MeasureResponse
 from clinic.security import get_owned_or_404
+from clinic.settings import practice_zone
 
 
 def get_request_for_partner(partner: Partner, request_id: int) -> MeasureRequest:
@@ -161,8 +162,6 @@ def submit_answers(
 
 
 def _paper_time(answered_on: date | None) -> datetime:
-    from clinic.settings import practice_zone
-
     if answered_on is None:
         return utcnow()
     if answered_on > utcnow().astimezone(practice_zone()).date():

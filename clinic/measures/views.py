@@ -1,25 +1,36 @@
-"""Therapist pages: the measure library, a couple's measures (requests, charts, paper entry) and the
-safety screen. The partner's pages live in portal.py on the same blueprint."""
+"""Therapist pages: the measure library, a couple's measures (requests, charts, paper entry), the
+safety screen and the in-office mode. The partner's pages are portal.py (blueprint `measures_portal`).
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+In-office mode: a partner answers the safety screen on the therapist's device. While this browser
+session is in office mode, every route but the office page itself answers with the office page (a
+`before_app_request` hook), so the partner holding the device can't browse the therapist's pages.
+Leaving needs the therapist's password (also to end office mode before the partner has answered).
+"""
+
+from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import request as http_request
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from clinic.audit.services import record
 from clinic.couples.services import get_couple_for
-from clinic.db import utcnow
 from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
-from clinic.measures import caseload, charts, safety, schedule, screen, services
+from clinic.forms import attach_error
+from clinic.measures import presenters, safety, screen, services
 from clinic.measures.forms import (
     DecisionForm,
     FollowUpForm,
+    OfficeStartForm,
     RequestForm,
+    ScreenForm,
     SendScreenForm,
     StopForm,
+    UnlockForm,
     answer_form_class,
 )
 from clinic.measures.library import MEASURES
+from clinic.measures.models import SafetyScreen
 from clinic.security import therapist_required
 
 bp = Blueprint("measures", __name__)
@@ -32,30 +43,13 @@ def library():
 
 
 def _couple_page(couple, request_form=None, status=200):
-    csi, ecr = services.couple_responses(couple, "csi4"), services.couple_responses(couple, "ecr_rs")
-    screens = safety.screens_for(couple)
-    requests = services.all_requests(couple)
-    sessions, now = schedule.last_session_times([couple.id]), utcnow()
-    return render_template(
-        "measures/couple_measures.html",
-        couple=couple,
-        info=caseload.provide([couple])[couple.id],
-        drop_rule=caseload.DROP_RULE,
-        csi_svg=charts.csi_chart_svg(couple, csi),
-        csi_rows=charts.csi_rows(couple, csi),
-        ecr_svg=charts.ecr_chart_svg(couple, ecr),
-        ecr_rows=charts.ecr_rows(couple, ecr),
-        others=[r for r in services.couple_responses(couple) if r.measure_key not in ("csi4", "ecr_rs")],
-        requests=requests,
-        due_ids={r.id for r in requests if schedule.is_due(r, now, sessions)},
-        measures=MEASURES,
-        request_form=request_form or RequestForm(formdata=None),
-        screens=screens,
-        screen_status=safety.screen_status(couple, screens),
-        rule_text=screen.RULE_TEXT[screen.VERSION],
-        plain_form=StopForm(formdata=None),
-        tier_labels=screen.TIER_LABELS,
-    ), status
+    return render_template("measures/couple_measures.html", **presenters.couple_page(couple, request_form)), status
+
+
+def _show_error(form, error: DomainError, default_field: str) -> None:
+    """Roll back and put the service's refusal next to its field (or `default_field` when it names none)."""
+    db.session.rollback()
+    attach_error(form, error if error.field else DomainError(error.message, default_field))
 
 
 @bp.get("/couples/<int:couple_id>/measures")
@@ -80,8 +74,7 @@ def request_measure(couple_id: int):
             couple, partners, form.measure_key.data, form.schedule.data, form.interval_days.data, current_user
         )
     except DomainError as error:
-        db.session.rollback()
-        form.measure_key.errors = [error.message]
+        _show_error(form, error, "measure_key")
         return _couple_page(couple, form, 422)
     db.session.commit()
     flash(
@@ -127,8 +120,7 @@ def paper_entry(couple_id: int, request_id: int):
                 answered_on=form.answered_on.data,
             )
         except DomainError as error:
-            db.session.rollback()
-            (form.answered_on if error.field == "answered_on" else form.sequence).errors = [error.message]
+            _show_error(form, error, "sequence")
             return render_template("measures/paper_entry.html", **context, refused=error.message), 422
         db.session.commit()
         flash(f"Paper answers of {request.partner.name} saved.", "success")
@@ -178,31 +170,8 @@ def screen_detail(couple_id: int, screen_id: int):
 
 
 def _screen_page(couple, found, decision_form=None, follow_form=None, status=200, conflict=False):
-    follow = safety.follow_up_for(found)
-    if follow_form is None:
-        follow_form = FollowUpForm(formdata=None, obj=follow, data=(follow.answers if follow else {}))
-    decision_form = decision_form or DecisionForm(formdata=None)
-    tier = safety.decision_tier(couple, found) if found.is_answered else "none"
-    decision_form.decision.choices = {"": "Choose how you will proceed…", **safety.allowed_decisions(tier)}
-    result = found.result
-    return render_template(
-        "measures/screen_detail.html",
-        couple=couple,
-        screen=found,
-        result=result,
-        tier_labels=screen.TIER_LABELS,
-        reasons=screen.reason_labels(result.reasons) if result else [],
-        decision_tier=tier,
-        labels=screen.answer_labels(found.answers or {}),
-        rows=screen.both_directions(found.answers or {}, found.scoring_version),
-        directions=screen.DIRECTION_LABELS,
-        rule_text=screen.RULE_TEXT.get(found.scoring_version or screen.VERSION),
-        form=decision_form,
-        follow_form=follow_form,
-        follow=follow,
-        conflict=conflict,
-        follow_citation=screen.FOLLOW_UP_CITATION,
-    ), status
+    context = presenters.screen_page(couple, found, decision_form, follow_form)
+    return render_template("measures/screen_detail.html", conflict=conflict, **context), status
 
 
 @bp.post("/couples/<int:couple_id>/safety/<int:screen_id>/decision")
@@ -217,8 +186,7 @@ def record_decision(couple_id: int, screen_id: int):
     try:
         safety.record_decision(couple, found, form.data, current_user)
     except DomainError as error:
-        db.session.rollback()
-        getattr(form, error.field or "decision").errors = [error.message]
+        _show_error(form, error, "decision")
         return _screen_page(couple, found, decision_form=form, status=422)
     db.session.commit()
     flash("Saved.", "success")
@@ -239,12 +207,101 @@ def save_follow_up(couple_id: int, screen_id: int):
         db.session.rollback()
         return _screen_page(couple, found, follow_form=form, status=409, conflict=True)
     except DomainError as error:
-        db.session.rollback()
-        form.notes.errors = [error.message]
+        _show_error(form, error, "notes")
         return _screen_page(couple, found, follow_form=form, status=422)
     db.session.commit()
     flash("Saved.", "success")
     return redirect(url_for("measures.screen_detail", couple_id=couple.id, screen_id=found.id, _anchor="follow-up"))
 
 
-from clinic.measures import office, portal  # noqa: E402,F401  (the office mode and partner routes, on this blueprint)
+# --- In-office mode ------------------------------------------------------------------------------
+
+OFFICE_KEY = "_safety_office"
+# The office page's own routes, static files, and the idle-timeout JSON polls (not pages).
+OPEN_ENDPOINTS = {"measures.office", "measures.office_unlock", "static", "auth.session_status", "auth.keepalive"}
+
+
+@bp.before_app_request
+def office_lock():
+    """Answer every other route with the office page while this session is in office mode."""
+    state = session.get(OFFICE_KEY)
+    if not state or http_request.endpoint in OPEN_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated or current_user.id != state.get("user_id"):
+        session.pop(OFFICE_KEY, None)
+        return None
+    return _office_page(state, status=423)
+
+
+def _office_page(state, form=None, unlock=None, status=200):
+    if state.get("answered"):
+        return render_template("measures/office.html", done=True, unlock=unlock or UnlockForm(formdata=None)), status
+    return render_template(
+        "measures/office.html",
+        done=False,
+        form=form or ScreenForm(formdata=None),
+        unlock=unlock or UnlockForm(formdata=None),
+        title=screen.NEUTRAL_TITLE,
+    ), status
+
+
+@bp.post("/couples/<int:couple_id>/safety/office")
+@therapist_required
+def start_office(couple_id: int):
+    couple = get_couple_for(current_user, couple_id)
+    form = OfficeStartForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("measures.couple_measures", couple_id=couple.id, _anchor="safety"))
+    try:
+        found = safety.start_in_office(couple, couple.partner(form.partner.data), current_user)
+    except DomainError:
+        db.session.rollback()
+        return redirect(url_for("measures.couple_measures", couple_id=couple.id, _anchor="safety"))
+    db.session.commit()
+    session[OFFICE_KEY] = {"screen_id": found.id, "couple_id": couple.id, "user_id": current_user.id, "answered": False}
+    return redirect(url_for("measures.office"))
+
+
+@bp.route("/safety/office", methods=["GET", "POST"])
+@therapist_required
+def office():
+    state = session.get(OFFICE_KEY)
+    if not state:
+        return redirect(url_for("couples.caseload"))
+    form = ScreenForm()
+    if state.get("answered") or not form.validate_on_submit():
+        return _office_page(state, form, status=422 if form.errors else 200)
+    found = db.session.get(SafetyScreen, state["screen_id"])
+    try:
+        safety.answer_screen(found, form.answers(), current_user, method="office")
+    except DomainError:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    session[OFFICE_KEY] = {**state, "answered": True}
+    return redirect(url_for("measures.office"))
+
+
+@bp.post("/safety/office/unlock")
+@therapist_required
+def office_unlock():
+    state = session.get(OFFICE_KEY)
+    if not state:
+        return redirect(url_for("measures.office"))
+    form = UnlockForm()
+    try:
+        if not form.validate_on_submit():
+            raise DomainError("Enter the therapist's password.", field="password")
+        safety.check_password(current_user, form.password.data)
+    except DomainError as error:
+        _show_error(form, error, "password")
+        return _office_page(state, unlock=form, status=422)
+    session.pop(OFFICE_KEY, None)
+    record(
+        "safety_screen.office_ended",
+        record_type="safety_screen",
+        record_id=state["screen_id"],
+        couple_id=state["couple_id"],
+    )
+    db.session.commit()
+    return redirect(url_for("measures.screen_detail", couple_id=state["couple_id"], screen_id=state["screen_id"]))

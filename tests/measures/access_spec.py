@@ -107,19 +107,23 @@ SPECS = [
         method="POST",
         data=lambda w: {"password": "wrong"},
     ),
-    RouteSpec("measures.portal_list", lambda w: "/portal/questionnaires", CLIENTS),
-    RouteSpec("measures.answer", lambda w: f"/portal/questionnaires/{w.extra['m_request_a'].id}", ONLY_A, scoped=True),
+    RouteSpec("measures_portal.list", lambda w: "/portal/questionnaires", CLIENTS),
     RouteSpec(
-        "measures.answer",
+        "measures_portal.answer", lambda w: f"/portal/questionnaires/{w.extra['m_request_a'].id}", ONLY_A, scoped=True
+    ),
+    RouteSpec(
+        "measures_portal.answer",
         lambda w: f"/portal/questionnaires/{w.extra['m_request_a'].id}",
         ONLY_A,
         method="POST",
         scoped=True,
         data=_answers,
     ),
-    RouteSpec("measures.check_in", lambda w: f"/portal/check-in/{w.extra['m_screen_a'].id}", ONLY_A, scoped=True),
     RouteSpec(
-        "measures.check_in",
+        "measures_portal.check_in", lambda w: f"/portal/check-in/{w.extra['m_screen_a'].id}", ONLY_A, scoped=True
+    ),
+    RouteSpec(
+        "measures_portal.check_in",
         lambda w: f"/portal/check-in/{w.extra['m_screen_a'].id}",
         ONLY_A,
         method="POST",
