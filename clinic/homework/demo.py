@@ -9,6 +9,7 @@ from clinic.extensions import db
 from clinic.homework.library import sync_builtin_exercises
 from clinic.homework.models import Assignment, Entry, Exercise
 from clinic.homework.services import practice_today
+from clinic.sessions.models import TherapySession
 
 # A couple's recent fade: (days before today, factor) — the CBCT couple slipped over the last fortnight,
 # so the caseload shows the low-adherence alert; the EFCT couple's less engaged partner eases off a little.
@@ -198,10 +199,6 @@ def rng_minute(day) -> int:
 
 
 def _session_before(couple, start):
-    try:
-        from clinic.sessions.models import TherapySession
-    except ImportError:
-        return None
     return db.session.scalar(
         select(TherapySession.id)
         .where(TherapySession.couple_id == couple.id, TherapySession.starts_at <= _at(start, 23))
