@@ -2,6 +2,7 @@
 
 import random
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -16,7 +17,7 @@ from clinic.sessions.models import TherapySession
 FADE = {"efct": (7, 0.6, False), "cbct": (12, 0.7, True)}  # (days, factor, both partners?)
 
 # (slug, who, frequency, times_per_week, started days ago, due in days or None, note, chance per partner a/b)
-PLAN = {
+PLAN: dict[str, list[tuple[Any, ...]]] = {
     "efct": [
         (
             "attachment-trigger-journal",
