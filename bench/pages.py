@@ -48,7 +48,7 @@ def main_pages(app, seeded) -> list[tuple[str, str, str]]:
         ("Measures chart", "therapist", "measures.couple_measures", {"couple_id": couple}),
         ("Handouts (couple)", "therapist", "handouts.couple_handouts", {"couple_id": couple}),
         ("Partner: Today", "client", "portal.today", {}),
-        ("Partner: homework", "client", "homework.portal_list", {}),
+        ("Partner: homework", "client", "homework_portal.list", {}),
         ("Partner: handouts", "client", "handouts.portal_list", {}),
         ("Partner: questionnaires", "client", "measures_portal.list", {}),
     ]

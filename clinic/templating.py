@@ -18,7 +18,7 @@ NAVIGATION = {
     ],
     "client": [
         ("Today", "portal.today"),
-        ("Homework", "homework.portal_list"),
+        ("Homework", "homework_portal.list"),
         ("Handouts", "handouts.portal_list"),
         ("Questionnaires", "measures_portal.list"),
     ],

@@ -12,16 +12,19 @@ conflict-raising homework at once (see `clinic.homework.safeguard`).
 
 import click
 
+from clinic.extensions import db
+from clinic.homework import portal, views
+from clinic.homework.library import sync_builtin_exercises
+from clinic.homework.progress import caseload_provider, today_summary
+from clinic.homework.review import summarise_since
+from clinic.homework.safeguard import connect
+from clinic.registry import register_caseload_provider, register_homework_review
+
 
 def init_app(app) -> None:
-    from clinic.homework import views
-
+    """Register the therapist's (`homework`) and the partner's (`homework_portal`) blueprints and the hooks."""
     app.register_blueprint(views.bp)
-    from clinic.homework.progress import caseload_provider, today_summary
-    from clinic.homework.review import summarise_since
-    from clinic.homework.safeguard import connect
-    from clinic.registry import register_caseload_provider, register_homework_review
-
+    app.register_blueprint(portal.bp)
     register_caseload_provider(caseload_provider, order=60)
     register_homework_review(summarise_since)
     app.add_template_global(today_summary, "homework_today")
@@ -32,9 +35,6 @@ def init_app(app) -> None:
 @click.command("sync-exercises")
 def sync_exercises_command():
     """Load the built-in homework exercises from their data files (adds new ones, fixes changed ones)."""
-    from clinic.extensions import db
-    from clinic.homework.library import sync_builtin_exercises
-
     counts = sync_builtin_exercises()
     db.session.commit()
     click.echo("Exercises: {added} added, {updated} updated, {retired} retired.".format(**counts))

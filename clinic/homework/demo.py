@@ -2,6 +2,7 @@
 
 import random
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -9,13 +10,14 @@ from clinic.extensions import db
 from clinic.homework.library import sync_builtin_exercises
 from clinic.homework.models import Assignment, Entry, Exercise
 from clinic.homework.services import practice_today
+from clinic.sessions.models import TherapySession
 
 # A couple's recent fade: (days before today, factor) — the CBCT couple slipped over the last fortnight,
 # so the caseload shows the low-adherence alert; the EFCT couple's less engaged partner eases off a little.
 FADE = {"efct": (7, 0.6, False), "cbct": (12, 0.7, True)}  # (days, factor, both partners?)
 
 # (slug, who, frequency, times_per_week, started days ago, due in days or None, note, chance per partner a/b)
-PLAN = {
+PLAN: dict[str, list[tuple[Any, ...]]] = {
     "efct": [
         (
             "attachment-trigger-journal",
@@ -198,10 +200,6 @@ def rng_minute(day) -> int:
 
 
 def _session_before(couple, start):
-    try:
-        from clinic.sessions.models import TherapySession
-    except ImportError:
-        return None
     return db.session.scalar(
         select(TherapySession.id)
         .where(TherapySession.couple_id == couple.id, TherapySession.starts_at <= _at(start, 23))

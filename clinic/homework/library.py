@@ -8,6 +8,7 @@ import hashlib
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import frontmatter
 from flask import abort
@@ -51,7 +52,7 @@ def parse_frequency(text: str) -> tuple[str, int | None]:
 def load_content_file(path: Path) -> dict:
     """Read and check one exercise file; raises ValueError naming the problem."""
     post = frontmatter.load(path)
-    meta = post.metadata
+    meta: dict[str, Any] = dict(post.metadata)
     if not _SLUG.match(str(meta.get("slug", ""))) or meta["slug"] != path.stem:
         raise ValueError(f"{path.name}: slug must match the file name")
     kind, per_week = parse_frequency(meta.get("frequency", "once"))

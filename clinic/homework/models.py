@@ -53,12 +53,15 @@ class Exercise(VersionedMixin, TimestampMixin, Model):
         UniqueConstraint("owner_id", "slug", name="uq_exercise_owner_slug"),
         CheckConstraint("who in ('together', 'each', 'one')", name="who_valid"),
         CheckConstraint("completion in ('checklist', 'log', 'reflection', 'rating')", name="completion_valid"),
+        CheckConstraint("frequency_kind in ('once', 'daily', 'weekly')", name="frequency_valid"),
+        CheckConstraint("times_per_week is null or times_per_week between 1 and 7", name="times_per_week_range"),
+        CheckConstraint("minutes >= 0", name="minutes_not_negative"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), index=True)
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
-    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("exercise.id"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("exercise.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     purpose: Mapped[str] = mapped_column(Text, default="")
     steps: Mapped[list] = mapped_column(JSON, default=list)
@@ -115,15 +118,22 @@ class Assignment(VersionedMixin, TimestampMixin, Model):
         CheckConstraint("who in ('together', 'each', 'one')", name="who_valid"),
         CheckConstraint("status in ('active', 'paused', 'ended')", name="status_valid"),
         CheckConstraint("frequency_kind in ('once', 'daily', 'weekly')", name="frequency_valid"),
+        CheckConstraint("times_per_week is null or times_per_week between 1 and 7", name="times_per_week_range"),
+        CheckConstraint("(who = 'one') = (partner_id is not null)", name="partner_matches_who"),
+        CheckConstraint("due_on is null or due_on >= starts_on", name="due_after_start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
-    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id"), index=True)
-    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
-    therapy_session_id: Mapped[int | None] = mapped_column(ForeignKey("therapy_session.id"), index=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="RESTRICT"), index=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercise.id", ondelete="RESTRICT"), index=True)
+    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
+    therapy_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("therapy_session.id", ondelete="RESTRICT"), index=True
+    )
     who: Mapped[str] = mapped_column(String(10))
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"))  # when who == "one"
+    partner_id: Mapped[int | None] = mapped_column(  # set exactly when who == "one"
+        ForeignKey("partner.id", ondelete="RESTRICT"), index=True
+    )
     starts_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date | None] = mapped_column(Date)
     frequency_kind: Mapped[str] = mapped_column(String(10))
@@ -133,7 +143,7 @@ class Assignment(VersionedMixin, TimestampMixin, Model):
     pauses: Mapped[list] = mapped_column(JSON, default=list)
     ended_on: Mapped[date | None] = mapped_column(Date)
     risk_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    risk_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    risk_confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
     risk_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     exercise: Mapped[Exercise] = relationship(lazy="joined")
@@ -180,11 +190,12 @@ class Entry(VersionedMixin, TimestampMixin, Model):
     """A partner's completion record. Private (author + therapist) unless `is_shared`."""
 
     __tablename__ = "homework_entry"
+    __table_args__ = (CheckConstraint("rating is null or rating between 1 and 5", name="rating_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id"), index=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), index=True)
-    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="RESTRICT"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="RESTRICT"), index=True)
     done_on: Mapped[date] = mapped_column(Date, index=True)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     rating: Mapped[int | None] = mapped_column(Integer)
@@ -202,11 +213,12 @@ class EntryRevision(Model):
     """The state of an entry before one edit: edits never erase what was written before."""
 
     __tablename__ = "homework_entry_revision"
+    __table_args__ = (CheckConstraint("rating is null or rating between 1 and 5", name="rating_range"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    entry_id: Mapped[int] = mapped_column(ForeignKey("homework_entry.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("homework_entry.id", ondelete="CASCADE"), index=True)
     edited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    edited_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    edited_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
     done_on: Mapped[date] = mapped_column(Date)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     rating: Mapped[int | None] = mapped_column(Integer)

@@ -112,7 +112,7 @@ def today_summary(partner, couple) -> dict:
 
 @dataclass
 class PartnerAdherence:
-    partner: object
+    partner: Partner
     course: adherence.Tally | None
     since: adherence.Tally | None
     last_entry: Entry | None
@@ -148,7 +148,7 @@ def couple_adherence(couple, since_at: datetime | None = None, *, use_last_sessi
     for p in couple.partners:
         parts = [pa for row in rows for pa in row.partners if pa.partner.id == p.id and pa.course is not None]
         totals[p.id] = (
-            sum((pa.course for pa in parts), adherence.Tally()),
+            sum((pa.course for pa in parts if pa.course is not None), adherence.Tally()),
             sum((pa.since for pa in parts if pa.since is not None), adherence.Tally()),
         )
     return rows, totals, since
@@ -180,7 +180,7 @@ def caseload_provider(couples: list) -> dict[int, CaseloadInfo]:
             Entry.couple_id.in_(ids), Entry.done_on >= start
         )
     ).all()
-    partner_ids = {couple_id: [] for couple_id in ids}
+    partner_ids: dict[int, list[int]] = {couple_id: [] for couple_id in ids}
     for partner_id, couple_id in db.session.execute(
         select(Partner.id, Partner.couple_id).where(Partner.couple_id.in_(ids)).order_by(Partner.position)
     ):

@@ -20,6 +20,7 @@ from clinic.extensions import db
 from clinic.homework.calendar import practice_today
 from clinic.homework.models import SAFEGUARD_PAUSE, Assignment, Exercise
 from clinic.measures import safety
+from clinic.measures.signals import safety_screen_flagged
 
 REASON_MIN = 10
 
@@ -128,6 +129,4 @@ def pause_for_safety(couple, screen=None, by=None, **_extra) -> list[Assignment]
 
 
 def connect() -> None:
-    from clinic.measures.signals import safety_screen_flagged
-
     safety_screen_flagged.connect(pause_for_safety)

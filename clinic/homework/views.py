@@ -1,50 +1,32 @@
-"""Homework blueprint. The exercise library lives here; couple pages and the partner's portal are in
-`couple_views.py` and `portal_views.py`, which add their routes to the same blueprint."""
+"""Homework, the therapist's side (blueprint `homework`): the exercise library and a couple's homework."""
 
-import re
-from dataclasses import dataclass
-
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from clinic.audit.services import record
 from clinic.core import once
-from clinic.couples.services import caseload_query
-from clinic.errors import DomainError, EditConflict
+from clinic.couples.services import caseload_query, get_couple_for
+from clinic.errors import DomainError, EditConflict, edit_conflict
 from clinic.extensions import db
-from clinic.homework import library
-from clinic.homework.forms import ExerciseForm, LibraryFilterForm
-from clinic.security import therapist_required
+from clinic.forms import attach_error
+from clinic.homework import assign_helpers, library, safeguard, services
+from clinic.homework.exercise_data import exercise_data, exercise_initial
+from clinic.homework.forms import (
+    AssignForm,
+    AssignmentStatusForm,
+    EditAssignmentForm,
+    ExerciseForm,
+    LibraryFilterForm,
+    ResumeForm,
+)
+from clinic.homework.paging import form_status, paged
+from clinic.homework.progress import couple_adherence
+from clinic.security import safe_next_url, therapist_required
 
 bp = Blueprint("homework", __name__)
 
 
-def attach_error(form, error: DomainError) -> None:
-    """Put a service's message next to its field (answers are `a_<key>`), or at the top of the form.
-    An error carrying several `problems` puts each one next to its own field."""
-    if problems := getattr(error, "problems", None):
-        for problem in problems:
-            attach_error(form, problem)
-        return
-    for name in (error.field, f"a_{error.field}"):
-        if name and name in form:
-            form[name].errors = [*form[name].errors, error.message]
-            return
-    form.form_message = error.message
-
-
-@dataclass
-class Page:
-    items: list
-    page: int
-    pages: int
-    total: int
-
-
-def paged(items: list, page_arg: str, per_page: int = 20) -> Page:
-    """A page of an already loaded list (entries of one assignment: bounded, needed whole for the counts)."""
-    pages = max(1, -(-len(items) // per_page))
-    page = min(max(int(page_arg) if page_arg.isdigit() else 1, 1), pages)
-    return Page(items[(page - 1) * per_page : page * per_page], page, pages, len(items))
+# ---- the exercise library ------------------------------------------------------------------------
 
 
 @bp.get("/exercises", endpoint="library")
@@ -82,8 +64,7 @@ def new_exercise():
             db.session.commit()
             flash("Added to your library. Only you can see it.", "success")
             return redirect(url_for("homework.exercise", exercise_id=item.id))
-    status = 422 if form.errors or getattr(form, "form_message", None) else 200
-    return render_template("homework/exercise_form.html", form=form, exercise=None), status
+    return render_template("homework/exercise_form.html", form=form, exercise=None), form_status(form)
 
 
 @bp.route("/exercises/<int:exercise_id>/edit", methods=["GET", "POST"])
@@ -95,8 +76,7 @@ def edit_exercise(exercise_id: int):
         try:
             library.update_exercise(item, form.version.data, exercise_data(form))
         except EditConflict:
-            db.session.rollback()
-            return render_template("homework/exercise_form.html", form=form, exercise=item, conflict=True), 409
+            return edit_conflict("homework/exercise_form.html", form=form, exercise=item)
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)
@@ -104,8 +84,7 @@ def edit_exercise(exercise_id: int):
             db.session.commit()
             flash("Changes saved.", "success")
             return redirect(url_for("homework.exercise", exercise_id=item.id))
-    status = 422 if form.errors or getattr(form, "form_message", None) else 200
-    return render_template("homework/exercise_form.html", form=form, exercise=item), status
+    return render_template("homework/exercise_form.html", form=form, exercise=item), form_status(form)
 
 
 @bp.post("/exercises/<int:exercise_id>/copy")
@@ -118,69 +97,133 @@ def copy_exercise(exercise_id: int):
     return redirect(url_for("homework.edit_exercise", exercise_id=item.id))
 
 
-def exercise_data(form) -> dict:
-    data = {
-        k: form[k].data
-        for k in (
-            "title",
-            "purpose",
-            "notes",
-            "model_tags",
-            "strategies",
-            "who",
-            "minutes",
-            "frequency_kind",
-            "times_per_week",
-            "completion",
-            "raises_conflict",
-        )
-    }
-    data["notes"] = data["notes"] or ""
-    data["times_per_week"] = data["times_per_week"] if data["frequency_kind"] == "weekly" else None
-    if data["frequency_kind"] == "weekly" and not data["times_per_week"]:
-        data["times_per_week"] = 1
-    data["steps"] = [line.strip() for line in (form.steps.data or "").splitlines() if line.strip()]
-    data["fields"] = parse_field_lines(form.field_lines.data or "")
-    return data
+# ---- a couple's homework -------------------------------------------------------------------------
 
 
-def parse_field_lines(text: str) -> list[dict]:
-    fields, keys = [], set()
-    for line in (raw.strip() for raw in text.splitlines()):
-        if not line.lstrip("*").strip():
-            continue
-        label = line.lstrip("*").strip()[:300]
-        base = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:40] or "field"
-        key, n = base, 2
-        while key in keys:
-            key, n = f"{base}_{n}", n + 1
-        keys.add(key)
-        fields.append({"key": key, "label": label, "required": line.startswith("*")})
-    return fields
+@bp.get("/couples/<int:couple_id>/homework")
+@therapist_required
+def couple_homework(couple_id: int):
+    couple = get_couple_for(current_user, couple_id)
+    rows, totals, since = couple_adherence(couple)
+    record("homework.couple_viewed", couple, couple_id=couple.id)
+    db.session.commit()
+    review = services.safety_review(rows)
+    return render_template("homework/couple.html", couple=couple, rows=rows, totals=totals, since=since, review=review)
 
 
-def exercise_initial(item) -> dict:
-    return {
-        **{
-            k: getattr(item, k)
-            for k in (
-                "title",
-                "purpose",
-                "notes",
-                "model_tags",
-                "strategies",
-                "who",
-                "minutes",
-                "frequency_kind",
-                "times_per_week",
-                "completion",
-                "raises_conflict",
-                "version",
-            )
-        },
-        "steps": "\n".join(item.steps or []),
-        "field_lines": "\n".join(("* " if f.get("required") else "") + f["label"] for f in item.fields or []),
-    }
+@bp.route("/couples/<int:couple_id>/homework/assign", methods=["GET", "POST"])
+@therapist_required
+def assign(couple_id: int):
+    couple = get_couple_for(current_user, couple_id)
+    form = AssignForm(
+        data=None if request.method == "POST" else assign_helpers.assign_defaults(current_user, request.args)
+    )
+    exercises = assign_helpers.fill_assign_choices(form, couple, current_user)
+    if form.validate_on_submit():
+        if done := once.already_done(form.form_token.data, current_user):
+            return redirect(done)
+        try:
+            exercise = library.get_exercise_for(current_user, int(form.exercise_id.data))
+            services.create_assignment(couple, current_user, exercise, form.assignment_data(), **form.confirmation())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            url = url_for("homework.couple_homework", couple_id=couple.id)
+            once.claim(form.form_token.data, current_user, url)
+            db.session.commit()
+            flash("Assigned. It now shows in the portal of the partner or partners it is for.", "success")
+            return redirect(url)
+    elif request.method == "POST":
+        assign_helpers.explain_risk(couple, exercises, form)
+    risky = assign_helpers.risky_exercise_ids(couple, exercises)
+    page = render_template("homework/assign.html", couple=couple, form=form, exercises=exercises, risky=risky)
+    return page, form_status(form)
 
 
-from clinic.homework import couple_views, portal_views  # noqa: E402,F401  (routes on the same blueprint)
+@bp.get("/couples/<int:couple_id>/homework/<int:assignment_id>")
+@therapist_required
+def assignment(couple_id: int, assignment_id: int):
+    item = services.get_assignment_for_therapist(current_user, couple_id, assignment_id)
+    rows, _totals, since = couple_adherence(item.couple)
+    row = next(r for r in rows if r.assignment.id == item.id)
+    record("assignment.viewed", item)
+    db.session.commit()
+    return render_template(
+        "homework/assignment.html",
+        couple=item.couple,
+        row=row,
+        a=item,
+        since=since,
+        status_form=AssignmentStatusForm(),
+        page=paged(row.entries, request.args.get("page", "")),
+        risk=safeguard.needs_risk_confirmation(item.couple, item.exercise),
+    )
+
+
+@bp.route("/couples/<int:couple_id>/homework/<int:assignment_id>/edit", methods=["GET", "POST"])
+@therapist_required
+def edit_assignment(couple_id: int, assignment_id: int):
+    item = services.get_assignment_for_therapist(current_user, couple_id, assignment_id)
+    form = EditAssignmentForm(obj=None if request.method == "POST" else item)
+    assign_helpers.fill_session_choices(form, item.couple)
+    if request.method == "GET":
+        form.therapy_session_id.data = str(item.therapy_session_id or "")
+    page = {"form": form, "a": item, "couple": item.couple}
+    if form.validate_on_submit():
+        try:
+            data = form.assignment_data()
+            services.update_assignment(item, form.version.data, data, current_user, **form.confirmation())
+        except EditConflict:
+            return edit_conflict("homework/assignment_form.html", **page)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Assignment updated.", "success")
+            return redirect(url_for("homework.assignment", couple_id=couple_id, assignment_id=item.id))
+    risk = safeguard.needs_risk_confirmation(item.couple, item.exercise)
+    return render_template("homework/assignment_form.html", risk=risk, **page), form_status(form)
+
+
+@bp.post("/couples/<int:couple_id>/homework/<int:assignment_id>/status")
+@therapist_required
+def assignment_status(couple_id: int, assignment_id: int):
+    item = services.get_assignment_for_therapist(current_user, couple_id, assignment_id)
+    form = AssignmentStatusForm()
+    if not form.validate_on_submit():
+        abort(400, "Choose pause, resume or end.")
+    try:
+        services.change_assignment_status(item, form.action.data, current_user)
+    except safeguard.ConfirmationNeeded:
+        db.session.rollback()  # resuming needs the confirmation and a reason: ask for them on their own page
+        return redirect(url_for("homework.resume_assignment", couple_id=couple_id, assignment_id=item.id))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(assign_helpers.STATUS_MESSAGES[form.action.data], "success")
+    back = url_for("homework.assignment", couple_id=couple_id, assignment_id=item.id)
+    return redirect(safe_next_url(form.next.data) or back)
+
+
+@bp.route("/couples/<int:couple_id>/homework/<int:assignment_id>/resume", methods=["GET", "POST"])
+@therapist_required
+def resume_assignment(couple_id: int, assignment_id: int):
+    item = services.get_assignment_for_therapist(current_user, couple_id, assignment_id)
+    form = ResumeForm()
+    if item.status == "paused" and form.validate_on_submit():
+        try:
+            services.change_assignment_status(item, "resume", current_user, **form.confirmation())
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Resumed.", "success")
+            return redirect(url_for("homework.assignment", couple_id=couple_id, assignment_id=item.id))
+    risk = safeguard.needs_risk_confirmation(item.couple, item.exercise)
+    page = render_template("homework/resume.html", form=form, a=item, couple=item.couple, risk=risk)
+    return page, form_status(form)

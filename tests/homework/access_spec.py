@@ -103,12 +103,12 @@ SPECS = [
         scoped=True,
         data=lambda w: {"confirm_risk": "y", "risk_reason": "Fictional: reviewed with both partners."},
     ),
-    RouteSpec("homework.portal_list", lambda w: "/portal/homework", PARTNERS | {"outsider"}),
+    RouteSpec("homework_portal.list", lambda w: "/portal/homework", PARTNERS | {"outsider"}),
     RouteSpec(
-        "homework.portal_assignment", lambda w: f"/portal/homework/{w.extra['hw_assignment'].id}", PARTNERS, scoped=True
+        "homework_portal.assignment", lambda w: f"/portal/homework/{w.extra['hw_assignment'].id}", PARTNERS, scoped=True
     ),
     RouteSpec(
-        "homework.portal_assignment",
+        "homework_portal.assignment",
         lambda w: f"/portal/homework/{w.extra['hw_assignment'].id}",
         PARTNERS,
         method="POST",
@@ -116,13 +116,13 @@ SPECS = [
         data=_entry_form,
     ),
     RouteSpec(
-        "homework.edit_entry",
+        "homework_portal.edit_entry",
         lambda w: f"/portal/homework/entries/{w.extra['hw_entry'].id}/edit",
         frozenset({"partner_a"}),
         scoped=True,
     ),
     RouteSpec(
-        "homework.edit_entry",
+        "homework_portal.edit_entry",
         lambda w: f"/portal/homework/entries/{w.extra['hw_entry'].id}/edit",
         frozenset({"partner_a"}),
         method="POST",

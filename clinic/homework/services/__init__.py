@@ -1,0 +1,64 @@
+"""Assignments and entries: owner-scoped loaders and the operations on them. They flush; views commit.
+
+- `loaders`: owner-scoped loaders and read queries (the partner privacy rule lives there)
+- `assignments`: create, update, pause/resume/end (the safeguard's confirmation steps)
+- `entries`: add and edit entries, their checks and who may read them
+"""
+
+from clinic.homework.calendar import practice_today
+from clinic.homework.services.assignments import (
+    ASSIGNMENT_FIELDS,
+    change_assignment_status,
+    create_assignment,
+    safety_review,
+    update_assignment,
+)
+from clinic.homework.services.entries import (
+    EDIT_DAYS,
+    MAX_ANSWER,
+    add_entry,
+    can_edit,
+    check_entry_date,
+    clean_answers,
+    edit_entry,
+    editable_until,
+    sharing_note,
+)
+from clinic.homework.services.loaders import (
+    assignments_for_partner,
+    couple_assignments,
+    couple_entries,
+    get_assignment_for_partner,
+    get_assignment_for_therapist,
+    get_own_entry,
+    last_session_at,
+    sessions_for_choice,
+    visible_entries_query,
+)
+
+__all__ = [
+    "ASSIGNMENT_FIELDS",
+    "EDIT_DAYS",
+    "MAX_ANSWER",
+    "add_entry",
+    "assignments_for_partner",
+    "can_edit",
+    "change_assignment_status",
+    "check_entry_date",
+    "clean_answers",
+    "couple_assignments",
+    "couple_entries",
+    "create_assignment",
+    "edit_entry",
+    "editable_until",
+    "get_assignment_for_partner",
+    "get_assignment_for_therapist",
+    "get_own_entry",
+    "last_session_at",
+    "practice_today",
+    "safety_review",
+    "sharing_note",
+    "sessions_for_choice",
+    "update_assignment",
+    "visible_entries_query",
+]

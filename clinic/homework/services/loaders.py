@@ -1,0 +1,90 @@
+"""Owner-scoped loaders and the read queries of assignments and entries.
+
+Privacy rule, kept in one place: a partner reads entries only through `visible_entries_query`
+(their own, plus those their partner chose to share). Therapists read everything of their couples.
+"""
+
+from flask import abort
+from sqlalchemy import or_, select
+
+from clinic.couples.services import get_couple_for, partner_for_client
+from clinic.db import utcnow
+from clinic.extensions import db
+from clinic.homework.models import Assignment, Entry
+from clinic.security import get_owned_or_404
+from clinic.sessions.models import TherapySession
+from clinic.templating import format_date
+
+
+def get_assignment_for_therapist(user, couple_id: int, assignment_id: int) -> Assignment:
+    couple = get_couple_for(user, couple_id)
+    return get_owned_or_404(Assignment, assignment_id, couple_id=couple.id)
+
+
+def get_assignment_for_partner(user, assignment_id: int):
+    """(assignment, partner) when the assignment is for this client; 404 otherwise."""
+    partner = partner_for_client(user)
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.couple_id != partner.couple_id or not assignment.is_for(partner):
+        abort(404)
+    return assignment, partner
+
+
+def get_own_entry(user, entry_id: int) -> Entry:
+    return get_owned_or_404(Entry, entry_id, partner_id=partner_for_client(user).id)
+
+
+def assignments_for_partner(partner) -> list[Assignment]:
+    query = (
+        select(Assignment)
+        .where(
+            Assignment.couple_id == partner.couple_id, or_(Assignment.who != "one", Assignment.partner_id == partner.id)
+        )
+        .order_by(Assignment.starts_on.desc(), Assignment.id.desc())
+    )
+    return list(db.session.scalars(query))
+
+
+def visible_entries_query(partner, assignment_ids=None):
+    """Entries this partner may see: their own and the ones their partner shared. Nothing else."""
+    query = select(Entry).where(
+        Entry.couple_id == partner.couple_id, or_(Entry.partner_id == partner.id, Entry.is_shared.is_(True))
+    )
+    if assignment_ids is not None:
+        query = query.where(Entry.assignment_id.in_(list(assignment_ids)))
+    return query.order_by(Entry.done_on.desc(), Entry.id.desc())
+
+
+def couple_assignments(couple) -> list[Assignment]:
+    query = select(Assignment).where(Assignment.couple_id == couple.id)
+    return list(db.session.scalars(query.order_by(Assignment.status, Assignment.starts_on.desc())))
+
+
+def couple_entries(couple) -> list[Entry]:
+    """All entries of a couple, private ones included: for the treating therapist only."""
+    query = select(Entry).where(Entry.couple_id == couple.id).order_by(Entry.done_on.desc(), Entry.id.desc())
+    return list(db.session.scalars(query))
+
+
+def last_session_at(couple):
+    """When the couple's most recent held therapy session started, or None."""
+    return db.session.scalar(
+        select(TherapySession.starts_at)
+        .where(
+            TherapySession.couple_id == couple.id,
+            TherapySession.starts_at <= utcnow(),
+            TherapySession.attendance.not_in(("no_show", "late_cancellation")),
+        )
+        .order_by(TherapySession.starts_at.desc())
+        .limit(1)
+    )
+
+
+def sessions_for_choice(couple) -> dict[str, str]:
+    rows = db.session.scalars(
+        select(TherapySession)
+        .where(TherapySession.couple_id == couple.id)
+        .order_by(TherapySession.starts_at.desc())
+        .limit(30)
+    )
+    return {str(s.id): f"Session {s.number}, {format_date(s.starts_at)}" for s in rows}
