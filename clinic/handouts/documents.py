@@ -4,6 +4,7 @@ import logging
 
 from clinic.handouts import markdown
 from clinic.handouts.services import CARE_NOTE, builtin_for
+from clinic.sessions.cycle import current_cycle_words
 
 log = logging.getLogger(__name__)
 MAX_CYCLE_TEXT = 400
@@ -51,13 +52,9 @@ def cycle_words(couple) -> dict | None:
     """The couple's own cycle words from their cycle map, or None when there are none yet.
 
     Returns {"name": the couple's name for their cycle, "partners": [names], "rows": [(label, [a, b])]}.
-    Reads `clinic.sessions.cycle.current_cycle_words(couple)`; a missing module, a missing map or an
+    Reads `clinic.sessions.cycle.current_cycle_words(couple)`; a missing map or an
     error gives None, so a handout always prints.
     """
-    try:
-        from clinic.sessions.cycle import current_cycle_words
-    except ImportError:
-        return None
     try:
         raw = current_cycle_words(couple)
     except Exception:  # noqa: BLE001 - a handout must print even if the cycle map can't be read

@@ -13,6 +13,7 @@ from clinic.handouts.forms import HandoutForm, LibraryPrintForm
 from clinic.handouts.library import builtin_handouts
 from clinic.handouts.markdown import MAX_MARKDOWN_CHARS, to_html
 from clinic.handouts.printing import handouts_pdf
+from clinic.homework.library import library_for
 from clinic.pdf import PdfError, send_pdf
 from clinic.security import therapist_required
 
@@ -31,11 +32,7 @@ def library():
 
 
 def _exercises() -> list:
-    """The homework exercises this therapist can print as worksheets ([] if homework isn't installed)."""
-    try:
-        from clinic.homework.library import library_for
-    except ImportError:
-        return []
+    """The homework exercises this therapist can print as worksheets."""
     return library_for(current_user, {})
 
 
