@@ -6,6 +6,7 @@ form. Queries are counted with a `before_cursor_execute` listener on the engine.
 
 import re
 import statistics
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -142,6 +143,7 @@ class QueryCounter:
         self.statements: list[str] = []
 
     def __enter__(self):
+        self.thread = threading.get_ident()  # only this request's statements, not the audit sealer thread's
         event.listen(self.engine, "before_cursor_execute", self._count)
         return self
 
@@ -149,6 +151,8 @@ class QueryCounter:
         event.remove(self.engine, "before_cursor_execute", self._count)
 
     def _count(self, conn, cursor, statement, *args):
+        if threading.get_ident() != self.thread:
+            return
         self.count += 1
         self.statements.append(" ".join(statement.split()))
 

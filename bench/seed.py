@@ -334,6 +334,7 @@ def _homework(size, seeded, rng, now, therapist_id, couples, sessions):
     first = _next_id(Assignment.__table__)
     assignments, entries = [], []
     for couple in couples:
+        couple_rng = random.Random(couple["index"])  # noqa: S311 - the same history for couple i at every size
         given = sessions.get(couple["id"]) or [(None, now - timedelta(days=7 * k)) for k in range(10, 0, -1)]
         chosen = given[::2][-max(1, len(given) // 2) :]
         couple_assignments = []
@@ -374,7 +375,7 @@ def _homework(size, seeded, rng, now, therapist_id, couples, sessions):
                     "answers": {"moment": "We laughed about the burnt toast."},
                     "rating": None,
                     "free_text": "",
-                    "is_shared": rng.random() < 0.4,
+                    "is_shared": couple_rng.random() < 0.4,
                     "version": 1,
                     "created_at": now,
                     "updated_at": now,
@@ -393,6 +394,7 @@ def _measures(size, seeded, rng, now, therapist_id, couples, client_ids):
     first = _next_id(MeasureRequest.__table__)
     requests, responses = [], []
     for couple in couples:
+        rng = random.Random(1000 + couple["index"])  # noqa: S311 - the same answers for couple i at every size
         per_partner = max(1, per_couple(size, "answers", couple["index"]) // 2)
         for j, partner in enumerate(couple["partners"]):
             rid = first + len(requests)
