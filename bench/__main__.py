@@ -91,6 +91,8 @@ def build(size, workdir: Path, database_url: str | None = None):
             "SECRET_KEY": SECRET,
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
+            # no background sealer thread in the bench process: it would outlive the scratch database
+            "AUDIT_SEAL_INTERVAL_SECONDS": 0,
         }
     )
     with app.app_context():
