@@ -1,7 +1,9 @@
 """Throughput under gunicorn (2 workers) on loopback, measured with wrk.
 
-The app pages are compared with a bare route of the same app (/healthz) and a static file, in the same
-run, because absolute figures swing with machine load; the ratios are what we report.
+Each page is compared with a bare route of the same app (/healthz) in the same run, because absolute
+figures swing with machine load; the ratios are what we report. Rounds are interleaved (round 1: healthz,
+page A, healthz, page B, ...; round 2: the same again) and each page's ratio is the median over rounds
+of (page req/s ÷ the /healthz req/s measured just before it).
 """
 
 import http.client
@@ -9,6 +11,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -30,6 +33,8 @@ class LoadFigure:
     p50_ms: float
     p99_ms: float
     errors: str
+    ratio: float = float("nan")  # median over rounds of page req/s ÷ /healthz req/s just before
+    baseline: float = 0.0  # median /healthz req/s paired with this page
 
 
 def _request(method, path, body=None, headers=None):
@@ -65,8 +70,8 @@ def _sign_in(email, password) -> str:
     return cookies[-1]
 
 
-def _wrk(path, cookie=None) -> tuple[float, float, float, str]:
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency"]
+def _wrk(path, cookie=None, seconds=SECONDS) -> tuple[float, float, float, str]:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(
@@ -91,7 +96,17 @@ def _latency(output, percentile) -> float:
     return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
 
-def throughput(database_url: str, instance_dir: str, therapist: str, client: str, password: str) -> list[LoadFigure]:
+def throughput(
+    database_url: str,
+    instance_dir: str,
+    therapist: str,
+    client: str,
+    password: str,
+    pages=(),
+    rounds: int = 3,
+    seconds: int = SECONDS,
+) -> list[LoadFigure]:
+    """`pages`: [(label, role, path)], role "therapist" or "client". Returns /healthz first, then each page."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is not installed (apt-get install wrk)")
     env = {
@@ -129,20 +144,45 @@ def throughput(database_url: str, instance_dir: str, therapist: str, client: str
             tail = (Path(instance_dir) / "gunicorn.log").read_text()[-1500:]
             raise RuntimeError(f"{error}; gunicorn log: {tail or '(empty)'}") from None
         cookies = {"therapist": _sign_in(therapist, password), "client": _sign_in(client, password)}
-        targets = [
-            ("Bare route /healthz", "/healthz", None),
-            ("Static file (app.css)", "/static/css/app.css", None),
-            ("Caseload", "/caseload", cookies["therapist"]),
-            ("Partner: homework", "/portal/homework", cookies["client"]),
-        ]
-        figures = []
-        for label, path, cookie in targets:
-            status = _request("GET", path, headers={"Cookie": cookie} if cookie else {})[0]
+        targets, figures = [], {}
+        for label, role, path in pages:
+            cookie = cookies[role]
+            status = _request("GET", path, headers={"Cookie": cookie})[0]
             if status != 200:
-                figures.append(LoadFigure(label, path, 0.0, 0.0, 0.0, f"HTTP {status} before the run: skipped"))
+                figures[path] = LoadFigure(label, path, 0.0, 0.0, 0.0, f"HTTP {status} before the run: skipped")
                 continue
-            figures.append(LoadFigure(label, path, *_wrk(path, cookie)))
-        return figures
+            targets.append((label, path, cookie))
+        runs = {path: [] for _, path, _ in targets}
+        bases, base_runs = {path: [] for _, path, _ in targets}, []
+        for _ in range(rounds):
+            for _label, path, cookie in targets:
+                base = _wrk("/healthz", None, seconds)
+                base_runs.append(base)
+                bases[path].append(base[0])
+                runs[path].append(_wrk(path, cookie, seconds))
+        healthz = LoadFigure(
+            "Bare route /healthz",
+            "/healthz",
+            statistics.median(r[0] for r in base_runs) if base_runs else 0.0,
+            statistics.median(r[1] for r in base_runs) if base_runs else 0.0,
+            statistics.median(r[2] for r in base_runs) if base_runs else 0.0,
+            "; ".join(sorted({r[3] for r in base_runs})) or "none",
+            1.0,
+        )
+        for label, path, _cookie in targets:
+            measured = runs[path]
+            ratios = [page[0] / base for page, base in zip(measured, bases[path], strict=True) if base]
+            figures[path] = LoadFigure(
+                label,
+                path,
+                statistics.median(r[0] for r in measured),
+                statistics.median(r[1] for r in measured),
+                statistics.median(r[2] for r in measured),
+                "; ".join(sorted({r[3] for r in measured})),
+                statistics.median(ratios) if ratios else float("nan"),
+                statistics.median(bases[path]),
+            )
+        return [healthz, *(figures[path] for _, _, path in pages if path in figures)]
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:

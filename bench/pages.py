@@ -4,7 +4,9 @@ Each page is requested through the Flask test client (no network), signed in thr
 form. Queries are counted with a `before_cursor_execute` listener on the engine.
 """
 
+import re
 import statistics
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -27,51 +29,111 @@ class PageFigure:
     queries: int
     queries_vary: bool
     repeated: list  # [(times, statement)] run more than once in one request: query-per-row suspects
+    rows: str = ""  # rows shown: "<n> tr" (table rows in <tbody>) or "<n> li" (list items in <main>)
+
+
+# (label, role, URL rule, values). Pages are found by URL rule (+ GET), not endpoint name: endpoints get
+# renamed, URLs are the product. The endpoint names are only a fallback when a rule moved.
+MAIN_PAGES = [
+    ("Caseload", "therapist", "/caseload", {}, ("couples.caseload",)),
+    ("Couple overview", "therapist", "/couples/<int:couple_id>", {"couple_id": "couple"}, ("couples.overview",)),
+    (
+        "Sessions & notes",
+        "therapist",
+        "/couples/<int:couple_id>/sessions",
+        {"couple_id": "couple"},
+        ("sessions.couple_sessions",),
+    ),
+    (
+        "Session page (signed)",
+        "therapist",
+        "/sessions/<int:therapy_session_id>",
+        {"therapy_session_id": "signed_session"},
+        ("sessions.therapy_session", "sessions.session_detail"),
+    ),
+    (
+        "Session note (edit)",
+        "therapist",
+        "/sessions/<int:therapy_session_id>/note",
+        {"therapy_session_id": "session"},
+        ("sessions.edit_note",),
+    ),
+    ("Course", "therapist", "/couples/<int:couple_id>/course", {"couple_id": "couple"}, ("sessions.course",)),
+    (
+        "Homework review",
+        "therapist",
+        "/couples/<int:couple_id>/homework",
+        {"couple_id": "couple"},
+        ("homework.couple_homework",),
+    ),
+    (
+        "Measures chart",
+        "therapist",
+        "/couples/<int:couple_id>/measures",
+        {"couple_id": "couple"},
+        ("measures.couple_measures",),
+    ),
+    (
+        "Handouts (couple)",
+        "therapist",
+        "/couples/<int:couple_id>/handouts",
+        {"couple_id": "couple"},
+        ("handouts.couple_handouts",),
+    ),
+    ("Partner: Today", "client", "/portal/", {}, ("portal.today",)),
+    ("Partner: homework", "client", "/portal/homework", {}, ("homework_portal.list", "homework.portal_list")),
+    ("Partner: handouts", "client", "/portal/handouts", {}, ("handouts_portal.index", "handouts.portal_list")),
+    (
+        "Partner: questionnaires",
+        "client",
+        "/portal/questionnaires",
+        {},
+        ("measures_portal.list", "measures.portal_list"),
+    ),
+]
+
+
+def _values(seeded, values: dict) -> dict:
+    known = {"couple": seeded.couple_id, "session": seeded.session_id, "signed_session": seeded.signed_session_id}
+    return {name: known[what] for name, what in values.items()}
+
+
+def find_pages(app, seeded) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """([(label, role, path)] found in this build, [labels not found]). Found by URL rule with GET, else by
+    one of the fallback endpoint names."""
+    rules = {rule.rule: rule for rule in app.url_map.iter_rules() if "GET" in (rule.methods or ())}
+    by_endpoint = {rule.endpoint: rule for rule in rules.values()}
+    pages, missing = [], []
+    with app.test_request_context():
+        for label, role, pattern, values, endpoints in MAIN_PAGES:
+            rule = rules.get(pattern) or next((by_endpoint[e] for e in endpoints if e in by_endpoint), None)
+            args = _values(seeded, values)
+            if rule is None or any(v == 0 for v in args.values()):
+                missing.append(f"{label} ({pattern})")
+                continue
+            pages.append((label, role, url_for(rule.endpoint, **args)))
+    return pages, missing
 
 
 def main_pages(app, seeded) -> list[tuple[str, str, str]]:
-    """(label, role, path) for every main page whose endpoint exists in this build."""
-    couple, session_id = seeded.couple_id, seeded.session_id
-    wanted = [
-        ("Caseload", "therapist", "couples.caseload", {}),
-        ("Couple overview", "therapist", "couples.overview", {"couple_id": couple}),
-        ("Sessions & notes", "therapist", "sessions.couple_sessions", {"couple_id": couple}),
-        ("Course", "therapist", "sessions.course", {"couple_id": couple}),
-        (
-            "Session page (signed)",
-            "therapist",
-            "sessions.session_detail",
-            {"therapy_session_id": seeded.signed_session_id},
-        ),
-        ("Session note (edit)", "therapist", "sessions.edit_note", {"therapy_session_id": session_id}),
-        ("Homework review", "therapist", "homework.couple_homework", {"couple_id": couple}),
-        ("Measures chart", "therapist", "measures.couple_measures", {"couple_id": couple}),
-        ("Handouts (couple)", "therapist", "handouts.couple_handouts", {"couple_id": couple}),
-        ("Partner: Today", "client", "portal.today", {}),
-        ("Partner: homework", "client", "homework_portal.list", {}),
-        ("Partner: handouts", "client", "handouts.portal_list", {}),
-        ("Partner: questionnaires", "client", "measures_portal.list", {}),
-    ]
-    session_endpoints = _session_endpoints(app)
-    pages = []
-    with app.test_request_context():
-        for label, role, endpoint, values in wanted:
-            endpoint = session_endpoints.get(endpoint, endpoint)
-            if endpoint not in app.view_functions or values.get("therapy_session_id", 1) == 0:
-                continue
-            pages.append((label, role, url_for(endpoint, **values)))
-    return pages
+    return find_pages(app, seeded)[0]
 
 
-def _session_endpoints(app) -> dict:
-    """The sessions domain's endpoint names for '/sessions/<id>' and '/sessions/<id>/note' (GET)."""
-    found = {}
-    for rule in app.url_map.iter_rules():
-        if rule.rule == "/sessions/<int:therapy_session_id>" and "GET" in rule.methods:
-            found["sessions.session_detail"] = rule.endpoint
-        if rule.rule == "/sessions/<int:therapy_session_id>/note" and "GET" in rule.methods:
-            found["sessions.edit_note"] = rule.endpoint
-    return found
+_TBODY = re.compile(r"<tbody\b.*?</tbody>", re.S | re.I)
+_MAIN = re.compile(r"<main\b.*?</main>", re.S | re.I)
+_LI = re.compile(r"<li\b", re.I)
+
+
+def rows_shown(html: str) -> str:
+    """Rows the page shows: table rows inside <tbody> (all <tr> when there is no tbody), else list items
+    inside <main>. Comparable between sizes, not an exact count of records."""
+    bodies = _TBODY.findall(html)
+    trs = sum(len(re.findall(r"<tr\b", b, re.I)) for b in bodies) if bodies else len(re.findall(r"<tr\b", html, re.I))
+    if trs:
+        return f"{trs} tr"
+    main = _MAIN.search(html)
+    items = len(_LI.findall(main.group(0) if main else html))
+    return f"{items} li"
 
 
 class QueryCounter:
@@ -81,6 +143,7 @@ class QueryCounter:
         self.statements: list[str] = []
 
     def __enter__(self):
+        self.thread = threading.get_ident()  # only this request's statements, not the audit sealer thread's
         event.listen(self.engine, "before_cursor_execute", self._count)
         return self
 
@@ -88,6 +151,8 @@ class QueryCounter:
         event.remove(self.engine, "before_cursor_execute", self._count)
 
     def _count(self, conn, cursor, statement, *args):
+        if threading.get_ident() != self.thread:
+            return
         self.count += 1
         self.statements.append(" ".join(statement.split()))
 
@@ -100,7 +165,7 @@ def signed_in_client(app, email: str, password: str):
     return client
 
 
-def measure(app, seeded, password: str) -> list[PageFigure]:
+def measure(app, seeded, password: str, repeat: int = REPEAT, warmup: int = WARMUP) -> list[PageFigure]:
     from clinic.auth.models import User
 
     with app.app_context():
@@ -114,20 +179,29 @@ def measure(app, seeded, password: str) -> list[PageFigure]:
     figures = []
     for label, role, path in main_pages(app, seeded):
         client = clients[role]
-        for _ in range(WARMUP):
-            client.get(path)
+        html = ""
+        for _ in range(warmup):
+            html = client.get(path).get_data(as_text=True)
         times, counts, status, statements = [], [], 0, []
-        for _ in range(REPEAT):
+        for _ in range(repeat):
             with QueryCounter(engine) as counter:
                 started = time.perf_counter()
                 response = client.get(path)
                 times.append(time.perf_counter() - started)
             counts.append(counter.count)
             status, statements = response.status_code, counter.statements
+            html = response.get_data(as_text=True)
         repeated = [(n, text) for text, n in Counter(statements).most_common() if n > 1]
         figures.append(
             PageFigure(
-                label, path, status, statistics.median(times) * 1000, max(counts), len(set(counts)) > 1, repeated
+                label,
+                path,
+                status,
+                statistics.median(times) * 1000,
+                max(counts),
+                len(set(counts)) > 1,
+                repeated,
+                rows_shown(html),
             )
         )
     return figures

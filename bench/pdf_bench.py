@@ -6,6 +6,8 @@ Prints, on a throwaway SQLite database with fictional data:
    in-process (the floor). Target: at most 1.5x the floor.
 2. the cached re-download (same PDF asked for again over HTTP) against a fresh render. Target: >= 20x faster.
 3. the worker's peak memory (RSS) after 200 renders against after 10. Target: growth <= 20%.
+4. over HTTP (gunicorn, 1 worker, just started): the first handout PDF against the median of the next
+   N distinct ones (other handout or paper size, so none is served from the cache). Target: first <= 1.5x.
 """
 
 import argparse
@@ -44,6 +46,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=9, help="renders per handout for the medians")
     parser.add_argument("--renders", type=int, default=200, help="renders for the memory check")
+    parser.add_argument("--warm", type=int, default=10, help="warm handouts over HTTP after the first")
+    parser.add_argument("--no-http", action="store_true", help="skip the cold/warm check over HTTP")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="pdf-bench-")
@@ -70,6 +74,8 @@ def main() -> None:
             _render_table(therapist, couple, args.repeat)
             _cache_check(app, therapist, couple, args.repeat)
             _memory_check(therapist, couple, args.renders)
+    if not args.no_http:
+        _http_cold_warm(Path(tmp), args.warm)
 
 
 def _fictional_practice(db):
@@ -204,6 +210,106 @@ def _memory_check(therapist, couple, renders: int) -> None:
         f"({growth:+.1f}%, target <= 20%); current RSS {current_10:.0f} -> {current_all:.0f} MB; "
         f"largest render child {children:.0f} MB"
     )
+
+
+def _http_cold_warm(tmp: Path, warm: int) -> None:
+    """Start gunicorn on a fresh demo database; time the first handout PDF and the next `warm` distinct ones."""
+    import http.client
+    import signal
+    import subprocess
+    from urllib.parse import urlencode
+
+    from bench.seed import PASSWORD
+    from clinic import create_app
+    from clinic.demo import seed_demo
+    from clinic.extensions import db
+    from clinic.handouts.forms import PAPER_CHOICES
+    from clinic.handouts.library import builtin_handouts
+
+    port = int(os.environ.get("CLINIC_BENCH_PDF_PORT", "5131"))
+    url = f"sqlite:///{tmp}/http.sqlite3"
+    secret = "bench-secret-key-0123456789abcdefghijklmnop"  # noqa: S105 - throwaway
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": secret})
+    with app.app_context():
+        db.create_all()
+        seed_demo()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    env = {
+        **os.environ,
+        "CLINIC_DATABASE_URL": url,
+        "CLINIC_INSTANCE_PATH": str(tmp),
+        "CLINIC_SECRET_KEY": secret,
+        "CLINIC_WTF_CSRF_ENABLED": "false",
+        "CLINIC_RATELIMIT_ENABLED": "false",
+    }
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    log = open(tmp / "gunicorn-pdf.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(  # noqa: S603 - our venv's gunicorn, fixed arguments
+        [gunicorn, "--workers", "1", "--timeout", "120", "--bind", f"127.0.0.1:{port}", "clinic:create_app()"],
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+
+    def get(method, path, body=None, headers=None):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, response.getheaders(), response.read()
+        finally:
+            connection.close()
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if get("GET", "/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start; see {tmp}/gunicorn-pdf.log")
+            time.sleep(0.2)
+        body = urlencode({"email": "therapist@demo.clinic.test", "password": PASSWORD})
+        status, headers, _ = get("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"})
+        cookie = next(
+            (v.split(";", 1)[0] for k, v in headers if k.lower() == "set-cookie" and v.startswith("clinic_session=")),
+            None,
+        )
+        if status != 302 or not cookie:
+            raise RuntimeError(f"sign-in answered {status}")
+        papers = [value for value, _ in (PAPER_CHOICES.items() if isinstance(PAPER_CHOICES, dict) else PAPER_CHOICES)]
+        papers = [p for p in papers if p] or [""]
+        paths = [
+            f"/handouts/builtin/{h.slug}/pdf" + (f"?paper={paper}" if paper else "")
+            for paper in papers
+            for h in builtin_handouts()
+        ][: warm + 1]
+        times, statuses = [], set()
+        for path in paths:
+            started = time.perf_counter()
+            status, _, data = get("GET", path, headers={"Cookie": cookie})
+            times.append((time.perf_counter() - started) * 1000)
+            statuses.add(status if data[:4] == b"%PDF" else f"{status} (not a PDF)")
+        first, rest = times[0], times[1:]
+        warm_ms = statistics.median(rest) if rest else float("nan")
+        print(
+            f"4. Handout PDF over HTTP (gunicorn 1 worker, just started): first {first:.0f} ms · "
+            f"median of the next {len(rest)} distinct {warm_ms:.0f} ms · first/warm {first / warm_ms:.1f}x "
+            f"(target <= 1.5x) · statuses {sorted(map(str, statuses))}"
+        )
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
 
 
 if __name__ == "__main__":

@@ -1,8 +1,13 @@
-"""Bulk seeding of a benchmark practice: one therapist with N couples and their records.
+"""Bulk seeding of a benchmark practice: therapists with couples and their records.
 
 Rows go in with executemany INSERTs on the tables (explicit ids, no ORM objects), which is what makes
 the large size (≈300,000 rows) take seconds rather than minutes. Every data kind is seeded only when
 its model exists; a missing domain is reported, not fatal.
+
+Equal work at every size: the measured therapist (THERAPIST_EMAIL) always has MEASURED couples, each
+with the same history (SHAPE); every extra couple, session, entry and answer of a bigger size belongs
+to the practice's other therapists and their couples. So a page shows the same rows at every size and
+only the data around it grows.
 """
 
 import random
@@ -26,10 +31,30 @@ class Size:
     sessions: int
     entries: int
     answers: int
+    therapists: int = 1
 
+
+MEASURED = 10  # the measured therapist's couples, at every size
+SHAPE = {"sessions": 10, "entries": 40, "answers": 4}  # each measured couple's history, at every size
 
 SMALL = Size("small", couples=10, sessions=100, entries=400, answers=40)
-LARGE = Size("large", couples=1000, sessions=50_000, entries=200_000, answers=20_000)
+LARGE = Size("large", couples=1000, sessions=50_000, entries=200_000, answers=20_000, therapists=10)
+PRACTICE = Size("practice", couples=10_000, sessions=200_000, entries=400_000, answers=40_000, therapists=100)
+MIXED = Size("mixed", couples=80, sessions=800, entries=3_200, answers=320, therapists=8)
+SIZES = {size.name: size for size in (SMALL, LARGE, PRACTICE, MIXED)}
+
+
+def therapist_email(k: int) -> str:
+    return THERAPIST_EMAIL if k == 0 else f"bench-therapist-{k}@bench.clinic.test"
+
+
+def per_couple(size: Size, kind: str, index: int) -> int:
+    """How many `kind` rows couple `index` gets: SHAPE for the measured couples, the rest spread evenly."""
+    if index < MEASURED:
+        return SHAPE[kind]
+    others = size.couples - MEASURED
+    rest = max(0, getattr(size, kind) - MEASURED * SHAPE[kind])
+    return rest // others + (1 if index - MEASURED < rest % others else 0)
 
 
 @dataclass
@@ -39,7 +64,9 @@ class Seeded:
     rows: dict = field(default_factory=dict)
     skipped: list = field(default_factory=list)
     therapist_email: str = THERAPIST_EMAIL
+    therapist_ids: list = field(default_factory=list)
     client_email: str = ""
+    couples: list = field(default_factory=list)  # [{"id", "therapist_id", "partners", "index", ...}]
     couple_id: int = 0
     session_id: int = 0  # the latest session (its note is a draft)
     signed_session_id: int = 0  # the one before (signed note)
@@ -66,6 +93,7 @@ def seed(size: Size) -> Seeded:
     rng = random.Random(20261126)  # noqa: S311 - fictional data, not security
     now = datetime.now(UTC).replace(microsecond=0)
     therapist_id, client_ids = _users(size, seeded, now)
+    seeded.therapist_email = THERAPIST_EMAIL
     couples = _couples(size, seeded, now, therapist_id, client_ids)
     sessions = _sessions(size, seeded, now, therapist_id, couples)
     _homework(size, seeded, rng, now, therapist_id, couples, sessions)
@@ -103,7 +131,11 @@ def _users(size, seeded, now):
         "updated_at": now,
         "password_changed_at": now,
     }
-    rows = [{**base, "id": first, "email": THERAPIST_EMAIL, "name": "Dr. Bench Marker", "role": "therapist"}]
+    rows = [
+        {**base, "id": first + k, "email": therapist_email(k), "name": f"Dr. Bench Marker {k}", "role": "therapist"}
+        for k in range(max(1, size.therapists))
+    ]
+    seeded.therapist_ids = [row["id"] for row in rows]
     client_ids = {}
     for i in range(size.couples):
         for position in "ab":
@@ -129,14 +161,15 @@ def _couples(size, seeded, now, therapist_id, client_ids):
     first = _next_id(Couple.__table__)
     first_partner = _next_id(Partner.__table__)
     couples, partners, goals = [], [], []
-    per_couple = size.sessions // size.couples
+    others = seeded.therapist_ids[1:]
     for i in range(size.couples):
         cid = first + i
-        started = (now - timedelta(days=7 * per_couple + 14)).date()
+        started = (now - timedelta(days=7 * per_couple(size, "sessions", i) + 14)).date()
+        owner = therapist_id if i < MEASURED or not others else others[(i - MEASURED) % len(others)]
         couples.append(
             {
                 "id": cid,
-                "therapist_id": therapist_id,
+                "therapist_id": owner,
                 "display_name": f"Bench couple {i:04d}",
                 "model": ("efct", "cbct", "integrative")[i % 3],
                 "status": "active" if i % 10 else "paused",
@@ -170,10 +203,18 @@ def _couples(size, seeded, now, therapist_id, client_ids):
     _insert(Partner.__table__, partners, seeded)
     _insert(TreatmentGoal.__table__, goals, seeded)
     seeded.couple_id = first
-    return [
-        {"id": c["id"], "model": c["model"], "partners": (first_partner + 2 * i, first_partner + 2 * i + 1), "index": i}
+    seeded.couples = [
+        {
+            "id": c["id"],
+            "model": c["model"],
+            "partners": (first_partner + 2 * i, first_partner + 2 * i + 1),
+            "index": i,
+            "therapist_id": c["therapist_id"],
+            "status": c["status"],
+        }
         for i, c in enumerate(couples)
     ]
+    return seeded.couples
 
 
 def _sessions(size, seeded, now, therapist_id, couples):
@@ -182,7 +223,6 @@ def _sessions(size, seeded, now, therapist_id, couples):
     except ImportError:
         seeded.skipped.append("therapy sessions and notes (clinic.sessions.models has no TherapySession yet)")
         return {}
-    per_couple = size.sessions // size.couples
     first = _next_id(TherapySession.__table__)
     first_note = _next_id(ProgressNote.__table__)
     sessions, notes, by_couple = [], [], {}
@@ -194,9 +234,10 @@ def _sessions(size, seeded, now, therapist_id, couples):
     }
     for couple in couples:
         ids = []
-        for n in range(1, per_couple + 1):
+        count = per_couple(size, "sessions", couple["index"])
+        for n in range(1, count + 1):
             sid = first + len(sessions)
-            starts = now - timedelta(days=7 * (per_couple - n) + 1, hours=couple["index"] % 8)
+            starts = now - timedelta(days=7 * (count - n) + 1, hours=couple["index"] % 8)
             sessions.append(
                 {
                     "id": sid,
@@ -208,18 +249,18 @@ def _sessions(size, seeded, now, therapist_id, couples):
                     "kind": "conjoint",
                     "attendance": "attended",
                     "model": couple["model"],
-                    "recorded_by_id": therapist_id,
+                    "recorded_by_id": couple["therapist_id"],
                     "created_at": starts,
                     "updated_at": starts,
                 }
             )
-            signed = n < per_couple  # the latest note is a draft
+            signed = n < count  # the latest note is a draft
             note = ProgressNote(
                 id=first_note + len(notes),
                 therapy_session_id=sid,
                 template=couple["model"],
                 answers=answers,
-                signed_by_id=therapist_id if signed else None,
+                signed_by_id=couple["therapist_id"] if signed else None,
                 signed_at=starts + timedelta(hours=2) if signed else None,
             )
             notes.append(
@@ -229,7 +270,7 @@ def _sessions(size, seeded, now, therapist_id, couples):
                     "couple_id": couple["id"],
                     "template": couple["model"],
                     "answers": answers,
-                    "author_id": therapist_id,
+                    "author_id": couple["therapist_id"],
                     "signed_by_id": note.signed_by_id,
                     "signed_at": note.signed_at,
                     "content_hash": note.compute_hash() if signed else None,
@@ -290,10 +331,10 @@ def _homework(size, seeded, rng, now, therapist_id, couples, sessions):
         seeded.skipped.append("homework (clinic.homework.models has no Assignment/Entry yet)")
         return
     exercise_id = _exercise_id(seeded, therapist_id, now)
-    per_couple = size.entries // size.couples
     first = _next_id(Assignment.__table__)
     assignments, entries = [], []
     for couple in couples:
+        couple_rng = random.Random(couple["index"])  # noqa: S311 - the same history for couple i at every size
         given = sessions.get(couple["id"]) or [(None, now - timedelta(days=7 * k)) for k in range(10, 0, -1)]
         chosen = given[::2][-max(1, len(given) // 2) :]
         couple_assignments = []
@@ -305,7 +346,7 @@ def _homework(size, seeded, rng, now, therapist_id, couples, sessions):
                     "id": aid,
                     "couple_id": couple["id"],
                     "exercise_id": exercise_id,
-                    "assigned_by_id": therapist_id,
+                    "assigned_by_id": couple["therapist_id"],
                     "therapy_session_id": sid,
                     "who": "each",
                     "starts_on": starts.date(),
@@ -321,7 +362,7 @@ def _homework(size, seeded, rng, now, therapist_id, couples, sessions):
                 }
             )
             couple_assignments.append((aid, starts))
-        for e in range(per_couple):
+        for e in range(per_couple(size, "entries", couple["index"])):
             aid, starts = couple_assignments[e % len(couple_assignments)]
             partner = couple["partners"][e % 2]
             done = (starts + timedelta(days=(e // (2 * len(couple_assignments))) % 14)).date()
@@ -334,7 +375,7 @@ def _homework(size, seeded, rng, now, therapist_id, couples, sessions):
                     "answers": {"moment": "We laughed about the burnt toast."},
                     "rating": None,
                     "free_text": "",
-                    "is_shared": rng.random() < 0.4,
+                    "is_shared": couple_rng.random() < 0.4,
                     "version": 1,
                     "created_at": now,
                     "updated_at": now,
@@ -350,10 +391,11 @@ def _measures(size, seeded, rng, now, therapist_id, couples, client_ids):
     except ImportError:
         seeded.skipped.append("questionnaires (clinic.measures.models has no MeasureRequest yet)")
         return
-    per_partner = max(1, size.answers // size.couples // 2)
     first = _next_id(MeasureRequest.__table__)
     requests, responses = [], []
     for couple in couples:
+        rng = random.Random(1000 + couple["index"])  # noqa: S311 - the same answers for couple i at every size
+        per_partner = max(1, per_couple(size, "answers", couple["index"]) // 2)
         for j, partner in enumerate(couple["partners"]):
             rid = first + len(requests)
             requested = now - timedelta(days=7 * per_partner + 7)
@@ -364,7 +406,7 @@ def _measures(size, seeded, rng, now, therapist_id, couples, client_ids):
                     "partner_id": partner,
                     "measure_key": "csi4",
                     "schedule": "before_session",
-                    "requested_by_id": therapist_id,
+                    "requested_by_id": couple["therapist_id"],
                     "requested_at": requested,
                 }
             )
