@@ -26,7 +26,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from clinic.db import UTCDateTime, utcnow
+from clinic.db import UTCDateTime, one_of, utcnow
 from clinic.extensions import Model, db
 
 log = logging.getLogger(__name__)
@@ -41,8 +41,8 @@ class Job(Model):
 
     __tablename__ = "background_job"
     __table_args__ = (
-        CheckConstraint(f"status IN {STATUSES!r}", name="ck_background_job_status_known"),
-        CheckConstraint("progress BETWEEN 0 AND 100", name="ck_background_job_progress_percent"),
+        CheckConstraint(one_of("status", STATUSES), name="status_known"),
+        CheckConstraint("progress BETWEEN 0 AND 100", name="progress_percent"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

@@ -59,9 +59,21 @@ def run_migrations_online():
     conf_args["render_item"] = render_item
     conf_args["compare_type"] = True
     with _engine().connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild SQLite tables; with foreign keys enforced, rebuilding a table that
+            # other rows point at fails. Enforcement is off while migrating (set on the raw connection,
+            # outside any transaction, where SQLite honours it) and every key is checked afterwards.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            raw = connection.connection.driver_connection
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+            raw.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"the migration left {len(broken)} rows pointing at missing rows: {broken[:5]}")
 
 
 if context.is_offline_mode():

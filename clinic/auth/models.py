@@ -1,11 +1,13 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, func
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from clinic.db import TimestampMixin, UTCDateTime, utcnow
+from clinic.db import TimestampMixin, UTCDateTime, one_of, utcnow
 from clinic.extensions import Model, db
+
+ROLES = ("therapist", "admin", "client")
 
 
 class User(UserMixin, TimestampMixin, Model):
@@ -16,6 +18,7 @@ class User(UserMixin, TimestampMixin, Model):
     """
 
     __tablename__ = "user"
+    __table_args__ = (CheckConstraint(one_of("role", ROLES), name="role_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
@@ -62,7 +65,7 @@ class PendingSubmission(Model):
     __tablename__ = "pending_submission"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     path: Mapped[str] = mapped_column(String(500))
     form_data: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -74,7 +77,7 @@ class RecoveryCode(Model):
     __tablename__ = "recovery_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,7 +3,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from clinic.db import TimestampMixin, UTCDateTime, VersionedMixin, utcnow
+from clinic.db import TimestampMixin, UTCDateTime, VersionedMixin, one_of, utcnow
 from clinic.extensions import Model
 
 MODELS = {
@@ -42,9 +42,14 @@ class Couple(VersionedMixin, TimestampMixin, Model):
     """The treatment unit: one treating therapist, exactly two partners. Never hard-deleted."""
 
     __tablename__ = "couple"
+    __table_args__ = (
+        CheckConstraint(one_of("model", MODELS), name="model_known"),
+        CheckConstraint(one_of("status", STATUSES), name="status_known"),
+        CheckConstraint(one_of("confidentiality_policy", POLICIES), name="confidentiality_policy_known"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    therapist_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
     display_name: Mapped[str] = mapped_column(String(120))
     model: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="intake", index=True)
@@ -97,15 +102,17 @@ class Partner(VersionedMixin, Model):
     __table_args__ = (
         UniqueConstraint("couple_id", "position", name="uq_partner_couple_position"),
         CheckConstraint("position in ('a', 'b')", name="position_a_or_b"),
+        CheckConstraint(one_of("attachment_style", ATTACHMENT_STYLES), name="attachment_style_known"),
+        CheckConstraint(one_of("cycle_position", CYCLE_POSITIONS), name="cycle_position_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="RESTRICT"), index=True)
     position: Mapped[str] = mapped_column(String(1))
     name: Mapped[str] = mapped_column(String(120))
     pronouns: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), unique=True)
     attachment_style: Mapped[str] = mapped_column(String(20), default="not_assessed")
     cycle_position: Mapped[str] = mapped_column(String(20), default="unclear")
 
@@ -123,9 +130,10 @@ class Partner(VersionedMixin, Model):
 
 class TreatmentGoal(Model):
     __tablename__ = "treatment_goal"
+    __table_args__ = (CheckConstraint(one_of("status", GOAL_STATUSES), name="status_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="RESTRICT"), index=True)
     text: Mapped[str] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -143,9 +151,9 @@ class Invitation(Model):
     __tablename__ = "invitation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id"), index=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

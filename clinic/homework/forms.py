@@ -122,7 +122,7 @@ class EditAssignmentForm(AssignForm):
     exercise_id = None
     who = None
     partner_id = None
-    form_token = None
+    form_token = None  # type: ignore[assignment]  # WTForms: None in a subclass removes the field
     version = VersionField()
 
     def assignment_data(self) -> dict:

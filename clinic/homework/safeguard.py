@@ -28,6 +28,8 @@ REASON_MIN = 10
 class ConfirmationNeeded(DomainError):
     """One or more confirmation problems (the tick, the reason), to be shown next to their fields at once."""
 
+    problems: list[DomainError]
+
     def __init__(self, problems: list[DomainError]):
         super().__init__(" ".join(p.message for p in problems), field=problems[0].field)
         self.problems = problems

@@ -36,10 +36,10 @@ class MeasureRequest(Model):
     measure_key: Mapped[str] = mapped_column(String(20))
     schedule: Mapped[str] = mapped_column(String(20))
     interval_days: Mapped[int | None] = mapped_column(Integer)
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    stopped_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
+    stopped_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
 
     partner = relationship("Partner", lazy="joined")
     responses: Mapped[list["MeasureResponse"]] = relationship(
@@ -83,7 +83,7 @@ class MeasureResponse(Model):
     method: Mapped[str] = mapped_column(String(10))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
 
     request: Mapped[MeasureRequest] = relationship(back_populates="responses")
     partner = relationship("Partner", lazy="joined")
@@ -128,17 +128,19 @@ class SafetyScreen(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="RESTRICT"), index=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
-    sent_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answers: Mapped[dict | None] = mapped_column(JSON)
     scoring_version: Mapped[str | None] = mapped_column(String(20))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     method: Mapped[str] = mapped_column(String(10), default="portal", server_default="portal")
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
     decision: Mapped[str | None] = mapped_column(String(40))  # legacy, read-only
     decision_note: Mapped[str] = mapped_column(Text, default="")  # legacy, read-only
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # legacy, read-only
-    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))  # legacy, read-only
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="RESTRICT"), index=True
+    )  # legacy, read-only
 
     partner = relationship("Partner", lazy="joined", foreign_keys=[partner_id])
     decisions: Mapped[list["SafetyDecision"]] = relationship(
@@ -196,7 +198,7 @@ class SafetyDecision(Model):
     note: Mapped[str] = mapped_column(Text, default="")
     override_reason: Mapped[str] = mapped_column(Text, default="")
     is_attested: Mapped[bool] = mapped_column(Boolean, default=False)
-    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     screen: Mapped[SafetyScreen] = relationship(back_populates="decisions")
@@ -218,5 +220,5 @@ class SafetyFollowUp(VersionedMixin, Model):
     screen_id: Mapped[int] = mapped_column(ForeignKey("safety_screen.id", ondelete="RESTRICT"))
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     notes: Mapped[str] = mapped_column(Text, default="")
-    updated_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

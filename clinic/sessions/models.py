@@ -78,10 +78,10 @@ class TherapySession(TimestampMixin, Model):
     minutes: Mapped[int] = mapped_column(Integer, default=50)
     format: Mapped[str] = mapped_column(String(20), default="in_person")
     kind: Mapped[str] = mapped_column(String(20), default="conjoint")
-    individual_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete=KEEP))
+    individual_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete=KEEP), index=True)
     attendance: Mapped[str] = mapped_column(String(30), default="attended")
     model: Mapped[str] = mapped_column(String(20))
-    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP), index=True)
 
     couple = relationship("Couple", lazy="joined")
     individual_partner = relationship("Partner")
@@ -124,9 +124,9 @@ class ProgressNote(VersionedMixin, TimestampMixin, Model):
     couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete=KEEP), index=True)
     template: Mapped[str] = mapped_column(String(20))
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
-    cycle_map_id: Mapped[int | None] = mapped_column(ForeignKey("cycle_map.id", ondelete=KEEP))
-    author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP))
-    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete=KEEP))
+    cycle_map_id: Mapped[int | None] = mapped_column(ForeignKey("cycle_map.id", ondelete=KEEP), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP), index=True)
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete=KEEP), index=True)
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     content_hash: Mapped[str | None] = mapped_column(String(64))
 
@@ -174,7 +174,7 @@ class NoteAddendum(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     progress_note_id: Mapped[int] = mapped_column(ForeignKey("progress_note.id", ondelete=KEEP), index=True)
-    author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP))
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     reason: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)
@@ -200,7 +200,7 @@ class NoteRiskReview(Model):
     progress_note_id: Mapped[int] = mapped_column(ForeignKey("progress_note.id", ondelete=KEEP), index=True)
     position: Mapped[str] = mapped_column(String(1))  # "a" or "b"
     text: Mapped[str] = mapped_column(Text)
-    by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP))
+    by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     by = relationship("User", lazy="joined")
@@ -251,7 +251,7 @@ class CycleMap(Model):
     cycle_name: Mapped[str] = mapped_column(String(120), default="")
     partner_a: Mapped[dict] = mapped_column(JSON, default=dict)  # CYCLE_STEPS key -> words
     partner_b: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     created_by = relationship("User", lazy="joined")

@@ -34,7 +34,8 @@ def _check_assignment(couple, data: dict) -> None:
 
 def _gather(*checks) -> None:
     """Run every check and raise all their DomainErrors together, so a form shows each message at once."""
-    problems, confirming = [], False
+    problems: list[DomainError] = []
+    confirming = False
     for check in checks:
         try:
             check()
