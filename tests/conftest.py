@@ -4,8 +4,10 @@ SQLite (a file per test session) by default; set CLINIC_TEST_DATABASE_URL to run
 PostgreSQL. The schema is created once per session; each test starts with empty tables.
 """
 
+import gc
 import os
 import time
+import warnings
 
 import pytest
 from flask import has_app_context
@@ -90,6 +92,20 @@ def make_app(base_config):
         with application.app_context():
             db.session.remove()
             db.engine.dispose()
+    collect_quietly()
+
+
+def collect_quietly():
+    """Collect connections leaked by apps built during set-up now, rather than at a random moment inside
+    a test, where their ResourceWarning would fail that test under `filterwarnings = error`."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_setup_connections(base_config):
+    collect_quietly()
 
 
 @pytest.fixture

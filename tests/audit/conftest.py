@@ -1,8 +1,6 @@
-"""Fixtures for these tests: extra apps close their connections; each test has its own checkpoint file."""
+"""Each audit test has its own checkpoint file."""
 
 import pytest
-
-from tests.security.appfix import _close_setup_connections, make_app  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
