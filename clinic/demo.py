@@ -64,42 +64,45 @@ def seed_demo() -> bool:
     return True
 
 
+# key: (name, model, status, started days ago, partner A, partner B, presenting concerns, goals)
+DEMO_COUPLES = {
+    "efct": (
+        "Rivera & Chen",
+        "efct",
+        "active",
+        120,
+        ("Alex Rivera", "she/her", "alex@demo.clinic.test", "anxious", "pursuer"),
+        ("Jordan Chen", "he/him", "jordan@demo.clinic.test", "avoidant", "withdrawer"),
+        "Recurring fights about time apart; Alex feels alone when Jordan works late.",
+        ["Name and slow down the pursue–withdraw cycle", "Jordan stays present in hard conversations"],
+    ),
+    "cbct": (
+        "Nair & Varga",
+        "cbct",
+        "active",
+        75,
+        ("Priya Nair", "she/her", "priya@demo.clinic.test", "secure", "unclear"),
+        ("Tomás Varga", "he/him", "tomas@demo.clinic.test", "anxious", "pursuer"),
+        "Arguments about money and chores escalate quickly; both want calmer problem-solving.",
+        ["Use speaker–listener skills in weekly check-ins", "Agree a household budget together"],
+    ),
+    "new": (
+        "Okonkwo & Lindqvist",
+        "integrative",
+        "intake",
+        5,
+        ("Ada Okonkwo", "they/them", "", "not_assessed", "unclear"),
+        ("Elin Lindqvist", "she/her", "", "not_assessed", "unclear"),
+        "Referred after a move abroad; feeling distant.",
+        [],
+    ),
+}
+
+
 def _seed_couples(practice: DemoPractice) -> None:
     today = today_utc()
-    specs = {
-        "efct": (
-            "Rivera & Chen",
-            "efct",
-            "active",
-            120,
-            ("Alex Rivera", "she/her", "alex@demo.clinic.test", "anxious", "pursuer"),
-            ("Jordan Chen", "he/him", "jordan@demo.clinic.test", "avoidant", "withdrawer"),
-            "Recurring fights about time apart; Alex feels alone when Jordan works late.",
-            ["Name and slow down the pursue–withdraw cycle", "Jordan stays present in hard conversations"],
-        ),
-        "cbct": (
-            "Nair & Varga",
-            "cbct",
-            "active",
-            75,
-            ("Priya Nair", "she/her", "priya@demo.clinic.test", "secure", "unclear"),
-            ("Tomás Varga", "he/him", "tomas@demo.clinic.test", "anxious", "pursuer"),
-            "Arguments about money and chores escalate quickly; both want calmer problem-solving.",
-            ["Use speaker–listener skills in weekly check-ins", "Agree a household budget together"],
-        ),
-        "new": (
-            "Okonkwo & Lindqvist",
-            "integrative",
-            "intake",
-            5,
-            ("Ada Okonkwo", "they/them", "", "not_assessed", "unclear"),
-            ("Elin Lindqvist", "she/her", "", "not_assessed", "unclear"),
-            "Referred after a move abroad; feeling distant.",
-            [],
-        ),
-    }
     fields = ("name", "pronouns", "email", "attachment_style", "cycle_position")
-    for key, (name, model, status, days_ago, a, b, concerns, goals) in specs.items():
+    for key, (name, model, status, days_ago, a, b, concerns, goals) in DEMO_COUPLES.items():
         couple = create_couple(
             practice.therapist,
             {
