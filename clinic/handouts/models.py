@@ -15,7 +15,7 @@ class Handout(VersionedMixin, TimestampMixin, Model):
     __tablename__ = "handout"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
     title: Mapped[str] = mapped_column(String(160))
     summary: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text, default="")
@@ -34,16 +34,16 @@ class GivenHandout(Model):
     __table_args__ = (CheckConstraint("builtin_slug is not null or handout_id is not null", name="has_source"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id"), index=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="RESTRICT"), index=True)
     # One partner only (private to them); None means the couple: both partners see it.
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id"), index=True)
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
     builtin_slug: Mapped[str | None] = mapped_column(String(80))
-    handout_id: Mapped[int | None] = mapped_column(ForeignKey("handout.id"))
+    handout_id: Mapped[int | None] = mapped_column(ForeignKey("handout.id", ondelete="RESTRICT"), index=True)
     title: Mapped[str] = mapped_column(String(160))
     summary: Mapped[str] = mapped_column(String(300), default="")
     body: Mapped[str] = mapped_column(Text)
     note: Mapped[str] = mapped_column(Text, default="")
-    given_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    given_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
     given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
