@@ -82,7 +82,7 @@ MAIN_PAGES = [
     ),
     ("Partner: Today", "client", "/portal/", {}, ("portal.today",)),
     ("Partner: homework", "client", "/portal/homework", {}, ("homework_portal.list", "homework.portal_list")),
-    ("Partner: handouts", "client", "/portal/handouts", {}, ("handouts_portal.index", "handouts.portal_list")),
+    ("Partner: handouts", "client", "/portal/handouts", {}, ("handouts_portal.index",)),
     (
         "Partner: questionnaires",
         "client",

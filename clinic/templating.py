@@ -19,7 +19,7 @@ NAVIGATION = {
     "client": [
         ("Today", "portal.today"),
         ("Homework", "homework_portal.list"),
-        ("Handouts", "handouts.portal_list"),
+        ("Handouts", "handouts_portal.index"),
         ("Questionnaires", "measures_portal.list"),
     ],
     "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "admin.audit_trail")],

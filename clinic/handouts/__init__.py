@@ -1,10 +1,11 @@
 """Handouts: the library built from the article's strategies, giving, personalising and printing."""
 
+from clinic.handouts import export_views, portal, views  # noqa: F401 - export_views moves to clinic.records
+from clinic.handouts.services import latest_for_partner
+
 
 def init_app(app) -> None:
-    from clinic.handouts import views
-
+    """Register the therapist's (`handouts`) and the client's (`handouts_portal`) blueprints and the hooks."""
     app.register_blueprint(views.bp)
-    from clinic.handouts.services import latest_for_partner
-
+    app.register_blueprint(portal.bp)
     app.add_template_global(latest_for_partner, "handouts_for_today")

@@ -6,7 +6,7 @@ user and couple it was made for.
 
 from clinic.handouts.documents import handout_document, practice_footer, print_header
 from clinic.handouts.services import given_to_couple
-from clinic.handouts.worksheets import partner_worksheets, together_worksheets
+from clinic.homework.worksheets import partner_worksheets, together_worksheets
 from clinic.measures.paper import due_paper_forms
 from clinic.pdf import PAPER_SIZES, RenderedPdf, build_pdf
 from clinic.settings import get_practice_settings

@@ -1,19 +1,24 @@
-"""The handout library: built-in handouts, a therapist's own handouts, the editor with server-side preview."""
+"""Handouts, the therapist's side (blueprint `handouts`): the library (built-in and own handouts, the editor
+with server-side preview), a couple's Handouts section (give, withdraw, print, session packet) and
+worksheets printed from homework exercises and assignments."""
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from clinic.audit.services import record
 from clinic.core import once
-from clinic.errors import EditConflict
+from clinic.couples.services import get_couple_for
+from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
-from clinic.handouts import services
+from clinic.handouts import pages, services
 from clinic.handouts.documents import handout_document
-from clinic.handouts.forms import HandoutForm, LibraryPrintForm
+from clinic.handouts.forms import GiveForm, HandoutForm, LibraryPrintForm, PacketForm, PrintForm
 from clinic.handouts.library import builtin_handouts
 from clinic.handouts.markdown import MAX_MARKDOWN_CHARS, to_html
-from clinic.handouts.printing import handouts_pdf
-from clinic.homework.library import library_for
+from clinic.handouts.printing import packet_pdf
+from clinic.homework.library import get_exercise_for, library_for
+from clinic.homework.services import get_assignment_for_therapist
+from clinic.homework.worksheets import assignment_worksheets, exercise_worksheet
 from clinic.pdf import PdfError, send_pdf
 from clinic.security import therapist_required
 
@@ -54,7 +59,7 @@ def builtin(slug: str):
 def builtin_pdf(slug: str):
     handout = services.get_builtin_or_404(slug)
     form = LibraryPrintForm(request.args)
-    return _library_pdf(handout_document(handout), form.paper.data if form.validate() else None, slug)
+    return pages.send_library_pdf(handout_document(handout), form.paper.data if form.validate() else None, slug)
 
 
 @bp.post("/handouts/builtin/<slug>/copy")
@@ -133,7 +138,7 @@ def own(handout_id: int):
 def own_pdf(handout_id: int):
     handout = services.get_handout_for(current_user, handout_id)
     form = LibraryPrintForm(request.args)
-    return _library_pdf(
+    return pages.send_library_pdf(
         handout_document(handout), form.paper.data if form.validate() else None, f"handout-{handout.id}", handout
     )
 
@@ -147,17 +152,133 @@ def archive_handout(handout_id: int):
     return redirect(url_for("handouts.library"))
 
 
-def _library_pdf(doc: dict, paper: str | None, filename: str, handout=None):
+# A couple's Handouts section: give a handout, print one for the couple, print the session packet.
+
+
+@bp.get("/couples/<int:couple_id>/handouts")
+@therapist_required
+def couple_handouts(couple_id: int):
+    return pages.couple_section(get_couple_for(current_user, couple_id))
+
+
+@bp.post("/couples/<int:couple_id>/handouts")
+@therapist_required
+def give_handout(couple_id: int):
+    couple = get_couple_for(current_user, couple_id)
+    form, _, _ = pages.couple_forms(couple, give=GiveForm())
+    if not form.validate_on_submit():
+        return pages.couple_section(couple, 422, give=form)
+    if done := once.already_done(form.form_token.data, current_user):
+        return redirect(done)
     try:
-        pdf = handouts_pdf([doc], user=current_user, paper=paper)
-    except PdfError as error:
-        return render_template("handouts/pdf_failed.html", message=error.message), 503
-    if handout is not None:
-        record("handout.printed", handout)
-    else:
-        record("handout.printed", record_type="builtin_handout", record_id=None)
+        partner = services.resolve_partner(couple, form.for_partner.data)
+        source = services.resolve_source(current_user, form.source.data)
+        services.give_handout(couple, source, form.note.data, current_user, partner=partner)
+    except DomainError as error:
+        return pages.refuse(couple, form, error, "give")
+    once.claim(form.form_token.data, current_user, url_for("handouts.couple_handouts", couple_id=couple.id))
     db.session.commit()
-    return send_pdf(pdf, f"{filename}.pdf")
+    flash(f"Given to {partner.name} only." if partner is not None else "Given.", "success")
+    return redirect(url_for("handouts.couple_handouts", couple_id=couple.id))
 
 
-from clinic.handouts import couple_views, export_views, portal_views, worksheet_views  # noqa: E402,F401,I001
+@bp.post("/couples/<int:couple_id>/handouts/<int:given_id>/withdraw")
+@therapist_required
+def withdraw_handout(couple_id: int, given_id: int):
+    couple = get_couple_for(current_user, couple_id)
+    services.withdraw_handout(services.get_given_for_couple(couple, given_id))
+    db.session.commit()
+    flash("Withdrawn: it no longer shows in the portal.", "success")
+    return redirect(url_for("handouts.couple_handouts", couple_id=couple.id))
+
+
+@bp.get("/couples/<int:couple_id>/handouts/<int:given_id>/pdf")
+@therapist_required
+def given_pdf(couple_id: int, given_id: int):
+    couple = get_couple_for(current_user, couple_id)
+    given = services.get_given_for_couple(couple, given_id)
+    doc = handout_document(given, couple=couple, note=given.note, partner=given.partner)
+    return pages.send_handouts(
+        couple, [doc], request.args.get("paper"), f"handout-{given.id}", "handout.printed", given, partner=given.partner
+    )
+
+
+@bp.get("/couples/<int:couple_id>/handouts/print")
+@therapist_required
+def print_for_couple(couple_id: int):
+    """Any library handout, personalised for this couple or one partner, straight to PDF (nothing is given)."""
+    couple = get_couple_for(current_user, couple_id)
+    _, form, _ = pages.couple_forms(couple, print_form=PrintForm(request.args, prefix="print"))
+    if not form.validate():
+        return pages.couple_section(couple, 422, print_form=form)
+    try:
+        partner = services.resolve_partner(couple, form.for_partner.data)
+        source = services.resolve_source(current_user, form.source.data)
+        services.check_recipient(source, partner)
+    except DomainError as error:
+        return pages.refuse(couple, form, error, "print_form")
+    doc = handout_document(source, couple=couple, note=form.note.data or "", partner=partner)
+    return pages.send_handouts(couple, [doc], form.paper.data, "handout", "handout.printed", partner=partner)
+
+
+@bp.get("/couples/<int:couple_id>/packet")
+@therapist_required
+def session_packet(couple_id: int):
+    """One partner's session packet (their private items only), with an optional part for both."""
+    couple = get_couple_for(current_user, couple_id)
+    _, _, form = pages.couple_forms(couple, packet=PacketForm(request.args, prefix="packet"))
+    if not form.validate():
+        return pages.couple_section(couple, 422, packet=form)
+    partner = services.resolve_partner(couple, form.for_partner.data)
+    docs = [
+        handout_document(services.resolve_source(current_user, s), couple=couple, partner=partner)
+        for s in form.handouts.data or []
+    ]
+    try:
+        pdf, _counts = packet_pdf(
+            couple,
+            partner,
+            user=current_user,
+            docs=docs,
+            include_given=form.given.data,
+            include_worksheets=form.worksheets.data,
+            include_forms=form.forms.data,
+            include_couple_part=form.couple_part.data,
+            paper=form.paper.data,
+        )
+    except PdfError as error:
+        return pages.pdf_failed(error.message, couple)
+    record("session_packet.printed", record_type="couple", record_id=couple.id, couple_id=couple.id)
+    db.session.commit()
+    return send_pdf(pdf, f"session-packet-{couple.id}-{partner.position}.pdf")
+
+
+# Worksheets: any homework exercise, or a couple's assignment, printed with room to write by hand.
+
+
+@bp.get("/handouts/worksheets/<int:exercise_id>/pdf")
+@therapist_required
+def exercise_worksheet_pdf(exercise_id: int):
+    exercise = get_exercise_for(current_user, exercise_id)
+    return pages.send_worksheets(
+        [exercise_worksheet(exercise)],
+        f"worksheet-{exercise.slug}",
+        "worksheet.printed",
+        record_type="exercise",
+        record_id=exercise.id,
+    )
+
+
+@bp.get("/couples/<int:couple_id>/worksheets/<int:assignment_id>/pdf")
+@therapist_required
+def assignment_worksheet_pdf(couple_id: int, assignment_id: int):
+    assignment = get_assignment_for_therapist(current_user, couple_id, assignment_id)
+    couple = get_couple_for(current_user, couple_id)
+    return pages.send_worksheets(
+        assignment_worksheets(assignment, couple),
+        f"worksheet-{assignment.id}",
+        "worksheet.printed",
+        couple=couple,
+        record_type="assignment",
+        record_id=assignment.id,
+    )

@@ -94,8 +94,10 @@ SPECS = [
         scoped=True,
     ),
     RouteSpec("handouts.given_pdf", lambda w: _couple(w) + f"/handouts/{_private(w).id}/pdf", THERAPIST, scoped=True),
-    RouteSpec("handouts.portal_read", lambda w: f"/portal/handouts/{_private(w).id}", {"partner_a"}, scoped=True),
-    RouteSpec("handouts.portal_pdf", lambda w: f"/portal/handouts/{_private(w).id}/pdf", {"partner_a"}, scoped=True),
+    RouteSpec("handouts_portal.read", lambda w: f"/portal/handouts/{_private(w).id}", {"partner_a"}, scoped=True),
+    RouteSpec(
+        "handouts_portal.download", lambda w: f"/portal/handouts/{_private(w).id}/pdf", {"partner_a"}, scoped=True
+    ),
     RouteSpec("handouts.export_record", lambda w: _couple(w) + "/export", THERAPIST, scoped=True),
     RouteSpec(
         "handouts.export_record",
@@ -117,20 +119,20 @@ SPECS = [
         scoped=True,
     ),
     RouteSpec(
-        "handouts.portal_worksheet_pdf",
+        "handouts_portal.worksheet",
         lambda w: f"/portal/worksheets/{w.extra['ho_assignment'].id}/pdf",
         PARTNERS,
         scoped=True,
     ),
     RouteSpec(
-        "handouts.portal_worksheet_pdf",
+        "handouts_portal.worksheet",
         lambda w: f"/portal/worksheets/{w.extra['ho_private_assignment'].id}/pdf",
         {"partner_a"},
         scoped=True,
     ),
-    RouteSpec("handouts.portal_list", lambda w: "/portal/handouts", PARTNERS | {"outsider"}),
-    RouteSpec("handouts.portal_read", lambda w: f"/portal/handouts/{_given(w).id}", PARTNERS, scoped=True),
-    RouteSpec("handouts.portal_pdf", lambda w: f"/portal/handouts/{_given(w).id}/pdf", PARTNERS, scoped=True),
+    RouteSpec("handouts_portal.index", lambda w: "/portal/handouts", PARTNERS | {"outsider"}),
+    RouteSpec("handouts_portal.read", lambda w: f"/portal/handouts/{_given(w).id}", PARTNERS, scoped=True),
+    RouteSpec("handouts_portal.download", lambda w: f"/portal/handouts/{_given(w).id}/pdf", PARTNERS, scoped=True),
 ]
 
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from clinic.db import today_utc
 from clinic.extensions import db
 from clinic.handouts.printing import worksheets_pdf
-from clinic.handouts.worksheets import exercise_worksheet, normalise_worksheet
 from clinic.homework.library import builtin_content
 from clinic.homework.models import Exercise
+from clinic.homework.worksheets import exercise_worksheet, normalise_worksheet
 from tests.handouts import pdftools
 
 SLUGS = [data["slug"] for data in builtin_content()]

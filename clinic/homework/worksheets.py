@@ -5,6 +5,9 @@ what `templates/pdf/_worksheet.html` draws: lines, boxes, checkboxes, a 1–5 sc
 for anything done daily or several times a week.
 """
 
+from clinic.homework.library import exercise_as_worksheet
+from clinic.homework.services import couple_assignments
+
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_GRID_COLUMNS = 4
 MAX_LABEL = 60
@@ -14,8 +17,6 @@ def exercise_worksheet(
     exercise, *, frequency_kind: str | None = None, frequency: str | None = None, for_name: str = "", note: str = ""
 ) -> dict:
     """A worksheet for one exercise; an assignment's frequency, person and note override the defaults."""
-    from clinic.homework.library import exercise_as_worksheet
-
     data = exercise_as_worksheet(exercise)
     return normalise_worksheet(
         data,
@@ -131,8 +132,6 @@ def together_worksheets(couple) -> list[dict]:
 
 
 def _active(couple) -> list:
-    from clinic.homework.services import couple_assignments
-
     return [a for a in couple_assignments(couple) if a.status == "active"]
 
 
