@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+import frontmatter
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -21,22 +24,20 @@ class BuiltinHandout:
 
 @lru_cache(maxsize=1)
 def builtin_handouts() -> tuple[BuiltinHandout, ...]:
-    import frontmatter
-
     handouts = []
     for path in sorted(CONTENT_DIR.glob("*.md")):
         post = frontmatter.load(path)
-        meta = post.metadata
+        meta: dict[str, Any] = dict(post.metadata)  # front matter: YAML values of any type
         handouts.append(
             BuiltinHandout(
-                slug=meta["slug"],
-                title=meta["title"],
-                summary=meta.get("summary", ""),
+                slug=str(meta["slug"]),
+                title=str(meta["title"]),
+                summary=str(meta.get("summary", "")),
                 body=post.content,
                 order=int(meta.get("order", 99)),
                 uses_cycle_words=bool(meta.get("cycle_words")),
                 is_crisis=bool(meta.get("crisis")),
-                key_phrases=tuple(meta.get("key_phrases", ())),
+                key_phrases=tuple(str(p) for p in meta.get("key_phrases", ())),
             )
         )
     return tuple(sorted(handouts, key=lambda h: (h.order, h.slug)))

@@ -4,6 +4,8 @@ Every PDF goes through `clinic.pdf.build_pdf` with plain-data context and a cach
 user and couple it was made for.
 """
 
+from typing import Any
+
 from clinic.handouts.documents import handout_document, practice_footer, print_header
 from clinic.handouts.services import given_to_couple
 from clinic.homework.worksheets import partner_worksheets, together_worksheets
@@ -145,7 +147,7 @@ def packet_part(couple, partner, *, docs, include_given, include_worksheets, inc
 def couple_part(couple, *, include_worksheets: bool) -> list[dict]:
     docs = [handout_document(g, couple=couple, note=g.note) for g in given_to_couple(couple) if g.partner_id is None]
     sheets = together_worksheets(couple) if include_worksheets else []
-    sections = [{"kind": "handout", "doc": d, "part": "couple"} for d in docs] + [
+    sections: list[dict[str, Any]] = [{"kind": "handout", "doc": d, "part": "couple"} for d in docs] + [
         {"kind": "worksheet", "sheet": s, "part": "couple"} for s in sheets
     ]
     if sections:

@@ -183,15 +183,14 @@ def give_handout(couple, source: BuiltinHandout | Handout, note: str, by, partne
     if partner is not None and partner.couple_id != couple.id:
         raise DomainError("Choose who it is for.", field="for_partner")
     check_recipient(source, partner)
-    is_builtin = isinstance(source, BuiltinHandout)
     given = GivenHandout(
         couple_id=couple.id,
         partner_id=partner.id if partner is not None else None,
         title=source.title,
         summary=source.summary or "",
         body=source.body,
-        builtin_slug=source.slug if is_builtin else source.based_on,
-        handout_id=None if is_builtin else source.id,
+        builtin_slug=source.slug if isinstance(source, BuiltinHandout) else source.based_on,
+        handout_id=None if isinstance(source, BuiltinHandout) else source.id,
         note=note or "",
         given_by_id=by.id,
         given_at=utcnow(),
