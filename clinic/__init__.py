@@ -7,7 +7,19 @@ from pathlib import Path
 from flask import Flask
 
 # Each domain is a package whose init_app(app) registers its blueprints and hooks.
-DOMAINS = ("core", "auth", "couples", "admin", "portal", "audit", "sessions", "homework", "handouts", "measures")
+DOMAINS = (
+    "core",
+    "auth",
+    "couples",
+    "admin",
+    "portal",
+    "audit",
+    "sessions",
+    "homework",
+    "handouts",
+    "measures",
+    "records",
+)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -15,6 +15,7 @@ short fixed phrase, its error a generic message.
 
 import logging
 import secrets
+import traceback
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -133,9 +134,18 @@ def _execute(job_id: str, arguments: dict[str, Any]) -> None:
     db.session.commit()
     try:
         _FUNCTIONS[row.kind](row, **arguments)
-    except Exception:
+    except Exception as error:
         db.session.rollback()
-        log.exception("background job %s (%s) failed", row.id, row.kind)
+        # The error's type and where it happened, never its message: messages can carry record text.
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        log.error(
+            "background job %s (%s) failed: %s at %s:%s",
+            row.id,
+            row.kind,
+            type(error).__name__,
+            where.filename,
+            where.lineno,
+        )
         row.status, row.error = "failed", "Something went wrong while making this file. Please try again."
         row.finished_at = utcnow()
         row.file_path().unlink(missing_ok=True)

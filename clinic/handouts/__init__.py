@@ -1,6 +1,6 @@
 """Handouts: the library built from the article's strategies, giving, personalising and printing."""
 
-from clinic.handouts import export_views, portal, views  # noqa: F401 - export_views moves to clinic.records
+from clinic.handouts import portal, views
 from clinic.handouts.services import latest_for_partner
 
 

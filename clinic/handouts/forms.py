@@ -93,13 +93,3 @@ class LibraryPrintForm(BaseForm):
         csrf = False
 
     paper = SelectField("Paper", choices=PAPER_CHOICES, validators=[Optional()])
-
-
-class ExportForm(BaseForm):
-    format = RadioField(
-        "Format",
-        choices={"pdf": "PDF (to read or print)", "json": "JSON (machine-readable)"},
-        default="pdf",
-        validators=[DataRequired()],
-    )
-    include_process_notes = BooleanField("Include my process notes (psychotherapy notes)")

@@ -98,15 +98,6 @@ SPECS = [
     RouteSpec(
         "handouts_portal.download", lambda w: f"/portal/handouts/{_private(w).id}/pdf", {"partner_a"}, scoped=True
     ),
-    RouteSpec("handouts.export_record", lambda w: _couple(w) + "/export", THERAPIST, scoped=True),
-    RouteSpec(
-        "handouts.export_record",
-        lambda w: _couple(w) + "/export",
-        THERAPIST,
-        method="POST",
-        scoped=True,
-        data=lambda w: {"format": "json"},
-    ),
     RouteSpec(
         "handouts.exercise_worksheet_pdf",
         lambda w: f"/handouts/worksheets/{w.extra['ho_exercise'].id}/pdf",

@@ -8,6 +8,7 @@ from clinic.handouts.documents import handout_document
 from clinic.handouts.library import get_builtin
 from clinic.handouts.printing import handouts_pdf
 from tests.handouts import pdftools
+from tests.records.client import export
 
 WORDS_A = {
     "trigger": "Jordan works late without texting",
@@ -78,13 +79,13 @@ def test_record_export_leaves_process_notes_out_unless_ticked(app, world, named_
     _session_with_process_note(world, named_couple)
     client = app.test_client()
     login(client, world.therapist)
-    url = f"/couples/{named_couple.id}/export"
-    plain_json = client.post(url, data={"format": "json"}).get_data(as_text=True)
-    plain_pdf = pdftools.text(client.post(url, data={"format": "pdf"}).data)
+    couple_id = named_couple.id
+    plain_json = export(client, couple_id, format="json").get_data(as_text=True)
+    plain_pdf = pdftools.text(export(client, couple_id, format="pdf").data)
     assert "PRIVATE-CANARY-7731" not in plain_json and "PRIVATE-CANARY-7731" not in plain_pdf
     assert len(json.loads(plain_json)["sessions"]) == 1 and "Session 1" in plain_pdf
-    with_json = client.post(url, data={"format": "json", "include_process_notes": "y"}).get_data(as_text=True)
-    with_pdf = pdftools.text(client.post(url, data={"format": "pdf", "include_process_notes": "y"}).data)
+    with_json = export(client, couple_id, format="json", include_process_notes="y").get_data(as_text=True)
+    with_pdf = pdftools.text(export(client, couple_id, format="pdf", include_process_notes="y").data)
     assert "PRIVATE-CANARY-7731" in with_json and "PRIVATE-CANARY-7731" in with_pdf
 
 

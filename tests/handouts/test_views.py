@@ -8,6 +8,7 @@ from clinic.audit.models import AuditEvent
 from clinic.extensions import db
 from clinic.handouts.models import GivenHandout, Handout
 from tests.handouts import pdftools
+from tests.records.client import export
 
 
 def _actions():
@@ -199,11 +200,11 @@ def test_record_export_pdf_and_json_are_audited(app, world, named_couple, login)
     client = app.test_client()
     login(client, world.therapist)
     _give(client, named_couple, note="Export note")
-    as_json = client.post(f"/couples/{named_couple.id}/export", data={"format": "json"})
+    as_json = export(client, named_couple.id, format="json")
     data = json.loads(as_json.data)
     assert data["couple"]["name"] == named_couple.display_name and data["includes_process_notes"] is False
     assert data["handouts_given"][0]["note"] == "Export note"
-    as_pdf = client.post(f"/couples/{named_couple.id}/export", data={"format": "pdf", "include_process_notes": "y"})
+    as_pdf = export(client, named_couple.id, format="pdf", include_process_notes="y")
     text = pdftools.text(as_pdf.data)
     assert as_pdf.mimetype == "application/pdf" and "Alex Rivera" in text and "includes process notes" in text
     actions = _actions()
