@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from clinic.couples.models import Partner
 from clinic.extensions import db
@@ -161,36 +162,55 @@ def _partner_row(a, partner, entries, since, today) -> PartnerAdherence:
     return PartnerAdherence(partner, course, since_tally, mine[0] if mine else None)
 
 
+def entry_index(rows) -> dict[int, list]:
+    """Rows (or entries) with `assignment_id` grouped by assignment, so each tally reads only its own."""
+    index: dict[int, list] = {}
+    for row in rows:
+        index.setdefault(row.assignment_id, []).append(row)
+    return index
+
+
 def caseload_provider(couples: list) -> dict[int, CaseloadInfo]:
-    """Homework adherence over the last 14 days; an alert when it is low. Three queries in all."""
+    """Homework adherence over the last 14 days; an alert when it is low. Three queries in all, whatever the
+    history: the entries query reads only distinct (assignment, partner, day) within the window."""
     ids = [c.id for c in couples]
     today = practice_today()
     start = today - timedelta(days=adherence.WINDOW_DAYS - 1)
     assignments = list(
         db.session.scalars(
-            select(Assignment).where(
+            select(Assignment)
+            .options(lazyload(Assignment.exercise))
+            .where(
                 Assignment.couple_id.in_(ids),
                 Assignment.starts_on <= today,
                 (Assignment.ended_on.is_(None)) | (Assignment.ended_on > start),
             )
         )
     )
-    rows = db.session.execute(
-        select(Entry.assignment_id, Entry.partner_id, Entry.done_on).where(
-            Entry.couple_id.in_(ids), Entry.done_on >= start
+    by_assignment = entry_index(
+        db.session.execute(
+            select(Entry.assignment_id, Entry.partner_id, Entry.done_on)
+            .where(Entry.assignment_id.in_([a.id for a in assignments]), Entry.done_on >= start, Entry.done_on <= today)
+            .distinct()
         )
-    ).all()
+        if assignments
+        else []
+    )
     partner_ids: dict[int, list[int]] = {couple_id: [] for couple_id in ids}
     for partner_id, couple_id in db.session.execute(
         select(Partner.id, Partner.couple_id).where(Partner.couple_id.in_(ids)).order_by(Partner.position)
     ):
         partner_ids[couple_id].append(partner_id)
+    per_couple: dict[int, list[Assignment]] = {}
+    for a in assignments:
+        per_couple.setdefault(a.couple_id, []).append(a)
     result = {}
     for couple_id in ids:
         total = adherence.Tally()
-        for a in (a for a in assignments if a.couple_id == couple_id):
+        for a in per_couple.get(couple_id, []):
             for pid in partner_ids[couple_id]:
-                total = total + (adherence.partner_tally(a, pid, rows, start, today, today) or adherence.Tally())
+                own = by_assignment.get(a.id, [])
+                total = total + (adherence.partner_tally(a, pid, own, start, today, today) or adherence.Tally())
         if total.expected:
             info = CaseloadInfo(facts={"Homework": f"{total.percent}% this fortnight"})
             if adherence.is_low(total):
