@@ -6,6 +6,7 @@ entry of the other partner can never move a count, a streak or a "done" mark the
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
@@ -116,7 +117,7 @@ class PartnerAdherence:
     partner: Partner
     course: adherence.Tally | None
     since: adherence.Tally | None
-    last_entry: Entry | None
+    last_entry: Any  # the newest entry row (done_on, partner_id) of this partner, or None
 
 
 @dataclass
@@ -134,16 +135,31 @@ def _local_date(moment: datetime | None) -> date | None:
     return moment.astimezone(practice_zone()).date()
 
 
-def couple_adherence(couple, since_at: datetime | None = None, *, use_last_session: bool = True):
-    """(rows per assignment, per-partner totals for the course and since `since_at`, since date)."""
+def couple_adherence(
+    couple,
+    since_at: datetime | None = None,
+    *,
+    use_last_session: bool = True,
+    detail: str = "days",
+    assignment_ids: list[int] | None = None,
+):
+    """(rows per assignment, per-partner totals for the course and since `since_at`, since date).
+
+    `detail` says what `row.entries` holds, newest first: "days" the distinct (assignment_id, partner_id,
+    done_on) rows the tallies need (one DISTINCT query, no ORM objects); "rows" one column row per entry
+    (id, assignment_id, partner_id, done_on, is_shared; for counts); "full" the Entry objects (the export).
+    """
     if since_at is None and use_last_session:
         since_at = last_session_at(couple)
     since = _local_date(since_at)
     today = practice_today()
-    entries = couple_entries(couple)
+    assignments = couple_assignments(couple)
+    if assignment_ids is not None:
+        assignments = [a for a in assignments if a.id in assignment_ids]
+    index = entry_index(_couple_entry_rows(couple, detail, [a.id for a in assignments] if assignment_ids else None))
     rows = []
-    for a in couple_assignments(couple):
-        own = [e for e in entries if e.assignment_id == a.id]
+    for a in assignments:
+        own = index.get(a.id, [])
         rows.append(AssignmentAdherence(a, [_partner_row(a, p, own, since, today) for p in couple.partners], own))
     totals = {}
     for p in couple.partners:
@@ -153,6 +169,21 @@ def couple_adherence(couple, since_at: datetime | None = None, *, use_last_sessi
             sum((pa.since for pa in parts if pa.since is not None), adherence.Tally()),
         )
     return rows, totals, since
+
+
+def _couple_entry_rows(couple, detail: str, assignment_ids: list[int] | None):
+    if detail == "full":
+        return couple_entries(couple)
+    if detail == "rows":
+        query = select(Entry.id, Entry.assignment_id, Entry.partner_id, Entry.done_on, Entry.is_shared)
+        order = (Entry.done_on.desc(), Entry.id.desc())
+    else:
+        query = select(Entry.assignment_id, Entry.partner_id, Entry.done_on).distinct()
+        order = (Entry.done_on.desc(),)
+    query = query.where(Entry.couple_id == couple.id)
+    if assignment_ids is not None:
+        query = query.where(Entry.assignment_id.in_(assignment_ids))
+    return db.session.execute(query.order_by(*order)).all()
 
 
 def _partner_row(a, partner, entries, since, today) -> PartnerAdherence:

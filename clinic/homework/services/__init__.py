@@ -25,9 +25,11 @@ from clinic.homework.services.entries import (
     sharing_note,
 )
 from clinic.homework.services.loaders import (
+    assignment_entries_query,
     assignments_for_partner,
     couple_assignments,
     couple_entries,
+    entries_page,
     get_assignment_for_partner,
     get_assignment_for_therapist,
     get_own_entry,
@@ -41,6 +43,7 @@ __all__ = [
     "EDIT_DAYS",
     "MAX_ANSWER",
     "add_entry",
+    "assignment_entries_query",
     "assignments_for_partner",
     "can_edit",
     "change_assignment_status",
@@ -50,6 +53,7 @@ __all__ = [
     "couple_entries",
     "create_assignment",
     "edit_entry",
+    "entries_page",
     "editable_until",
     "get_assignment_for_partner",
     "get_assignment_for_therapist",

@@ -5,12 +5,13 @@ Privacy rule, kept in one place: a partner reads entries only through `visible_e
 """
 
 from flask import abort
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from clinic.couples.services import get_couple_for, partner_for_client
 from clinic.db import utcnow
 from clinic.extensions import db
 from clinic.homework.models import Assignment, Entry
+from clinic.homework.paging import Page
 from clinic.security import get_owned_or_404
 from clinic.sessions.models import TherapySession
 from clinic.templating import format_date
@@ -53,6 +54,20 @@ def visible_entries_query(partner, assignment_ids=None):
     if assignment_ids is not None:
         query = query.where(Entry.assignment_id.in_(list(assignment_ids)))
     return query.order_by(Entry.done_on.desc(), Entry.id.desc())
+
+
+def assignment_entries_query(assignment):
+    """All entries of one assignment, newest first: for the treating therapist only."""
+    return select(Entry).where(Entry.assignment_id == assignment.id).order_by(Entry.done_on.desc(), Entry.id.desc())
+
+
+def entries_page(query, page_arg: str, per_page: int = 20) -> Page:
+    """One page of `query` in SQL (a count and a LIMIT/OFFSET select): never the whole history."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(max(int(page_arg) if page_arg.isdigit() else 1, 1), pages)
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, page, pages, total)
 
 
 def couple_assignments(couple) -> list[Assignment]:
