@@ -4,7 +4,7 @@ Partner-facing numbers are computed only from `visible_entries_query` (own + sha
 entry of the other partner can never move a count, a streak or a "done" mark they see.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -16,12 +16,16 @@ from clinic.extensions import db
 from clinic.homework import adherence
 from clinic.homework.models import Assignment, Entry
 from clinic.homework.services import (
-    assignments_for_partner,
     couple_assignments,
     couple_entries,
+    current_assignments_for_partner,
+    finished_assignments_for_partner,
+    has_any_assignment,
     last_session_at,
     practice_today,
-    visible_entries_query,
+    recent_shared_entries,
+    visible_day_counts,
+    visible_entry_days,
 )
 from clinic.registry import CaseloadInfo
 
@@ -34,7 +38,7 @@ class PortalItem:
     week: adherence.Tally
     streak: int = 0
     mine_today: bool = False
-    entries: list = field(default_factory=list)  # visible entries of this assignment
+    logged: int = 0  # distinct days that count for this partner, over the whole assignment
 
 
 SECTIONS = {
@@ -45,34 +49,76 @@ SECTIONS = {
     "paused": "Paused by your therapist",
     "finished": "Finished",
 }
+STREAK_DAYS = 90  # how far back the portal reads entry days (the streak shown is at most this long)
+FINISHED_PER_PAGE = 10  # finished assignments per page of the partner's list ("show more" for older)
+
+
+@dataclass
+class PortalPage:
+    items: list[PortalItem]
+    finished_page: int = 1
+    more_finished: bool = False
+    has_any: bool = False
 
 
 def portal_items(partner, today: date | None = None) -> list[PortalItem]:
+    """The partner's current homework (plus the newest finished assignments): see `portal_page`."""
+    return portal_page(partner, today).items
+
+
+def portal_page(partner, today: date | None = None, *, finished_page: int = 1, finished: bool = True) -> PortalPage:
+    """Current assignments, and a page of finished ones (newest first), with their entry days in a window.
+
+    Reads never the whole history: the current assignments; FINISHED_PER_PAGE finished ones (one more to
+    know if there are older); distinct entry days of the last STREAK_DAYS (all days of a "once"
+    assignment); and a count of days per assignment in SQL. Four queries, at any size.
+    """
     today = today or practice_today()
-    assignments = assignments_for_partner(partner)
-    entries = list(db.session.scalars(visible_entries_query(partner, [a.id for a in assignments])))
-    return [_portal_item(a, partner, [e for e in entries if e.assignment_id == a.id], today) for a in assignments]
+    current = current_assignments_for_partner(partner, today)
+    older: list[Assignment] = []
+    if finished:
+        older = finished_assignments_for_partner(
+            partner, today, FINISHED_PER_PAGE + 1, (finished_page - 1) * FINISHED_PER_PAGE
+        )
+    more = len(older) > FINISHED_PER_PAGE
+    shown = current + older[:FINISHED_PER_PAGE]
+    if not shown:
+        return PortalPage([], finished_page, False, finished and finished_page > 1)
+    ids = [a.id for a in shown]
+    index = entry_index(visible_entry_days(partner, ids, today - timedelta(days=STREAK_DAYS)))
+    counts = visible_day_counts(partner, ids)
+    items = [_portal_item(a, partner, index.get(a.id, []), counts.get(a.id, 0), today) for a in shown]
+    return PortalPage(items, finished_page, more, True)
 
 
-def _portal_item(a: Assignment, partner, entries: list, today: date) -> PortalItem:
-    days = adherence.entry_days_for(a, partner.id, entries)
+def portal_item(assignment: Assignment, partner, today: date | None = None) -> PortalItem:
+    """One assignment's item (its page): the same window, for that assignment alone."""
+    today = today or practice_today()
+    rows = visible_entry_days(partner, [assignment.id], today - timedelta(days=STREAK_DAYS))
+    return _portal_item(
+        assignment, partner, rows, visible_day_counts(partner, [assignment.id]).get(assignment.id, 0), today
+    )
+
+
+def _portal_item(a: Assignment, partner, rows: list, logged: int, today: date) -> PortalItem:
+    days = adherence.entry_days_for(a, partner.id, rows)
     monday, sunday = adherence.week_bounds(today)
     week = adherence.Tally(len({d for d in days if monday <= d <= sunday}), adherence.week_target(a, today))
-    item = PortalItem(a, "week", "", week, adherence.streak(days, today), today in days, entries)
-    item.section, item.status_line = _classify(a, days, week, today)
+    item = PortalItem(a, "week", "", week, adherence.streak(days, today), today in days, logged)
+    item.section, item.status_line = _classify(a, days, logged, week, today)
     return item
 
 
-def _classify(a: Assignment, days: set[date], week: adherence.Tally, today: date) -> tuple[str, str]:
+def _classify(a: Assignment, days: set[date], logged: int, week: adherence.Tally, today: date) -> tuple[str, str]:
     if a.status == "ended" or (a.due_on and a.due_on < today and a.frequency_kind != "once"):
-        return "finished", f"Finished · {len(days)} logged in all"
+        return "finished", f"Finished · {logged} logged in all"
     if a.status == "paused":
         return "paused", "Paused for now: no entries needed"
     if today < a.starts_on:
         return "week", f"Starts {a.starts_on:%a %-d %b}"
     if a.frequency_kind == "once":
         due = adherence.once_due(a)
-        if days:
+        if days or logged:
             return "done", "Done"
         if due < today:
             return "overdue", f"Was due {due:%a %-d %b}"
@@ -93,19 +139,18 @@ def grouped(items: list[PortalItem]) -> list[tuple[str, str, list[PortalItem]]]:
 
 
 def today_summary(partner, couple) -> dict:
-    """For the client Today page: what is due now and what the partner recently shared."""
+    """For the client Today page: what is due now and what the partner recently shared (this week's window)."""
     today = practice_today()
-    items = portal_items(partner, today)
+    page = portal_page(partner, today, finished=False)
+    items = page.items
     other = couple.other_partner(partner)
-    since = today - timedelta(days=7)
-    shared = [e for i in items for e in i.entries if e.partner_id == other.id and e.done_on >= since]
-    shared.sort(key=lambda e: (e.done_on, e.id), reverse=True)
+    shared = recent_shared_entries(partner, other, today - timedelta(days=7), 5) if other is not None else []
     return {
         "due": [i for i in items if i.section in ("overdue", "today")],
         "week": [i for i in items if i.section == "week"],
-        "shared": shared[:5],
+        "shared": shared,
         "other": other,
-        "has_any": bool(items),
+        "has_any": bool(items) or has_any_assignment(partner),
     }
 
 
