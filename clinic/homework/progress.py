@@ -71,7 +71,7 @@ def portal_page(partner, today: date | None = None, *, finished_page: int = 1, f
 
     Reads never the whole history: the current assignments; FINISHED_PER_PAGE finished ones (one more to
     know if there are older); distinct entry days of the last STREAK_DAYS (all days of a "once"
-    assignment); and a count of days per assignment in SQL. Four queries, at any size.
+    assignment); and, for the finished ones shown, a count of days in SQL. At most four queries, at any size.
     """
     today = today or practice_today()
     current = current_assignments_for_partner(partner, today)
@@ -86,8 +86,8 @@ def portal_page(partner, today: date | None = None, *, finished_page: int = 1, f
         return PortalPage([], finished_page, False, finished and finished_page > 1)
     ids = [a.id for a in shown]
     index = entry_index(visible_entry_days(partner, ids, today - timedelta(days=STREAK_DAYS)))
-    counts = visible_day_counts(partner, ids)
-    items = [_portal_item(a, partner, index.get(a.id, []), counts.get(a.id, 0), today) for a in shown]
+    counts = visible_day_counts(partner, [a.id for a in older[:FINISHED_PER_PAGE]])  # "N logged in all"
+    items = [_portal_item(a, partner, index.get(a.id, []), counts.get(a.id), today) for a in shown]
     return PortalPage(items, finished_page, more, True)
 
 
@@ -100,8 +100,10 @@ def portal_item(assignment: Assignment, partner, today: date | None = None) -> P
     )
 
 
-def _portal_item(a: Assignment, partner, rows: list, logged: int, today: date) -> PortalItem:
+def _portal_item(a: Assignment, partner, rows: list, logged: int | None, today: date) -> PortalItem:
     days = adherence.entry_days_for(a, partner.id, rows)
+    if logged is None:  # not counted in SQL: the days in the window (all of them for a "once" assignment)
+        logged = len(days)
     monday, sunday = adherence.week_bounds(today)
     week = adherence.Tally(len({d for d in days if monday <= d <= sunday}), adherence.week_target(a, today))
     item = PortalItem(a, "week", "", week, adherence.streak(days, today), today in days, logged)
