@@ -19,9 +19,9 @@ from clinic.homework.services import (
     couple_assignments,
     couple_entries,
     current_assignments_for_partner,
-    finished_assignments_for_partner,
     has_any_assignment,
     last_session_at,
+    partner_assignments_window,
     practice_today,
     recent_shared_entries,
     visible_day_counts,
@@ -74,12 +74,11 @@ def portal_page(partner, today: date | None = None, *, finished_page: int = 1, f
     assignment); and, for the finished ones shown, a count of days in SQL. At most four queries, at any size.
     """
     today = today or practice_today()
-    current = current_assignments_for_partner(partner, today)
-    older: list[Assignment] = []
     if finished:
-        older = finished_assignments_for_partner(
-            partner, today, FINISHED_PER_PAGE + 1, (finished_page - 1) * FINISHED_PER_PAGE
-        )
+        offset = (finished_page - 1) * FINISHED_PER_PAGE
+        current, older = partner_assignments_window(partner, today, FINISHED_PER_PAGE + 1, offset)
+    else:
+        current, older = current_assignments_for_partner(partner, today), []
     more = len(older) > FINISHED_PER_PAGE
     shown = current + older[:FINISHED_PER_PAGE]
     if not shown:
@@ -221,6 +220,8 @@ def couple_adherence(
 def _couple_entry_rows(couple, detail: str, assignment_ids: list[int] | None):
     if detail == "full":
         return couple_entries(couple)
+    query: Any
+    order: tuple[Any, ...]
     if detail == "rows":
         query = select(Entry.id, Entry.assignment_id, Entry.partner_id, Entry.done_on, Entry.is_shared)
         order = (Entry.done_on.desc(), Entry.id.desc())

@@ -69,9 +69,21 @@ def current_assignments_for_partner(partner, today) -> list[Assignment]:
 
 def finished_assignments_for_partner(partner, today, limit: int, offset: int = 0) -> list[Assignment]:
     """A page of the partner's finished assignments, newest first."""
-    query = select(Assignment).where(*_for_partner(partner), _finished(today))
-    query = query.order_by(Assignment.starts_on.desc(), Assignment.id.desc()).limit(limit).offset(offset)
-    return list(db.session.scalars(query))
+    return partner_assignments_window(partner, today, limit, offset)[1]
+
+
+def partner_assignments_window(partner, today, limit: int, offset: int = 0):
+    """(current assignments, a page of finished ones), newest first, in one query."""
+    order = (Assignment.starts_on.desc(), Assignment.id.desc())
+    page = select(Assignment.id).where(*_for_partner(partner), _finished(today)).order_by(*order)
+    page_ids = select(page.limit(limit).offset(offset).subquery().c.id)
+    query = select(Assignment).where(*_for_partner(partner), or_(not_(_finished(today)), Assignment.id.in_(page_ids)))
+    current: list[Assignment] = []
+    finished: list[Assignment] = []
+    for a in db.session.scalars(query.order_by(*order)):
+        is_finished = a.status == "ended" or (a.due_on is not None and a.due_on < today and a.frequency_kind != "once")
+        (finished if is_finished else current).append(a)
+    return current, finished
 
 
 def has_any_assignment(partner) -> bool:
