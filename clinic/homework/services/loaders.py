@@ -67,11 +67,6 @@ def current_assignments_for_partner(partner, today) -> list[Assignment]:
     return list(db.session.scalars(query.order_by(Assignment.starts_on.desc(), Assignment.id.desc())))
 
 
-def finished_assignments_for_partner(partner, today, limit: int, offset: int = 0) -> list[Assignment]:
-    """A page of the partner's finished assignments, newest first."""
-    return partner_assignments_window(partner, today, limit, offset)[1]
-
-
 def partner_assignments_window(partner, today, limit: int, offset: int = 0):
     """(current assignments, a page of finished ones), newest first, in one query."""
     order = (Assignment.starts_on.desc(), Assignment.id.desc())
