@@ -6,7 +6,7 @@ from clinic.homework.progress import couple_adherence
 def couple_homework_summary(couple) -> list[dict]:
     """One dict per assignment: exercise, who, dates, frequency, status, note, per-partner adherence over
     the course, and every entry (private ones marked) with its answers."""
-    rows, _totals, _since = couple_adherence(couple, None, use_last_session=False)
+    rows, _totals, _since = couple_adherence(couple, None, use_last_session=False, detail="full")
     return [_assignment_data(row) for row in rows]
 
 

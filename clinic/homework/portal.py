@@ -3,6 +3,7 @@ its form and history, and editing one's own entry."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from clinic.audit.services import record
 from clinic.core import once
@@ -12,8 +13,9 @@ from clinic.extensions import db
 from clinic.forms import attach_error
 from clinic.homework import services
 from clinic.homework.forms import entry_data, entry_form, entry_initial
-from clinic.homework.paging import form_status, paged
-from clinic.homework.progress import grouped, portal_items
+from clinic.homework.models import Entry
+from clinic.homework.paging import form_status
+from clinic.homework.progress import grouped, portal_item, portal_page
 from clinic.security import client_required
 
 bp = Blueprint("homework_portal", __name__)
@@ -23,8 +25,11 @@ bp = Blueprint("homework_portal", __name__)
 @client_required
 def homework_list():
     partner = partner_for_client(current_user)
-    items = portal_items(partner)
-    return render_template("homework/portal_list.html", partner=partner, groups=grouped(items), items=items)
+    arg = request.args.get("finished", "")
+    page = portal_page(partner, finished_page=max(int(arg), 1) if arg.isdigit() else 1)
+    return render_template(
+        "homework/portal_list.html", partner=partner, groups=grouped(page.items), items=page.items, page=page
+    )
 
 
 @bp.route("/portal/homework/<int:assignment_id>", methods=["GET", "POST"])
@@ -91,7 +96,8 @@ def _explain_date(assignment, form) -> None:
 
 
 def _assignment_page(assignment, partner, form):
-    item = next(i for i in portal_items(partner) if i.assignment.id == assignment.id)
+    item = portal_item(assignment, partner)
+    entries = services.visible_entries_query(partner, [assignment.id]).options(selectinload(Entry.revisions))
     return render_template(
         "homework/portal_assignment.html",
         a=assignment,
@@ -100,5 +106,5 @@ def _assignment_page(assignment, partner, form):
         other=partner.couple.other_partner(partner),
         form=form,
         can_edit=services.can_edit,
-        page=paged(item.entries, request.args.get("page", "")),
+        page=services.entries_page(entries, request.args.get("page", "")),
     )

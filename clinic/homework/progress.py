@@ -4,22 +4,28 @@ Partner-facing numbers are computed only from `visible_entries_query` (own + sha
 entry of the other partner can never move a count, a streak or a "done" mark they see.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from clinic.couples.models import Partner
 from clinic.extensions import db
 from clinic.homework import adherence
 from clinic.homework.models import Assignment, Entry
 from clinic.homework.services import (
-    assignments_for_partner,
     couple_assignments,
     couple_entries,
+    current_assignments_for_partner,
+    has_any_assignment,
     last_session_at,
+    partner_assignments_window,
     practice_today,
-    visible_entries_query,
+    recent_shared_entries,
+    visible_day_counts,
+    visible_entry_days,
 )
 from clinic.registry import CaseloadInfo
 
@@ -32,7 +38,7 @@ class PortalItem:
     week: adherence.Tally
     streak: int = 0
     mine_today: bool = False
-    entries: list = field(default_factory=list)  # visible entries of this assignment
+    logged: int = 0  # distinct days that count for this partner, over the whole assignment
 
 
 SECTIONS = {
@@ -43,34 +49,77 @@ SECTIONS = {
     "paused": "Paused by your therapist",
     "finished": "Finished",
 }
+STREAK_DAYS = 90  # how far back the portal reads entry days (the streak shown is at most this long)
+FINISHED_PER_PAGE = 10  # finished assignments per page of the partner's list ("show more" for older)
+
+
+@dataclass
+class PortalPage:
+    items: list[PortalItem]
+    finished_page: int = 1
+    more_finished: bool = False
+    has_any: bool = False
 
 
 def portal_items(partner, today: date | None = None) -> list[PortalItem]:
+    """The partner's current homework (plus the newest finished assignments): see `portal_page`."""
+    return portal_page(partner, today).items
+
+
+def portal_page(partner, today: date | None = None, *, finished_page: int = 1, finished: bool = True) -> PortalPage:
+    """Current assignments, and a page of finished ones (newest first), with their entry days in a window.
+
+    Reads never the whole history: the current assignments; FINISHED_PER_PAGE finished ones (one more to
+    know if there are older); distinct entry days of the last STREAK_DAYS (all days of a "once"
+    assignment); and, for the finished ones shown, a count of days in SQL. At most four queries, at any size.
+    """
     today = today or practice_today()
-    assignments = assignments_for_partner(partner)
-    entries = list(db.session.scalars(visible_entries_query(partner, [a.id for a in assignments])))
-    return [_portal_item(a, partner, [e for e in entries if e.assignment_id == a.id], today) for a in assignments]
+    if finished:
+        offset = (finished_page - 1) * FINISHED_PER_PAGE
+        current, older = partner_assignments_window(partner, today, FINISHED_PER_PAGE + 1, offset)
+    else:
+        current, older = current_assignments_for_partner(partner, today), []
+    more = len(older) > FINISHED_PER_PAGE
+    shown = current + older[:FINISHED_PER_PAGE]
+    if not shown:
+        return PortalPage([], finished_page, False, finished and finished_page > 1)
+    ids = [a.id for a in shown]
+    index = entry_index(visible_entry_days(partner, ids, today - timedelta(days=STREAK_DAYS)))
+    counts = visible_day_counts(partner, [a.id for a in older[:FINISHED_PER_PAGE]])  # "N logged in all"
+    items = [_portal_item(a, partner, index.get(a.id, []), counts.get(a.id), today) for a in shown]
+    return PortalPage(items, finished_page, more, True)
 
 
-def _portal_item(a: Assignment, partner, entries: list, today: date) -> PortalItem:
-    days = adherence.entry_days_for(a, partner.id, entries)
+def portal_item(assignment: Assignment, partner, today: date | None = None) -> PortalItem:
+    """One assignment's item (its page): the same window, for that assignment alone."""
+    today = today or practice_today()
+    rows = visible_entry_days(partner, [assignment.id], today - timedelta(days=STREAK_DAYS))
+    return _portal_item(
+        assignment, partner, rows, visible_day_counts(partner, [assignment.id]).get(assignment.id, 0), today
+    )
+
+
+def _portal_item(a: Assignment, partner, rows: list, logged: int | None, today: date) -> PortalItem:
+    days = adherence.entry_days_for(a, partner.id, rows)
+    if logged is None:  # not counted in SQL: the days in the window (all of them for a "once" assignment)
+        logged = len(days)
     monday, sunday = adherence.week_bounds(today)
     week = adherence.Tally(len({d for d in days if monday <= d <= sunday}), adherence.week_target(a, today))
-    item = PortalItem(a, "week", "", week, adherence.streak(days, today), today in days, entries)
-    item.section, item.status_line = _classify(a, days, week, today)
+    item = PortalItem(a, "week", "", week, adherence.streak(days, today), today in days, logged)
+    item.section, item.status_line = _classify(a, days, logged, week, today)
     return item
 
 
-def _classify(a: Assignment, days: set[date], week: adherence.Tally, today: date) -> tuple[str, str]:
+def _classify(a: Assignment, days: set[date], logged: int, week: adherence.Tally, today: date) -> tuple[str, str]:
     if a.status == "ended" or (a.due_on and a.due_on < today and a.frequency_kind != "once"):
-        return "finished", f"Finished · {len(days)} logged in all"
+        return "finished", f"Finished · {logged} logged in all"
     if a.status == "paused":
         return "paused", "Paused for now: no entries needed"
     if today < a.starts_on:
         return "week", f"Starts {a.starts_on:%a %-d %b}"
     if a.frequency_kind == "once":
         due = adherence.once_due(a)
-        if days:
+        if days or logged:
             return "done", "Done"
         if due < today:
             return "overdue", f"Was due {due:%a %-d %b}"
@@ -91,19 +140,18 @@ def grouped(items: list[PortalItem]) -> list[tuple[str, str, list[PortalItem]]]:
 
 
 def today_summary(partner, couple) -> dict:
-    """For the client Today page: what is due now and what the partner recently shared."""
+    """For the client Today page: what is due now and what the partner recently shared (this week's window)."""
     today = practice_today()
-    items = portal_items(partner, today)
+    page = portal_page(partner, today, finished=False)
+    items = page.items
     other = couple.other_partner(partner)
-    since = today - timedelta(days=7)
-    shared = [e for i in items for e in i.entries if e.partner_id == other.id and e.done_on >= since]
-    shared.sort(key=lambda e: (e.done_on, e.id), reverse=True)
+    shared = recent_shared_entries(partner, other, today - timedelta(days=7), 5) if other is not None else []
     return {
         "due": [i for i in items if i.section in ("overdue", "today")],
         "week": [i for i in items if i.section == "week"],
-        "shared": shared[:5],
+        "shared": shared,
         "other": other,
-        "has_any": bool(items),
+        "has_any": bool(items) or has_any_assignment(partner),
     }
 
 
@@ -115,7 +163,7 @@ class PartnerAdherence:
     partner: Partner
     course: adherence.Tally | None
     since: adherence.Tally | None
-    last_entry: Entry | None
+    last_entry: Any  # the newest entry row (done_on, partner_id) of this partner, or None
 
 
 @dataclass
@@ -133,16 +181,31 @@ def _local_date(moment: datetime | None) -> date | None:
     return moment.astimezone(practice_zone()).date()
 
 
-def couple_adherence(couple, since_at: datetime | None = None, *, use_last_session: bool = True):
-    """(rows per assignment, per-partner totals for the course and since `since_at`, since date)."""
+def couple_adherence(
+    couple,
+    since_at: datetime | None = None,
+    *,
+    use_last_session: bool = True,
+    detail: str = "days",
+    assignment_ids: list[int] | None = None,
+):
+    """(rows per assignment, per-partner totals for the course and since `since_at`, since date).
+
+    `detail` says what `row.entries` holds, newest first: "days" the distinct (assignment_id, partner_id,
+    done_on) rows the tallies need (one DISTINCT query, no ORM objects); "rows" one column row per entry
+    (id, assignment_id, partner_id, done_on, is_shared; for counts); "full" the Entry objects (the export).
+    """
     if since_at is None and use_last_session:
         since_at = last_session_at(couple)
     since = _local_date(since_at)
     today = practice_today()
-    entries = couple_entries(couple)
+    assignments = couple_assignments(couple)
+    if assignment_ids is not None:
+        assignments = [a for a in assignments if a.id in assignment_ids]
+    index = entry_index(_couple_entry_rows(couple, detail, [a.id for a in assignments] if assignment_ids else None))
     rows = []
-    for a in couple_assignments(couple):
-        own = [e for e in entries if e.assignment_id == a.id]
+    for a in assignments:
+        own = index.get(a.id, [])
         rows.append(AssignmentAdherence(a, [_partner_row(a, p, own, since, today) for p in couple.partners], own))
     totals = {}
     for p in couple.partners:
@@ -154,6 +217,23 @@ def couple_adherence(couple, since_at: datetime | None = None, *, use_last_sessi
     return rows, totals, since
 
 
+def _couple_entry_rows(couple, detail: str, assignment_ids: list[int] | None):
+    if detail == "full":
+        return couple_entries(couple)
+    query: Any
+    order: tuple[Any, ...]
+    if detail == "rows":
+        query = select(Entry.id, Entry.assignment_id, Entry.partner_id, Entry.done_on, Entry.is_shared)
+        order = (Entry.done_on.desc(), Entry.id.desc())
+    else:
+        query = select(Entry.assignment_id, Entry.partner_id, Entry.done_on).distinct()
+        order = (Entry.done_on.desc(),)
+    query = query.where(Entry.couple_id == couple.id)
+    if assignment_ids is not None:
+        query = query.where(Entry.assignment_id.in_(assignment_ids))
+    return db.session.execute(query.order_by(*order)).all()
+
+
 def _partner_row(a, partner, entries, since, today) -> PartnerAdherence:
     course = adherence.partner_tally(a, partner.id, entries, a.starts_on, today, today)
     since_tally = adherence.partner_tally(a, partner.id, entries, since, today, today) if since else None
@@ -161,36 +241,55 @@ def _partner_row(a, partner, entries, since, today) -> PartnerAdherence:
     return PartnerAdherence(partner, course, since_tally, mine[0] if mine else None)
 
 
+def entry_index(rows) -> dict[int, list]:
+    """Rows (or entries) with `assignment_id` grouped by assignment, so each tally reads only its own."""
+    index: dict[int, list] = {}
+    for row in rows:
+        index.setdefault(row.assignment_id, []).append(row)
+    return index
+
+
 def caseload_provider(couples: list) -> dict[int, CaseloadInfo]:
-    """Homework adherence over the last 14 days; an alert when it is low. Three queries in all."""
+    """Homework adherence over the last 14 days; an alert when it is low. Three queries in all, whatever the
+    history: the entries query reads only distinct (assignment, partner, day) within the window."""
     ids = [c.id for c in couples]
     today = practice_today()
     start = today - timedelta(days=adherence.WINDOW_DAYS - 1)
     assignments = list(
         db.session.scalars(
-            select(Assignment).where(
+            select(Assignment)
+            .options(lazyload(Assignment.exercise))
+            .where(
                 Assignment.couple_id.in_(ids),
                 Assignment.starts_on <= today,
                 (Assignment.ended_on.is_(None)) | (Assignment.ended_on > start),
             )
         )
     )
-    rows = db.session.execute(
-        select(Entry.assignment_id, Entry.partner_id, Entry.done_on).where(
-            Entry.couple_id.in_(ids), Entry.done_on >= start
+    by_assignment = entry_index(
+        db.session.execute(
+            select(Entry.assignment_id, Entry.partner_id, Entry.done_on)
+            .where(Entry.assignment_id.in_([a.id for a in assignments]), Entry.done_on >= start, Entry.done_on <= today)
+            .distinct()
         )
-    ).all()
+        if assignments
+        else []
+    )
     partner_ids: dict[int, list[int]] = {couple_id: [] for couple_id in ids}
     for partner_id, couple_id in db.session.execute(
         select(Partner.id, Partner.couple_id).where(Partner.couple_id.in_(ids)).order_by(Partner.position)
     ):
         partner_ids[couple_id].append(partner_id)
+    per_couple: dict[int, list[Assignment]] = {}
+    for a in assignments:
+        per_couple.setdefault(a.couple_id, []).append(a)
     result = {}
     for couple_id in ids:
         total = adherence.Tally()
-        for a in (a for a in assignments if a.couple_id == couple_id):
+        for a in per_couple.get(couple_id, []):
             for pid in partner_ids[couple_id]:
-                total = total + (adherence.partner_tally(a, pid, rows, start, today, today) or adherence.Tally())
+                own = by_assignment.get(a.id, [])
+                total = total + (adherence.partner_tally(a, pid, own, start, today, today) or adherence.Tally())
         if total.expected:
             info = CaseloadInfo(facts={"Homework": f"{total.percent}% this fortnight"})
             if adherence.is_low(total):

@@ -8,7 +8,7 @@ from clinic.homework.progress import couple_adherence
 def summarise_since(couple, since_at: datetime | None) -> str:
     """Plain text, per partner: done/expected per assignment since `since_at` (the whole course when None),
     and how many entries were shared or kept private. Never any entry's text."""
-    rows, _totals, since = couple_adherence(couple, since_at, use_last_session=False)
+    rows, _totals, since = couple_adherence(couple, since_at, use_last_session=False, detail="rows")
     span = f"since {since:%-d %b %Y}" if since else "over the whole course"
     if not rows:
         return f"Homework {span}: nothing assigned yet."

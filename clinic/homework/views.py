@@ -24,6 +24,7 @@ from clinic.homework.progress import couple_adherence
 from clinic.security import safe_next_url, therapist_required
 
 bp = Blueprint("homework", __name__)
+ASSIGNMENTS_PER_PAGE = 20
 
 
 # ---- the exercise library ------------------------------------------------------------------------
@@ -108,7 +109,10 @@ def couple_homework(couple_id: int):
     record("homework.couple_viewed", couple, couple_id=couple.id)
     db.session.commit()
     review = services.safety_review(rows)
-    return render_template("homework/couple.html", couple=couple, rows=rows, totals=totals, since=since, review=review)
+    page = paged(rows, request.args.get("page", ""), per_page=ASSIGNMENTS_PER_PAGE)
+    return render_template(
+        "homework/couple.html", couple=couple, rows=rows, page=page, totals=totals, since=since, review=review
+    )
 
 
 @bp.route("/couples/<int:couple_id>/homework/assign", methods=["GET", "POST"])
@@ -145,8 +149,8 @@ def assign(couple_id: int):
 @therapist_required
 def assignment(couple_id: int, assignment_id: int):
     item = services.get_assignment_for_therapist(current_user, couple_id, assignment_id)
-    rows, _totals, since = couple_adherence(item.couple)
-    row = next(r for r in rows if r.assignment.id == item.id)
+    rows, _totals, since = couple_adherence(item.couple, assignment_ids=[item.id])
+    row = rows[0]
     record("assignment.viewed", item)
     db.session.commit()
     return render_template(
@@ -156,7 +160,7 @@ def assignment(couple_id: int, assignment_id: int):
         a=item,
         since=since,
         status_form=AssignmentStatusForm(),
-        page=paged(row.entries, request.args.get("page", "")),
+        page=services.entries_page(services.assignment_entries_query(item), request.args.get("page", "")),
         risk=safeguard.needs_risk_confirmation(item.couple, item.exercise),
     )
 
