@@ -255,31 +255,9 @@ def caseload_provider(couples: list) -> dict[int, CaseloadInfo]:
     ids = [c.id for c in couples]
     today = practice_today()
     start = today - timedelta(days=adherence.WINDOW_DAYS - 1)
-    assignments = list(
-        db.session.scalars(
-            select(Assignment)
-            .options(lazyload(Assignment.exercise))
-            .where(
-                Assignment.couple_id.in_(ids),
-                Assignment.starts_on <= today,
-                (Assignment.ended_on.is_(None)) | (Assignment.ended_on > start),
-            )
-        )
-    )
-    by_assignment = entry_index(
-        db.session.execute(
-            select(Entry.assignment_id, Entry.partner_id, Entry.done_on)
-            .where(Entry.assignment_id.in_([a.id for a in assignments]), Entry.done_on >= start, Entry.done_on <= today)
-            .distinct()
-        )
-        if assignments
-        else []
-    )
-    partner_ids: dict[int, list[int]] = {couple_id: [] for couple_id in ids}
-    for partner_id, couple_id in db.session.execute(
-        select(Partner.id, Partner.couple_id).where(Partner.couple_id.in_(ids)).order_by(Partner.position)
-    ):
-        partner_ids[couple_id].append(partner_id)
+    assignments = _window_assignments(ids, start, today)
+    by_assignment = entry_index(_window_entry_days(assignments, start, today))
+    partner_ids = _partner_ids(ids)
     per_couple: dict[int, list[Assignment]] = {}
     for a in assignments:
         per_couple.setdefault(a.couple_id, []).append(a)
@@ -291,11 +269,50 @@ def caseload_provider(couples: list) -> dict[int, CaseloadInfo]:
                 own = by_assignment.get(a.id, [])
                 total = total + (adherence.partner_tally(a, pid, own, start, today, today) or adherence.Tally())
         if total.expected:
-            info = CaseloadInfo(facts={"Homework": f"{total.percent}% this fortnight"})
-            if adherence.is_low(total):
-                info.alerts.append(
-                    f"Homework adherence is low: {total.counted_done} of {total.expected} "
-                    f"expected in the last {adherence.WINDOW_DAYS} days."
-                )
-            result[couple_id] = info
+            result[couple_id] = _adherence_info(total)
     return result
+
+
+def _window_assignments(couple_ids: list[int], start: date, today: date) -> list[Assignment]:
+    return list(
+        db.session.scalars(
+            select(Assignment)
+            .options(lazyload(Assignment.exercise))
+            .where(
+                Assignment.couple_id.in_(couple_ids),
+                Assignment.starts_on <= today,
+                (Assignment.ended_on.is_(None)) | (Assignment.ended_on > start),
+            )
+        )
+    )
+
+
+def _window_entry_days(assignments: list[Assignment], start: date, today: date) -> list:
+    if not assignments:
+        return []
+    return list(
+        db.session.execute(
+            select(Entry.assignment_id, Entry.partner_id, Entry.done_on)
+            .where(Entry.assignment_id.in_([a.id for a in assignments]), Entry.done_on >= start, Entry.done_on <= today)
+            .distinct()
+        )
+    )
+
+
+def _partner_ids(couple_ids: list[int]) -> dict[int, list[int]]:
+    partner_ids: dict[int, list[int]] = {couple_id: [] for couple_id in couple_ids}
+    for partner_id, couple_id in db.session.execute(
+        select(Partner.id, Partner.couple_id).where(Partner.couple_id.in_(couple_ids)).order_by(Partner.position)
+    ):
+        partner_ids[couple_id].append(partner_id)
+    return partner_ids
+
+
+def _adherence_info(total: adherence.Tally) -> CaseloadInfo:
+    info = CaseloadInfo(facts={"Homework": f"{total.percent}% this fortnight"})
+    if adherence.is_low(total):
+        info.alerts.append(
+            f"Homework adherence is low: {total.counted_done} of {total.expected} "
+            f"expected in the last {adherence.WINDOW_DAYS} days."
+        )
+    return info
