@@ -2,6 +2,7 @@
 
 from flask import abort, has_request_context, request
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from clinic.audit.services import record
 from clinic.couples.models import Couple, Partner, TreatmentGoal
@@ -21,9 +22,14 @@ COUPLE_FIELDS = (
 PARTNER_FIELDS = ("name", "pronouns", "email", "attachment_style", "cycle_position")
 
 
-def get_couple_for(user, couple_id: int) -> Couple:
-    """The couple if `user` is its treating therapist; 404 for a missing and a foreign couple alike."""
-    query = select(Couple).where(Couple.id == couple_id)
+# What the couple overview shows beyond the couple and its partners: goals, and each partner's account.
+OVERVIEW = (selectinload(Couple.goals), selectinload(Couple.partners).joinedload(Partner.user))
+
+
+def get_couple_for(user, couple_id: int, options=()) -> Couple:
+    """The couple if `user` is its treating therapist; 404 for a missing and a foreign couple alike.
+    `options` are loader options for what the page shows (see OVERVIEW)."""
+    query = select(Couple).where(Couple.id == couple_id).options(*options)
     if has_request_context() and request.method == "POST":
         # Concurrent saves to one couple take turns (PostgreSQL row lock), so a stale form is seen
         # by the version check and answered 409 with the user's text, never a failed UPDATE.
@@ -51,7 +57,8 @@ def partner_for_client(user) -> Partner:
 
 
 def caseload_query(therapist, status: str | None):
-    query = select(Couple).where(Couple.therapist_id == therapist.id)
+    # Partners join the page's own query (SQLAlchemy limits the couples in a subquery first).
+    query = select(Couple).where(Couple.therapist_id == therapist.id).options(joinedload(Couple.partners))
     if status == "all":
         pass
     elif status:
@@ -128,6 +135,15 @@ def set_goal_status(couple: Couple, goal_id: int, status: str) -> None:
 def touch(couple: Couple) -> None:
     """Mark activity on the couple so the caseload sorts recently worked couples first."""
     couple.last_activity_at = utcnow()
+
+
+def caseload_total(counts: dict[str, int], status: str | None) -> int:
+    """How many couples `caseload_query(therapist, status)` lists, from `count_by_status` (no count query)."""
+    if status == "all":
+        return sum(counts.values())
+    if status:
+        return counts.get(status, 0)
+    return sum(n for key, n in counts.items() if key != "closed")
 
 
 def count_by_status(therapist) -> dict[str, int]:

@@ -7,7 +7,7 @@ Alerts are clinician-only.
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from clinic.db import utcnow
 from clinic.extensions import db
@@ -33,21 +33,41 @@ def csi_drop(totals: list[float]) -> tuple[float, float] | None:
     return None
 
 
-def provide(couples: list) -> dict[int, CaseloadInfo]:
-    ids = [c.id for c in couples]
-    rows = db.session.execute(
+LATEST = 2  # answers per partner the caseload compares (csi_drop)
+
+
+def latest_csi_totals(ids: list[int]) -> dict[int, list[float]]:
+    """{partner_id: totals of their latest LATEST CSI-4 answers, oldest first}. Only those rows are read
+    and scored: a window function (ROW_NUMBER per partner, newest first) keeps them in SQL."""
+    ranked = (
         select(
-            MeasureResponse.couple_id,
             MeasureResponse.partner_id,
             MeasureResponse.answers,
             MeasureResponse.scoring_version,
+            func.row_number()
+            .over(
+                partition_by=MeasureResponse.partner_id,
+                order_by=(MeasureResponse.answered_at.desc(), MeasureResponse.id.desc()),
+            )
+            .label("rank"),
         )
         .where(MeasureResponse.couple_id.in_(ids), MeasureResponse.measure_key == "csi4")
-        .order_by(MeasureResponse.answered_at, MeasureResponse.id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(ranked.c.partner_id, ranked.c.answers, ranked.c.scoring_version)
+        .where(ranked.c.rank <= LATEST)
+        .order_by(ranked.c.partner_id, ranked.c.rank.desc())
     ).all()
     totals: dict[int, list[float]] = {}
-    for _couple_id, partner_id, answers, version in rows:
+    for partner_id, answers, version in rows:
         totals.setdefault(partner_id, []).append(score("csi4", version, normalise_answers(answers))["total"])
+    return totals
+
+
+def provide(couples: list) -> dict[int, CaseloadInfo]:
+    ids = [c.id for c in couples]
+    totals = latest_csi_totals(ids)
     screens = list(db.session.scalars(select(SafetyScreen).where(SafetyScreen.couple_id.in_(ids))))
     conjoint = _had_conjoint_session(ids)
     rescreen = _rescreen_rule()
