@@ -16,7 +16,7 @@ from clinic.measures.models import MeasureResponse, SafetyScreen
 from clinic.measures.safety import latest_answered
 from clinic.measures.screen import TIERS as TIER_ORDER
 from clinic.registry import CaseloadInfo
-from clinic.sessions.models import TherapySession
+from clinic.sessions.caseload import session_summary
 from clinic.settings import get_practice_settings
 
 DROP_POINTS = 5
@@ -80,13 +80,8 @@ def provide(couples: list) -> dict[int, CaseloadInfo]:
 
 
 def _had_conjoint_session(ids: list[int]) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(TherapySession.couple_id)
-            .where(TherapySession.couple_id.in_(ids), TherapySession.kind == "conjoint")
-            .distinct()
-        )
-    )
+    # Read from the sessions domain's per-couple summary, which its caseload provider loads anyway.
+    return {couple_id for couple_id, (_, _, had) in session_summary(ids).items() if had}
 
 
 def _rescreen_rule() -> tuple[int, bool]:

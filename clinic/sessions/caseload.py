@@ -1,13 +1,13 @@
 """What the sessions domain adds to the caseload: the last session, alerts for overdue unsigned notes,
 and alerts for a moderate or high risk rating that nobody has recorded as addressed yet.
 
-Four queries for any number of couples, never one per couple.
+Three queries for any number of couples, never one per couple.
 """
 
 from datetime import timedelta
 
-from flask import current_app
-from sqlalchemy import and_, exists, func, select, union_all
+from flask import current_app, has_request_context, request
+from sqlalchemy import and_, case, exists, func, select, union_all
 from sqlalchemy.orm import aliased
 
 from clinic.couples.models import Partner
@@ -17,13 +17,31 @@ from clinic.registry import CaseloadInfo
 from clinic.sessions.models import NoteRiskReview, ProgressNote, TherapySession
 
 
+def session_summary(ids: list[int]) -> dict[int, tuple]:
+    """{couple_id: (last starts_at, last number, had a conjoint session)} for couples with any session.
+    One GROUP BY query, kept for the rest of the request (the measures provider reads it too)."""
+    key = ("sessions.summary", tuple(ids))
+    # Per request only (the WSGI environ), so nothing outlives the request that read it.
+    cache = request.environ.setdefault("clinic.caseload_cache", {}) if has_request_context() else {}
+    if key not in cache:
+        conjoint = case((TherapySession.kind == "conjoint", 1), else_=0)
+        rows = db.session.execute(
+            select(
+                TherapySession.couple_id,
+                func.max(TherapySession.starts_at),
+                func.max(TherapySession.number),
+                func.max(conjoint),
+            )
+            .where(TherapySession.couple_id.in_(ids))
+            .group_by(TherapySession.couple_id)
+        ).all()
+        cache[key] = {couple_id: (starts_at, number, bool(had)) for couple_id, starts_at, number, had in rows}
+    return cache[key]
+
+
 def sessions_caseload(couples: list) -> dict[int, CaseloadInfo]:
     ids = [couple.id for couple in couples]
-    last = db.session.execute(
-        select(TherapySession.couple_id, func.max(TherapySession.starts_at), func.max(TherapySession.number))
-        .where(TherapySession.couple_id.in_(ids))
-        .group_by(TherapySession.couple_id)
-    ).all()
+    last = [(couple_id, row[0], row[1]) for couple_id, row in session_summary(ids).items()]
     days = current_app.config.get("UNSIGNED_NOTE_ALERT_DAYS", 3)
     overdue = db.session.execute(
         select(ProgressNote.couple_id, func.count(), func.min(TherapySession.number))
