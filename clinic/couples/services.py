@@ -2,7 +2,7 @@
 
 from flask import abort, has_request_context, request
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from clinic.audit.services import record
 from clinic.couples.models import Couple, Partner, TreatmentGoal
@@ -23,13 +23,16 @@ PARTNER_FIELDS = ("name", "pronouns", "email", "attachment_style", "cycle_positi
 
 
 # What the couple overview shows beyond the couple and its partners: goals, and each partner's account.
-OVERVIEW = (selectinload(Couple.goals), selectinload(Couple.partners).joinedload(Partner.user))
+# Joined into the couple's one query (two partners × a handful of goals).
+OVERVIEW = (joinedload(Couple.partners).joinedload(Partner.user), joinedload(Couple.goals))
+GOALS = (joinedload(Couple.goals),)
 
 
 def get_couple_for(user, couple_id: int, options=()) -> Couple:
     """The couple if `user` is its treating therapist; 404 for a missing and a foreign couple alike.
     `options` are loader options for what the page shows (see OVERVIEW)."""
-    query = select(Couple).where(Couple.id == couple_id).options(*options)
+    # Partners join the couple's own query (one statement): every couple page shows them.
+    query = select(Couple).where(Couple.id == couple_id).options(joinedload(Couple.partners), *options)
     if has_request_context() and request.method == "POST":
         # Concurrent saves to one couple take turns (PostgreSQL row lock), so a stale form is seen
         # by the version check and answered 409 with the user's text, never a failed UPDATE.

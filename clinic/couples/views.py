@@ -148,7 +148,7 @@ def add_goal(couple_id: int):
 @bp.post("/couples/<int:couple_id>/goals/<int:goal_id>")
 @therapist_required
 def set_goal_status(couple_id: int, goal_id: int):
-    couple = services.get_couple_for(current_user, couple_id, services.OVERVIEW[:1])
+    couple = services.get_couple_for(current_user, couple_id, services.GOALS)
     form = GoalStatusForm()
     if form.validate_on_submit():
         services.set_goal_status(couple, goal_id, form.status.data)

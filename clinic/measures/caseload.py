@@ -65,10 +65,26 @@ def latest_csi_totals(ids: list[int]) -> dict[int, list[float]]:
     return totals
 
 
-def provide(couples: list) -> dict[int, CaseloadInfo]:
+def totals_from(responses: list) -> dict[int, list[float]]:
+    """latest_csi_totals from CSI-4 responses a page has already loaded (oldest first)."""
+    latest: dict[int, list] = {}
+    for response in responses:
+        latest.setdefault(response.partner_id, []).append(response)
+    return {
+        partner_id: [
+            score("csi4", r.scoring_version, normalise_answers(r.answers))["total"] for r in answered[-LATEST:]
+        ]
+        for partner_id, answered in latest.items()
+    }
+
+
+def provide(couples: list, totals: dict | None = None, screens: list | None = None) -> dict[int, CaseloadInfo]:
+    """`totals` and `screens` may come from a page that has already read them (the measures page)."""
     ids = [c.id for c in couples]
-    totals = latest_csi_totals(ids)
-    screens = list(db.session.scalars(select(SafetyScreen).where(SafetyScreen.couple_id.in_(ids))))
+    if totals is None:
+        totals = latest_csi_totals(ids)
+    if screens is None:
+        screens = list(db.session.scalars(select(SafetyScreen).where(SafetyScreen.couple_id.in_(ids))))
     conjoint = _had_conjoint_session(ids)
     rescreen = _rescreen_rule()
     return {
@@ -81,7 +97,7 @@ def provide(couples: list) -> dict[int, CaseloadInfo]:
 
 def _had_conjoint_session(ids: list[int]) -> set[int]:
     # Read from the sessions domain's per-couple summary, which its caseload provider loads anyway.
-    return {couple_id for couple_id, (_, _, had) in session_summary(ids).items() if had}
+    return {couple_id for couple_id, row in session_summary(ids).items() if row[2]}
 
 
 def _rescreen_rule() -> tuple[int, bool]:

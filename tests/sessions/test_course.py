@@ -143,7 +143,7 @@ def test_caseload_gets_last_session_and_overdue_alerts_in_fixed_queries(app, cli
         sessions_caseload(couples)
         event.remove(db.engine, "before_cursor_execute", listener)
         counts.append(len([s for s in statements if "therapy_session" in s]))
-    assert counts[0] == counts[1] == 3  # last session, overdue notes, raised risk for both partners
+    assert counts[0] == counts[1] == 2  # session summary (last, overdue notes, conjoint), raised risk for both
     login(client, world.therapist)
     assert "unsigned more than 3 days" in client.get("/caseload").text
     assert caseload_info([world.couple])[world.couple.id].facts["Last session"]
