@@ -60,8 +60,7 @@ def partner_for_client(user) -> Partner:
 
 
 def caseload_query(therapist, status: str | None):
-    # Partners join the page's own query (SQLAlchemy limits the couples in a subquery first).
-    query = select(Couple).where(Couple.therapist_id == therapist.id).options(joinedload(Couple.partners))
+    query = select(Couple).where(Couple.therapist_id == therapist.id)
     if status == "all":
         pass
     elif status:

@@ -1,5 +1,6 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from clinic.audit.services import record
 from clinic.core import once
@@ -13,6 +14,7 @@ from clinic.couples.forms import (
     InviteForm,
     StatusForm,
 )
+from clinic.couples.models import Couple
 from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
 from clinic.registry import FACT_ORDER, caseload_info
@@ -27,7 +29,9 @@ def caseload():
     filters = CaseloadFilterForm(request.args)
     status = filters.status.data if filters.validate() else None
     counts = services.count_by_status(current_user)
-    page = db.paginate(services.caseload_query(current_user, status), per_page=20, error_out=False, count=False)
+    # Partners join the page's own query (SQLAlchemy limits the couples in a subquery first).
+    query = services.caseload_query(current_user, status).options(joinedload(Couple.partners))
+    page = db.paginate(query, per_page=20, error_out=False, count=False)
     page.total = services.caseload_total(counts, status)  # from the status counts: no second count query
     info = caseload_info(page.items)
     return render_template(

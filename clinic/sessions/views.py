@@ -42,10 +42,7 @@ def therapist_only(view):
 
 def _kept(*paths: str) -> dict | None:
     """Text kept from a post that met an expired sign-in, for the first of `paths` that has some."""
-    for path in paths:
-        if pending := take_pending_submission(current_user, path):
-            return pending
-    return None
+    return take_pending_submission(current_user, *paths) if paths else None  # one query for all paths
 
 
 @bp.route("/couples/<int:couple_id>/sessions", methods=["GET", "POST"])
@@ -117,7 +114,8 @@ def edit_note(therapy_session_id: int):
         data = {**(note.answers or {}), "version": note.version}
         form = form_class(formdata=None, data=data, couple=therapy_session.couple)
     record("progress_note.viewed", note)
-    db.session.commit()
+    if pending:
+        db.session.commit()  # the kept text was taken (deleted); audit rows of a read are written after
     return pages.note_page(therapy_session, form, restored=bool(pending))
 
 
