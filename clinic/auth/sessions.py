@@ -148,16 +148,21 @@ def _keep_submission(user: User) -> bool:
     return True
 
 
-def take_pending_submission(user: User, path: str) -> dict | None:
-    """The newest form kept for `user` on `path` after a timeout, removed once taken."""
+def take_pending_submission(user: User, path: str, *more_paths: str) -> dict | None:
+    """The newest form kept for `user` on `path` after a timeout, removed once taken. With `more_paths`:
+    the form kept for the first of `path, *more_paths` that has one (one query for all of them); only
+    that path's forms are removed."""
+    paths = [path, *more_paths]
     pending = db.session.scalars(
         db.select(PendingSubmission)
-        .where(PendingSubmission.user_id == user.id, PendingSubmission.path == path)
+        .where(PendingSubmission.user_id == user.id, PendingSubmission.path.in_(paths))
         .order_by(PendingSubmission.id.desc())
     ).all()
     if not pending:
         return None
-    for row in pending:
+    found = next(p for p in paths if any(row.path == p for row in pending))
+    taken = [row for row in pending if row.path == found]
+    for row in taken:
         db.session.delete(row)
     db.session.flush()
-    return pending[0].form_data
+    return taken[0].form_data

@@ -64,9 +64,8 @@ class Couple(VersionedMixin, TimestampMixin, Model):
     partners: Mapped[list["Partner"]] = relationship(
         back_populates="couple", order_by="Partner.position", lazy="selectin"
     )
-    goals: Mapped[list["TreatmentGoal"]] = relationship(
-        back_populates="couple", order_by="TreatmentGoal.id", lazy="selectin"
-    )
+    # Goals show only on the couple overview, which loads them itself (`services.OVERVIEW`).
+    goals: Mapped[list["TreatmentGoal"]] = relationship(back_populates="couple", order_by="TreatmentGoal.id")
 
     @property
     def model_label(self) -> str:

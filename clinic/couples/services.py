@@ -2,6 +2,7 @@
 
 from flask import abort, has_request_context, request
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from clinic.audit.services import record
 from clinic.couples.models import Couple, Partner, TreatmentGoal
@@ -21,9 +22,17 @@ COUPLE_FIELDS = (
 PARTNER_FIELDS = ("name", "pronouns", "email", "attachment_style", "cycle_position")
 
 
-def get_couple_for(user, couple_id: int) -> Couple:
-    """The couple if `user` is its treating therapist; 404 for a missing and a foreign couple alike."""
-    query = select(Couple).where(Couple.id == couple_id)
+# What the couple overview shows beyond the couple and its partners: goals, and each partner's account.
+# Joined into the couple's one query (two partners × a handful of goals).
+OVERVIEW = (joinedload(Couple.partners).joinedload(Partner.user), joinedload(Couple.goals))
+GOALS = (joinedload(Couple.goals),)
+
+
+def get_couple_for(user, couple_id: int, options=()) -> Couple:
+    """The couple if `user` is its treating therapist; 404 for a missing and a foreign couple alike.
+    `options` are loader options for what the page shows (see OVERVIEW)."""
+    # Partners join the couple's own query (one statement): every couple page shows them.
+    query = select(Couple).where(Couple.id == couple_id).options(joinedload(Couple.partners), *options)
     if has_request_context() and request.method == "POST":
         # Concurrent saves to one couple take turns (PostgreSQL row lock), so a stale form is seen
         # by the version check and answered 409 with the user's text, never a failed UPDATE.
@@ -128,6 +137,15 @@ def set_goal_status(couple: Couple, goal_id: int, status: str) -> None:
 def touch(couple: Couple) -> None:
     """Mark activity on the couple so the caseload sorts recently worked couples first."""
     couple.last_activity_at = utcnow()
+
+
+def caseload_total(counts: dict[str, int], status: str | None) -> int:
+    """How many couples `caseload_query(therapist, status)` lists, from `count_by_status` (no count query)."""
+    if status == "all":
+        return sum(counts.values())
+    if status:
+        return counts.get(status, 0)
+    return sum(n for key, n in counts.items() if key != "closed")
 
 
 def count_by_status(therapist) -> dict[str, int]:

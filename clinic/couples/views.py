@@ -1,5 +1,6 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from clinic.audit.services import record
 from clinic.core import once
@@ -13,6 +14,7 @@ from clinic.couples.forms import (
     InviteForm,
     StatusForm,
 )
+from clinic.couples.models import Couple
 from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
 from clinic.registry import FACT_ORDER, caseload_info
@@ -26,7 +28,11 @@ bp = Blueprint("couples", __name__)
 def caseload():
     filters = CaseloadFilterForm(request.args)
     status = filters.status.data if filters.validate() else None
-    page = db.paginate(services.caseload_query(current_user, status), per_page=20, error_out=False)
+    counts = services.count_by_status(current_user)
+    # Partners join the page's own query (SQLAlchemy limits the couples in a subquery first).
+    query = services.caseload_query(current_user, status).options(joinedload(Couple.partners))
+    page = db.paginate(query, per_page=20, error_out=False, count=False)
+    page.total = services.caseload_total(counts, status)  # from the status counts: no second count query
     info = caseload_info(page.items)
     return render_template(
         "couples/caseload.html",
@@ -35,7 +41,7 @@ def caseload():
         filters=filters,
         status=status,
         fact_labels=FACT_ORDER,
-        counts=services.count_by_status(current_user),
+        counts=counts,
     )
 
 
@@ -62,9 +68,8 @@ def new_couple():
 @bp.get("/couples/<int:couple_id>")
 @therapist_required
 def overview(couple_id: int):
-    couple = services.get_couple_for(current_user, couple_id)
-    record("couple.viewed", couple, couple_id=couple.id)
-    db.session.commit()
+    couple = services.get_couple_for(current_user, couple_id, services.OVERVIEW)
+    record("couple.viewed", couple, couple_id=couple.id)  # a read: written after the response is built
     return render_template(
         "couples/overview.html",
         couple=couple,
@@ -125,7 +130,7 @@ def change_status(couple_id: int):
 @bp.post("/couples/<int:couple_id>/goals")
 @therapist_required
 def add_goal(couple_id: int):
-    couple = services.get_couple_for(current_user, couple_id)
+    couple = services.get_couple_for(current_user, couple_id, services.OVERVIEW)
     form = GoalForm()
     if form.validate_on_submit():
         services.add_goal(couple, form.text.data)
@@ -147,7 +152,7 @@ def add_goal(couple_id: int):
 @bp.post("/couples/<int:couple_id>/goals/<int:goal_id>")
 @therapist_required
 def set_goal_status(couple_id: int, goal_id: int):
-    couple = services.get_couple_for(current_user, couple_id)
+    couple = services.get_couple_for(current_user, couple_id, services.GOALS)
     form = GoalStatusForm()
     if form.validate_on_submit():
         services.set_goal_status(couple, goal_id, form.status.data)

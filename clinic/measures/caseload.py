@@ -7,7 +7,7 @@ Alerts are clinician-only.
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from clinic.db import utcnow
 from clinic.extensions import db
@@ -16,7 +16,7 @@ from clinic.measures.models import MeasureResponse, SafetyScreen
 from clinic.measures.safety import latest_answered
 from clinic.measures.screen import TIERS as TIER_ORDER
 from clinic.registry import CaseloadInfo
-from clinic.sessions.models import TherapySession
+from clinic.sessions.caseload import session_summary
 from clinic.settings import get_practice_settings
 
 DROP_POINTS = 5
@@ -33,22 +33,58 @@ def csi_drop(totals: list[float]) -> tuple[float, float] | None:
     return None
 
 
-def provide(couples: list) -> dict[int, CaseloadInfo]:
-    ids = [c.id for c in couples]
-    rows = db.session.execute(
+LATEST = 2  # answers per partner the caseload compares (csi_drop)
+
+
+def latest_csi_totals(ids: list[int]) -> dict[int, list[float]]:
+    """{partner_id: totals of their latest LATEST CSI-4 answers, oldest first}. Only those rows are read
+    and scored: a window function (ROW_NUMBER per partner, newest first) keeps them in SQL."""
+    ranked = (
         select(
-            MeasureResponse.couple_id,
             MeasureResponse.partner_id,
             MeasureResponse.answers,
             MeasureResponse.scoring_version,
+            func.row_number()
+            .over(
+                partition_by=MeasureResponse.partner_id,
+                order_by=(MeasureResponse.answered_at.desc(), MeasureResponse.id.desc()),
+            )
+            .label("rank"),
         )
         .where(MeasureResponse.couple_id.in_(ids), MeasureResponse.measure_key == "csi4")
-        .order_by(MeasureResponse.answered_at, MeasureResponse.id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(ranked.c.partner_id, ranked.c.answers, ranked.c.scoring_version)
+        .where(ranked.c.rank <= LATEST)
+        .order_by(ranked.c.partner_id, ranked.c.rank.desc())
     ).all()
     totals: dict[int, list[float]] = {}
-    for _couple_id, partner_id, answers, version in rows:
+    for partner_id, answers, version in rows:
         totals.setdefault(partner_id, []).append(score("csi4", version, normalise_answers(answers))["total"])
-    screens = list(db.session.scalars(select(SafetyScreen).where(SafetyScreen.couple_id.in_(ids))))
+    return totals
+
+
+def totals_from(responses: list) -> dict[int, list[float]]:
+    """latest_csi_totals from CSI-4 responses a page has already loaded (oldest first)."""
+    latest: dict[int, list] = {}
+    for response in responses:
+        latest.setdefault(response.partner_id, []).append(response)
+    return {
+        partner_id: [
+            score("csi4", r.scoring_version, normalise_answers(r.answers))["total"] for r in answered[-LATEST:]
+        ]
+        for partner_id, answered in latest.items()
+    }
+
+
+def provide(couples: list, totals: dict | None = None, screens: list | None = None) -> dict[int, CaseloadInfo]:
+    """`totals` and `screens` may come from a page that has already read them (the measures page)."""
+    ids = [c.id for c in couples]
+    if totals is None:
+        totals = latest_csi_totals(ids)
+    if screens is None:
+        screens = list(db.session.scalars(select(SafetyScreen).where(SafetyScreen.couple_id.in_(ids))))
     conjoint = _had_conjoint_session(ids)
     rescreen = _rescreen_rule()
     return {
@@ -60,13 +96,8 @@ def provide(couples: list) -> dict[int, CaseloadInfo]:
 
 
 def _had_conjoint_session(ids: list[int]) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(TherapySession.couple_id)
-            .where(TherapySession.couple_id.in_(ids), TherapySession.kind == "conjoint")
-            .distinct()
-        )
-    )
+    # Read from the sessions domain's per-couple summary, which its caseload provider loads anyway.
+    return {couple_id for couple_id, row in session_summary(ids).items() if row[2]}
 
 
 def _rescreen_rule() -> tuple[int, bool]:

@@ -36,18 +36,20 @@ def waiting_for(partner) -> list[dict]:
 
 def couple_page(couple, request_form=None) -> dict:
     """The couple's measures page: charts with their tables, requests, other answers, safety screens."""
-    csi, ecr = services.couple_responses(couple, "csi4"), services.couple_responses(couple, "ecr_rs")
+    responses = services.couple_responses(couple)  # every measure at once, split here: one read
+    csi = [r for r in responses if r.measure_key == "csi4"]
+    ecr = [r for r in responses if r.measure_key == "ecr_rs"]
     screens, requests = safety.screens_for(couple), services.all_requests(couple)
     sessions, now = schedule.last_session_times([couple.id]), utcnow()
     return {
         "couple": couple,
-        "info": caseload.provide([couple])[couple.id],
+        "info": caseload.provide([couple], totals=caseload.totals_from(csi), screens=screens)[couple.id],
         "drop_rule": caseload.DROP_RULE,
         "csi_svg": charts.csi_chart_svg(couple, csi),
         "csi_rows": charts.csi_rows(couple, csi),
         "ecr_svg": charts.ecr_chart_svg(couple, ecr),
         "ecr_rows": charts.ecr_rows(couple, ecr),
-        "others": [r for r in services.couple_responses(couple) if r.measure_key not in ("csi4", "ecr_rs")],
+        "others": [r for r in responses if r.measure_key not in ("csi4", "ecr_rs")],
         "requests": requests,
         "due_ids": {r.id for r in requests if schedule.is_due(r, now, sessions)},
         "measures": MEASURES,

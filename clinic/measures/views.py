@@ -56,8 +56,7 @@ def _show_error(form, error: DomainError, default_field: str) -> None:
 @therapist_required
 def couple_measures(couple_id: int):
     couple = get_couple_for(current_user, couple_id)
-    record("measure_scores.viewed", couple, couple_id=couple.id)
-    db.session.commit()
+    record("measure_scores.viewed", couple, couple_id=couple.id)  # a read: written after the response
     return _couple_page(couple)
 
 

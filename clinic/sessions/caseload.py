@@ -1,13 +1,13 @@
 """What the sessions domain adds to the caseload: the last session, alerts for overdue unsigned notes,
 and alerts for a moderate or high risk rating that nobody has recorded as addressed yet.
 
-Four queries for any number of couples, never one per couple.
+Two queries for any number of couples, never one per couple.
 """
 
 from datetime import timedelta
 
-from flask import current_app
-from sqlalchemy import and_, exists, func, select, union_all
+from flask import current_app, has_request_context, request
+from sqlalchemy import and_, case, exists, func, select, union_all
 from sqlalchemy.orm import aliased
 
 from clinic.couples.models import Partner
@@ -17,24 +17,43 @@ from clinic.registry import CaseloadInfo
 from clinic.sessions.models import NoteRiskReview, ProgressNote, TherapySession
 
 
-def sessions_caseload(couples: list) -> dict[int, CaseloadInfo]:
-    ids = [couple.id for couple in couples]
-    last = db.session.execute(
-        select(TherapySession.couple_id, func.max(TherapySession.starts_at), func.max(TherapySession.number))
-        .where(TherapySession.couple_id.in_(ids))
-        .group_by(TherapySession.couple_id)
-    ).all()
-    days = current_app.config.get("UNSIGNED_NOTE_ALERT_DAYS", 3)
-    overdue = db.session.execute(
-        select(ProgressNote.couple_id, func.count(), func.min(TherapySession.number))
-        .join(TherapySession, TherapySession.id == ProgressNote.therapy_session_id)
-        .where(
-            ProgressNote.couple_id.in_(ids),
+def session_summary(ids: list[int]) -> dict[int, tuple]:
+    """{couple_id: (last starts_at, last number, had a conjoint session, unsigned overdue notes, oldest
+    such session number)} for couples with any session. One GROUP BY query (sessions left-joined to their
+    notes), kept for the rest of the request: the measures provider reads it too."""
+    key = ("sessions.summary", tuple(ids))
+    # Per request only (the WSGI environ), so nothing outlives the request that read it.
+    cache = request.environ.setdefault("clinic.caseload_cache", {}) if has_request_context() else {}
+    if key not in cache:
+        days = current_app.config.get("UNSIGNED_NOTE_ALERT_DAYS", 3)
+        overdue = and_(
+            ProgressNote.id.is_not(None),
             ProgressNote.signed_at.is_(None),
             TherapySession.starts_at < utcnow() - timedelta(days=days),
         )
-        .group_by(ProgressNote.couple_id)
-    ).all()
+        rows = db.session.execute(
+            select(
+                TherapySession.couple_id,
+                func.max(TherapySession.starts_at),
+                func.max(TherapySession.number),
+                func.max(case((TherapySession.kind == "conjoint", 1), else_=0)),
+                func.count(case((overdue, 1))),
+                func.min(case((overdue, TherapySession.number))),
+            )
+            .outerjoin(ProgressNote, ProgressNote.therapy_session_id == TherapySession.id)
+            .where(TherapySession.couple_id.in_(ids))
+            .group_by(TherapySession.couple_id)
+        ).all()
+        cache[key] = {row[0]: (row[1], row[2], bool(row[3]), row[4], row[5]) for row in rows}
+    return cache[key]
+
+
+def sessions_caseload(couples: list) -> dict[int, CaseloadInfo]:
+    ids = [couple.id for couple in couples]
+    summary = session_summary(ids)
+    days = current_app.config.get("UNSIGNED_NOTE_ALERT_DAYS", 3)
+    last = [(couple_id, row[0], row[1]) for couple_id, row in summary.items()]
+    overdue = [(couple_id, row[3], row[4]) for couple_id, row in summary.items() if row[3]]
     info: dict[int, CaseloadInfo] = {}
     for couple_id, number, level, name in _unaddressed_risks(ids):
         info.setdefault(couple_id, CaseloadInfo()).alerts.append(

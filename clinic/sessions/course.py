@@ -6,7 +6,7 @@ Plain data out (dataclasses, dicts), so the page, the export and the tests read 
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from clinic.extensions import db
 from clinic.sessions.models import ProgressNote, TherapySession
@@ -72,9 +72,38 @@ def couple_timeline(couple) -> list[TherapySession]:
     )
 
 
-def compute_course(couple) -> Course:
-    sessions = couple_timeline(couple)
-    signed = [(s, s.progress_note) for s in sessions if s.progress_note is not None and s.progress_note.is_signed]
+def timeline_query(couple):
+    """The couple's sessions newest first, with note and addenda: the course page shows them a page at a
+    time (latest first, older ones on the next pages)."""
+    return (
+        select(TherapySession)
+        .where(TherapySession.couple_id == couple.id)
+        .options(
+            lazyload(TherapySession.couple),  # the page has the couple already (identity map)
+            joinedload(TherapySession.progress_note).selectinload(ProgressNote.addenda),
+            joinedload(TherapySession.individual_partner),
+        )
+        .order_by(TherapySession.number.desc())
+    )
+
+
+def signed_notes(couple) -> list[tuple[TherapySession, ProgressNote]]:
+    """(session, signed note) oldest first, in one query: the course summary reads only these."""
+    rows = db.session.execute(
+        select(TherapySession, ProgressNote)
+        .join(ProgressNote, ProgressNote.therapy_session_id == TherapySession.id)
+        .where(TherapySession.couple_id == couple.id, ProgressNote.signed_at.is_not(None))
+        .options(lazyload(TherapySession.couple), lazyload(ProgressNote.addenda))
+        .order_by(TherapySession.number)
+    ).all()
+    return [(therapy_session, note) for therapy_session, note in rows]
+
+
+def compute_course(couple, timeline: list[TherapySession] | None = None) -> Course:
+    """The course summary from every signed note; `sessions` is `timeline` (the page shown) when given,
+    else the whole timeline, oldest first."""
+    signed = signed_notes(couple)
+    sessions = couple_timeline(couple) if timeline is None else timeline
     return Course(sessions=sessions, eft=eft_progress(signed), modules=cbct_modules(signed))
 
 

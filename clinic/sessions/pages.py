@@ -41,7 +41,20 @@ def to_utc(local: datetime) -> datetime:
     return local.replace(tzinfo=practice_zone()).astimezone(UTC)
 
 
-def session_page(therapy_session: TherapySession, addendum_form: AddendumForm, status=200, restored=False, **context):
+_UNREAD = object()
+
+
+def session_page(
+    therapy_session: TherapySession,
+    addendum_form: AddendumForm,
+    status=200,
+    restored=False,
+    process_note=_UNREAD,
+    **context,
+):
+    """`process_note`: the viewer's own, when the view has already read it (None: they have none)."""
+    if process_note is _UNREAD:
+        process_note = services.get_process_note(therapy_session, current_user)
     note = therapy_session.progress_note
     assert note is not None  # loaded through services.get_note_for
     return render_template(
@@ -51,9 +64,9 @@ def session_page(therapy_session: TherapySession, addendum_form: AddendumForm, s
         note=note,
         restored=restored,
         pairs=display_pairs(note.template, note.answers, therapy_session.couple),
-        addenda=services.addenda_for(note),
+        addenda=list(note.addenda),  # loaded with the note (select-in, authors joined)
         addendum_form=addendum_form,
-        process_note=services.get_process_note(therapy_session, current_user),
+        process_note=process_note,
         risks=services.raised_risks(note),
         **context,
     ), status

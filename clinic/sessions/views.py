@@ -16,7 +16,7 @@ from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
 from clinic.forms import attach_error
 from clinic.sessions import pages, services
-from clinic.sessions.course import compute_course
+from clinic.sessions.course import compute_course, timeline_query
 from clinic.sessions.forms import AddendumForm, CycleMapForm, ProcessNoteForm, SignForm, TherapySessionForm
 from clinic.sessions.models import CYCLE_STEPS, NoteLocked
 from clinic.sessions.note_forms import note_form_class
@@ -42,10 +42,7 @@ def therapist_only(view):
 
 def _kept(*paths: str) -> dict | None:
     """Text kept from a post that met an expired sign-in, for the first of `paths` that has some."""
-    for path in paths:
-        if pending := take_pending_submission(current_user, path):
-            return pending
-    return None
+    return take_pending_submission(current_user, *paths) if paths else None  # one query for all paths
 
 
 @bp.route("/couples/<int:couple_id>/sessions", methods=["GET", "POST"])
@@ -86,9 +83,10 @@ def therapy_session(therapy_session_id: int):
     if (mine := services.get_process_note(therapy_session, current_user)) is not None:
         record("process_note.viewed", mine, couple_id=therapy_session.couple_id)
     pending = _kept(request.path + "/addenda", request.path)
-    db.session.commit()
+    if pending:
+        db.session.commit()  # the kept text was taken (deleted); audit rows of a read are written after
     form = AddendumForm(formdata=pages.formdata(pending)) if pending else AddendumForm()
-    return pages.session_page(therapy_session, form, restored=bool(pending))
+    return pages.session_page(therapy_session, form, restored=bool(pending), process_note=mine)
 
 
 @bp.route("/sessions/<int:therapy_session_id>/note", methods=["GET", "POST"])
@@ -116,7 +114,8 @@ def edit_note(therapy_session_id: int):
         data = {**(note.answers or {}), "version": note.version}
         form = form_class(formdata=None, data=data, couple=therapy_session.couple)
     record("progress_note.viewed", note)
-    db.session.commit()
+    if pending:
+        db.session.commit()  # the kept text was taken (deleted); audit rows of a read are written after
     return pages.note_page(therapy_session, form, restored=bool(pending))
 
 
@@ -261,12 +260,13 @@ def add_risk_review(therapy_session_id: int):
 @therapist_only
 def course(couple_id: int):
     couple = get_couple_for(current_user, couple_id)
-    record("course.viewed", record_type="couple", record_id=couple.id, couple_id=couple.id)
-    db.session.commit()
+    record("course.viewed", record_type="couple", record_id=couple.id, couple_id=couple.id)  # written after
+    page = db.paginate(timeline_query(couple), per_page=current_app.config["PER_PAGE"], error_out=False)
     return render_template(
         "sessions/course.html",
         couple=couple,
-        course=compute_course(couple),
+        page=page,
+        course=compute_course(couple, timeline=page.items),
         cycle_map=services.current_cycle_map(couple),
         steps=CYCLE_STEPS,
     )

@@ -143,7 +143,7 @@ def test_caseload_gets_last_session_and_overdue_alerts_in_fixed_queries(app, cli
         sessions_caseload(couples)
         event.remove(db.engine, "before_cursor_execute", listener)
         counts.append(len([s for s in statements if "therapy_session" in s]))
-    assert counts[0] == counts[1] == 3  # last session, overdue notes, raised risk for both partners
+    assert counts[0] == counts[1] == 2  # session summary (last, overdue notes, conjoint), raised risk for both
     login(client, world.therapist)
     assert "unsigned more than 3 days" in client.get("/caseload").text
     assert caseload_info([world.couple])[world.couple.id].facts["Last session"]
@@ -181,3 +181,23 @@ def test_export_gives_plain_data_with_signed_notes_and_addenda(app, world):
     import json
 
     json.dumps(record)  # plain data only
+
+
+def test_course_timeline_is_paginated_latest_first_with_older_sessions_on_the_next_page(
+    app, client, world, login, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PER_PAGE", 3)
+    for i in range(5):
+        new_session(world.couple, world.therapist, days_ago=40 - 7 * i, answers={**EFT, "stage": "1"}, sign=True)
+    db.session.commit()
+    login(client, world.therapist)
+    first = client.get(f"/couples/{world.couple.id}/course").text
+    timeline = first[first.index('id="timeline-heading"') :]
+    assert all(f"Session {n}</a>" in timeline for n in (5, 4, 3))
+    assert "Session 2</a>" not in timeline and "Session 1</a>" not in timeline
+    assert timeline.index("Session 5</a>") < timeline.index("Session 3</a>")  # latest first
+    assert f"/couples/{world.couple.id}/course?page=2" in timeline and "Older" in timeline
+    older = client.get(f"/couples/{world.couple.id}/course?page=2").text
+    older = older[older.index('id="timeline-heading"') :]
+    assert "Session 2</a>" in older and "Session 1</a>" in older and "Session 5</a>" not in older
+    assert ">S1</abbr>" in first and ">S5</abbr>" in first  # the summary counts every signed note
