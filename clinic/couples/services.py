@@ -53,7 +53,12 @@ def get_partner_for(user, couple_id: int, partner_id: int) -> Partner:
 
 def partner_for_client(user) -> Partner:
     """The partner record bound to a client account; 404 if there is none."""
-    partner = db.session.scalar(select(Partner).where(Partner.user_id == user.id))
+    query = (
+        select(Partner)
+        .where(Partner.user_id == user.id)
+        .options(joinedload(Partner.couple).joinedload(Couple.partners))  # every portal page shows them
+    )
+    partner = db.session.scalars(query).unique().one_or_none()
     if partner is None:
         abort(404)
     return partner
