@@ -42,7 +42,7 @@ run: seed
 ## serve: the production server (gunicorn) locally; configure with CLINIC_* variables
 serve: migrate
 	@$(FLASK) jobs & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers $${WORKERS:-2} --bind $(HOST):$(PORT) 'clinic:create_app()'
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py --bind $(HOST):$(PORT) 'clinic:create_app()'
 
 ## test: install test dependencies and run the whole suite (browser tests skip if chromium is missing)
 test: install-test

@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
@@ -247,7 +249,8 @@ def _http_cold_warm(tmp: Path, warm: int) -> None:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     log = open(tmp / "gunicorn-pdf.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(  # noqa: S603 - our venv's gunicorn, fixed arguments
-        [gunicorn, "--workers", "1", "--timeout", "120", "--bind", f"127.0.0.1:{port}", "clinic:create_app()"],
+        [gunicorn, "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "--workers", "1", "--timeout", "120"]
+        + ["--bind", f"127.0.0.1:{port}", "clinic:create_app()"],
         env=env,
         stdout=log,
         stderr=log,

@@ -67,11 +67,12 @@ def register_domains(app: Flask) -> None:
 def register_hooks(app: Flask) -> None:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from clinic import cli, errors, security, templating
+    from clinic import cli, errors, pdf, security, templating
 
     errors.register(app)
     security.register(app)
     templating.register(app)
+    pdf.init_app(app)
     cli.register(app)
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Response, current_app, render_template, request
+from flask import Flask, Response, current_app, render_template, request
 
 from clinic.errors import DomainError
 
@@ -242,6 +242,51 @@ def _new_executor(*, memory: int, workers: int) -> ProcessPoolExecutor:
 
 
 _pool = _RenderPool()  # at exit, concurrent.futures itself stops the workers
+
+
+def init_app(app: Flask) -> None:
+    """Warm the render pool on a server process's first request, so the first PDF is as fast as the
+    tenth (one-off `flask` commands never start it). `PDF_WARM_AT_START=false` turns it off."""
+    if not app.config.get("PDF_WARM_AT_START", not app.testing) or not app.config.get("PDF_ISOLATE_RENDERS", True):
+        return
+    started = threading.Event()
+
+    @app.before_request
+    def _warm_once() -> None:
+        if started.is_set():
+            return
+        started.set()
+        config = app.config
+        settings = (
+            os.getpid(),
+            config.get("PDF_RENDER_MEMORY_BYTES", RENDER_MEMORY_BYTES),
+            config.get("PDF_RENDER_WORKERS", RENDER_WORKERS),
+        )
+        threading.Thread(target=_warm, args=(settings,), name="pdf-warm-up", daemon=True).start()
+
+
+def warm_up(app: Flask) -> None:
+    """Start every render worker now and wait for them (gunicorn's `post_worker_init` calls this, see
+    deploy/gunicorn.conf.py), so a server answers its first PDF as fast as its tenth."""
+    config = app.config
+    if config.get("PDF_ISOLATE_RENDERS", True):
+        memory = config.get("PDF_RENDER_MEMORY_BYTES", RENDER_MEMORY_BYTES)
+        _warm((os.getpid(), memory, config.get("PDF_RENDER_WORKERS", RENDER_WORKERS)))
+    with app.app_context():
+        _prepare_templates(app)
+
+
+def _prepare_templates(app: Flask) -> None:
+    """Compile the print templates in this process too (the first handout would pay for it)."""
+    for name in app.jinja_env.list_templates(filter_func=lambda n: n.startswith("pdf/")):
+        app.jinja_env.get_template(name)
+
+
+def _warm(settings: tuple[int, int, int]) -> None:
+    """Start every worker of the pool now (each renders a tiny document as it starts)."""
+    executor = _pool._get(settings)
+    for future in [executor.submit(len, "warm") for _ in range(settings[2])]:
+        future.result(timeout=60)
 
 
 # ---------------------------------------------------------------- the URL fetcher
