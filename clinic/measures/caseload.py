@@ -6,8 +6,9 @@ Alerts are clinician-only.
 """
 
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from clinic.db import utcnow
 from clinic.extensions import db
@@ -39,6 +40,17 @@ LATEST = 2  # answers per partner the caseload compares (csi_drop)
 def latest_csi_totals(ids: list[int]) -> dict[int, list[float]]:
     """{partner_id: totals of their latest LATEST CSI-4 answers, oldest first}. Only those rows are read
     and scored: a window function (ROW_NUMBER per partner, newest first) keeps them in SQL."""
+    rows = db.session.execute(_latest_csi_statement(), {"ids": ids}).all()
+    totals: dict[int, list[float]] = {}
+    for partner_id, answers, version in rows:
+        totals.setdefault(partner_id, []).append(score("csi4", version, normalise_answers(answers))["total"])
+    return totals
+
+
+@cache
+def _latest_csi_statement():
+    """Built once per process (an expanding bound parameter for the couple ids): constructing the
+    windowed subquery cost more than running it."""
     ranked = (
         select(
             MeasureResponse.partner_id,
@@ -51,18 +63,14 @@ def latest_csi_totals(ids: list[int]) -> dict[int, list[float]]:
             )
             .label("rank"),
         )
-        .where(MeasureResponse.couple_id.in_(ids), MeasureResponse.measure_key == "csi4")
+        .where(MeasureResponse.couple_id.in_(bindparam("ids", expanding=True)), MeasureResponse.measure_key == "csi4")
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         select(ranked.c.partner_id, ranked.c.answers, ranked.c.scoring_version)
         .where(ranked.c.rank <= LATEST)
         .order_by(ranked.c.partner_id, ranked.c.rank.desc())
-    ).all()
-    totals: dict[int, list[float]] = {}
-    for partner_id, answers, version in rows:
-        totals.setdefault(partner_id, []).append(score("csi4", version, normalise_answers(answers))["total"])
-    return totals
+    )
 
 
 def totals_from(responses: list) -> dict[int, list[float]]:

@@ -5,9 +5,10 @@ Two queries for any number of couples, never one per couple.
 """
 
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import and_, case, exists, func, select, union_all
+from sqlalchemy import and_, bindparam, case, exists, func, select, union_all
 from sqlalchemy.orm import aliased
 
 from clinic.couples.models import Partner
@@ -73,11 +74,19 @@ def _unaddressed_risks(ids: list[int]) -> list:
     """(couple id, session number, level, partner name) for every note, draft or signed, rating a partner
     moderate or high, with no review recorded for it and no later signed note rating that partner none or
     low. One query for all couples and both partners."""
+    return list(db.session.execute(_risks_statement(), {"ids": ids}).all())
+
+
+@cache
+def _risks_statement():
+    """Built once per process: constructing this statement (two correlated EXISTS, aliases, a union)
+    cost more than running it on a large caseload. The couple ids are an expanding bound parameter."""
+    ids = bindparam("ids", expanding=True)
     both = union_all(_risk_select(ids, "a"), _risk_select(ids, "b")).subquery()
-    return list(db.session.execute(select(both).order_by(both.c.couple_id, both.c.number)).all())
+    return select(both).order_by(both.c.couple_id, both.c.number)
 
 
-def _risk_select(ids: list[int], position: str):
+def _risk_select(ids, position: str):
     rating = ProgressNote.answers[f"risk_{position}"].as_string()
     later, later_session = aliased(ProgressNote), aliased(TherapySession)
     cleared_later = exists().where(
