@@ -12,12 +12,14 @@ from clinic.security import has_role
 NAVIGATION = {
     "therapist": [
         ("Caseload", "couples.caseload"),
+        ("Schedule", "schedule.week"),
         ("Exercises", "homework.library"),
         ("Handouts", "handouts.library"),
         ("Measures", "measures.library"),
     ],
     "client": [
         ("Today", "portal.today"),
+        ("Appointments", "appointments_portal.upcoming"),
         ("Homework", "homework_portal.list"),
         ("Handouts", "handouts_portal.index"),
         ("Questionnaires", "measures_portal.list"),
