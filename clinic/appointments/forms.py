@@ -62,7 +62,7 @@ class _When(BaseForm):
 class BookingForm(_When):
     attendees = SelectField("Who attends", choices={"both": "Both partners"})
     repeat = SelectField("Repeats", choices={"none": "Does not repeat", **FREQUENCIES})
-    weekdays = MultiCheckboxField("Weekdays (for chosen weekdays)", choices=list(WEEKDAYS.items()))
+    weekdays = MultiCheckboxField("Weekdays (for chosen weekdays)", choices=WEEKDAYS)
     until_on = DateField("Series ends on", validators=[Optional()])
     count = IntegerField("…or after this many appointments", validators=[Optional()])
     form_token = OnceField()
@@ -88,7 +88,7 @@ class BookingForm(_When):
 class MoveForm(_When):
     scope = RadioField(
         "Change",
-        choices=[("this", "This appointment only"), ("following", "This and the following ones in the series")],
+        choices={"this": "This appointment only", "following": "This and the following ones in the series"},
         default="this",
     )
     version = VersionField()
