@@ -4,7 +4,9 @@ feed by its token alone."""
 
 from datetime import UTC, datetime, timedelta
 
-from tests.access.matrix import PARTNERS, THERAPIST, RouteSpec
+from tests.access.matrix import CLIENTS, PARTNERS, THERAPIST, RouteSpec
+
+BOTH_THERAPISTS = THERAPIST | {"other_therapist"}  # each sees their own schedule and feed
 
 
 def _appt(w, key="appt_past"):
@@ -31,14 +33,14 @@ SPECS = [
     RouteSpec("appointments.no_show", lambda w: _appt(w) + "/no-show", THERAPIST, method="POST", scoped=True),
     RouteSpec("appointments.start_session", lambda w: _appt(w) + "/start", THERAPIST, method="POST", scoped=True),
     RouteSpec("appointments.download_ics", lambda w: _appt(w) + "/calendar.ics", THERAPIST, scoped=True),
-    RouteSpec("schedule.week", lambda w: "/schedule", THERAPIST),
-    RouteSpec("schedule.day", lambda w: "/schedule/day?d=2026-03-02", THERAPIST),
-    RouteSpec("schedule.agenda", lambda w: "/schedule/agenda", THERAPIST),
-    RouteSpec("schedule.feed_settings", lambda w: "/schedule/feed", THERAPIST),
-    RouteSpec("schedule.feed_settings", lambda w: "/schedule/feed", THERAPIST, method="POST",
+    RouteSpec("schedule.week", lambda w: "/schedule", BOTH_THERAPISTS),
+    RouteSpec("schedule.day", lambda w: "/schedule/day?d=2026-03-02", BOTH_THERAPISTS),
+    RouteSpec("schedule.agenda", lambda w: "/schedule/agenda", BOTH_THERAPISTS),
+    RouteSpec("schedule.feed_settings", lambda w: "/schedule/feed", BOTH_THERAPISTS),
+    RouteSpec("schedule.feed_settings", lambda w: "/schedule/feed", BOTH_THERAPISTS, method="POST",
               data=lambda w: {"show_initials": "y"}),
-    RouteSpec("schedule.revoke_feed", lambda w: "/schedule/feed/revoke", THERAPIST, method="POST"),
-    RouteSpec("appointments_portal.upcoming", lambda w: "/portal/appointments/", PARTNERS),
+    RouteSpec("schedule.revoke_feed", lambda w: "/schedule/feed/revoke", BOTH_THERAPISTS, method="POST"),
+    RouteSpec("appointments_portal.upcoming", lambda w: "/portal/appointments/", CLIENTS),
     RouteSpec("appointments_portal.download_ics",
               lambda w: f"/portal/appointments/{w.extra['appt_future'].id}/calendar.ics", PARTNERS, scoped=True),
     RouteSpec("appointments_portal.download_ics",
