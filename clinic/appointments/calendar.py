@@ -4,6 +4,7 @@ Nothing clinical goes into a calendar: the title is "Session" (or "Therapy sessi
 time, and for the therapist's feed the couple's initials only when the therapist chose them.
 """
 
+from flask import Response
 from icalendar import Calendar, Event
 
 from clinic.appointments.models import Appointment
@@ -59,3 +60,9 @@ def feed(appointments: list[Appointment], show_initials: bool) -> bytes:
         summary = f"Session · {initials(appointment)}" if show_initials else "Session"
         calendar.add_component(_event(appointment, summary, place=False))
     return calendar.to_ical()
+
+
+def ics_response(body: bytes, filename: str) -> Response:
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

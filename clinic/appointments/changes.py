@@ -48,10 +48,12 @@ def move(appointment: Appointment, data: Booking, scope: str, seen_version: int 
             raise DomainError(problems={"start_time": _gap_message(local, zone)})
         new_starts.append(utc)
     ignore = {t.id for t in targets}
-    if not data.confirm_overlap and (clashes := _clashes(appointment.therapist_id, new_starts, data.minutes or 0, ignore=ignore)):
+    if not data.confirm_overlap and (
+        clashes := _clashes(appointment.therapist_id, new_starts, data.minutes or 0, ignore=ignore)
+    ):
         raise Overlap(clashes, zone)
     for target, start in zip(targets, new_starts, strict=True):
-        target.starts_at, target.minutes, target.format = start, data.minutes, data.format
+        target.starts_at, target.minutes, target.format = start, int(data.minutes or 0), data.format
         target.location = data.location if data.format == "in_person" else ""
         target.video_link = data.video_link if data.format == "video" else ""
         target.note_for_partners = data.note_for_partners

@@ -61,9 +61,7 @@ class Appointment(VersionedMixin, TimestampMixin, Model):
     cancelled_by: Mapped[str | None] = mapped_column(String(20))
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str] = mapped_column(String(300), default="")
-    therapy_session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("therapy_session.id", ondelete=KEEP), unique=True
-    )
+    therapy_session_id: Mapped[int | None] = mapped_column(ForeignKey("therapy_session.id", ondelete=KEEP), unique=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP), index=True)
 
     couple = relationship("Couple", lazy="joined", innerjoin=True)

@@ -5,7 +5,6 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from clinic.appointments import calendar, services
-from clinic.appointments.views import ics_response
 from clinic.audit.services import record
 from clinic.couples.services import partner_for_client
 from clinic.db import utcnow
@@ -29,7 +28,7 @@ def download_ics(appointment_id: int):
     found = services.get_appointment_for_partner(partner, appointment_id)
     record("appointment.downloaded", found)
     body = calendar.for_partner(found, found.couple.therapist.name)
-    return ics_response(body, f"session-{found.id}.ics")
+    return calendar.ics_response(body, f"session-{found.id}.ics")
 
 
 def next_for_today(partner):

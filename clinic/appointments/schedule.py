@@ -9,7 +9,7 @@ from flask_login import current_user
 from clinic.appointments import calendar, changes, services
 from clinic.appointments.forms import FeedForm
 from clinic.appointments.recurrence import to_local
-from clinic.appointments.views import ics_response, therapist_only
+from clinic.appointments.views import therapist_only
 from clinic.db import utcnow
 from clinic.extensions import db, limiter
 from clinic.settings import practice_zone
@@ -113,6 +113,6 @@ def feed(token: str):
         for a in services.between(found.therapist_id, now - timedelta(days=30), now + timedelta(days=366))
         if not a.is_cancelled
     ]
-    response = ics_response(calendar.feed(items, found.show_initials), "sessions.ics")
+    response = calendar.ics_response(calendar.feed(items, found.show_initials), "sessions.ics")
     response.headers["Content-Disposition"] = 'inline; filename="sessions.ics"'
     return response

@@ -16,7 +16,6 @@ from clinic.db import utcnow
 from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.forms import has_forbidden_characters
-from clinic.sessions import services as sessions
 from clinic.settings import practice_zone
 
 PAST_LIMIT = timedelta(days=366)  # bookings may be entered up to a year back …
@@ -89,7 +88,9 @@ def between(therapist_id: int, start: datetime, end: datetime) -> list[Appointme
     return list(
         db.session.scalars(
             select(Appointment)
-            .where(Appointment.therapist_id == therapist_id, Appointment.starts_at >= start, Appointment.starts_at < end)
+            .where(
+                Appointment.therapist_id == therapist_id, Appointment.starts_at >= start, Appointment.starts_at < end
+            )
             .order_by(Appointment.starts_at, Appointment.id)
         )
     )

@@ -4,7 +4,7 @@ in `portal`. Rules live in `services` and `changes`; each view commits once."""
 
 from functools import wraps
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -189,10 +189,4 @@ def _act(found, action, message: str):
 def download_ics(appointment_id: int):
     found = services.get_appointment_for(current_user, appointment_id)
     record("appointment.downloaded", found)
-    return ics_response(calendar.for_therapist(found), f"appointment-{found.id}.ics")
-
-
-def ics_response(body: bytes, filename: str) -> Response:
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return calendar.ics_response(calendar.for_therapist(found), f"appointment-{found.id}.ics")

@@ -11,10 +11,17 @@ from tests.conftest import login_as
 
 
 def _appointment(world, **more):
-    made = Appointment(couple_id=world.couple.id, therapist_id=world.therapist.id,
-                       starts_at=datetime(2030, 1, 7, 15, 0, tzinfo=UTC), minutes=50, format="in_person",
-                       location="Room 4", note_for_partners="bring-the-worksheet", created_by_id=world.therapist.id,
-                       **more)
+    made = Appointment(
+        couple_id=world.couple.id,
+        therapist_id=world.therapist.id,
+        starts_at=datetime(2030, 1, 7, 15, 0, tzinfo=UTC),
+        minutes=50,
+        format="in_person",
+        location="Room 4",
+        note_for_partners="bring-the-worksheet",
+        created_by_id=world.therapist.id,
+        **more,
+    )
     db.session.add(made)
     db.session.commit()
     return made
@@ -37,9 +44,15 @@ def test_the_feed_holds_only_session_and_time_and_can_be_revoked(app, world):
     _appointment(world)
     now = datetime.now(UTC)
     _appointment(world).starts_at = now + timedelta(days=2)
-    soon = Appointment(couple_id=world.couple.id, therapist_id=world.therapist.id, starts_at=now + timedelta(days=1),
-                       minutes=50, format="video", video_link="https://v.example.test/secret-room",
-                       created_by_id=world.therapist.id)
+    soon = Appointment(
+        couple_id=world.couple.id,
+        therapist_id=world.therapist.id,
+        starts_at=now + timedelta(days=1),
+        minutes=50,
+        format="video",
+        video_link="https://v.example.test/secret-room",
+        created_by_id=world.therapist.id,
+    )
     db.session.add(soon)
     db.session.commit()
     client = app.test_client()

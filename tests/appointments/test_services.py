@@ -111,8 +111,10 @@ def test_a_series_crossing_a_dst_gap_is_refused_whole(world):
     # 02:30 every Sunday: the one on 8 March 2026 doesn't exist in New York.
     with pytest.raises(DomainError) as raised:
         services.book(
-            world.couple, booking(starts_on=date(2026, 3, 1), start_time=time(2, 30), repeat="weekly", count=3),
-            world.therapist, now=NOW,
+            world.couple,
+            booking(starts_on=date(2026, 3, 1), start_time=time(2, 30), repeat="weekly", count=3),
+            world.therapist,
+            now=NOW,
         )
     assert "8 Mar 2026" in raised.value.problems["start_time"]
     assert _count() == 0 and db.session.scalar(select(func.count(AppointmentSeries.id))) == 0

@@ -25,8 +25,16 @@ def test_book_a_weekly_series_and_see_it_in_the_week(app, world):
     clear_settings_cache()
     client = app.test_client()
     login_as(client, world.therapist)
-    body = {"starts_on": _soon().isoformat(), "start_time": "10:00", "minutes": "50", "format": "video",
-            "video_link": "https://video.example.test/room", "attendees": "both", "repeat": "weekly", "count": "4"}
+    body = {
+        "starts_on": _soon().isoformat(),
+        "start_time": "10:00",
+        "minutes": "50",
+        "format": "video",
+        "video_link": "https://video.example.test/room",
+        "attendees": "both",
+        "repeat": "weekly",
+        "count": "4",
+    }
     response = client.post(f"/couples/{world.couple.id}/appointments", data=body)
     assert response.status_code == 302
     assert _count() == 4
@@ -39,8 +47,15 @@ def test_book_a_weekly_series_and_see_it_in_the_week(app, world):
 def test_bad_booking_keeps_the_text_and_marks_each_field(app, world):
     client = app.test_client()
     login_as(client, world.therapist)
-    body = {"starts_on": "1926-03-02", "start_time": "10:00", "minutes": "0", "format": "in_person",
-            "location": "Room 7 kept", "attendees": "both", "repeat": "weekly"}
+    body = {
+        "starts_on": "1926-03-02",
+        "start_time": "10:00",
+        "minutes": "0",
+        "format": "in_person",
+        "location": "Room 7 kept",
+        "attendees": "both",
+        "repeat": "weekly",
+    }
     response = client.post(f"/couples/{world.couple.id}/appointments", data=body)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -54,18 +69,34 @@ def test_double_booking_asks_to_confirm(app, world):
     db.session.commit()
     client = app.test_client()
     login_as(client, world.therapist)
-    body = {"starts_on": _soon().isoformat(), "start_time": "10:15", "minutes": "50", "format": "phone",
-            "attendees": "a", "repeat": "none"}
+    body = {
+        "starts_on": _soon().isoformat(),
+        "start_time": "10:15",
+        "minutes": "50",
+        "format": "phone",
+        "attendees": "a",
+        "repeat": "none",
+    }
     response = client.post(f"/couples/{world.couple.id}/appointments", data=body)
     assert response.status_code == 422 and "Book anyway" in response.get_data(as_text=True)
-    assert client.post(f"/couples/{world.couple.id}/appointments", data={**body, "confirm_overlap": "y"}).status_code == 302
+    assert (
+        client.post(f"/couples/{world.couple.id}/appointments", data={**body, "confirm_overlap": "y"}).status_code
+        == 302
+    )
     assert _count() == 2
 
 
 def test_start_session_from_an_appointment_that_has_started(app, world):
     start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
-    made = Appointment(couple_id=world.couple.id, therapist_id=world.therapist.id, starts_at=start, minutes=60,
-                       format="video", video_link="https://v.example.test", created_by_id=world.therapist.id)
+    made = Appointment(
+        couple_id=world.couple.id,
+        therapist_id=world.therapist.id,
+        starts_at=start,
+        minutes=60,
+        format="video",
+        video_link="https://v.example.test",
+        created_by_id=world.therapist.id,
+    )
     db.session.add(made)
     db.session.commit()
     client = app.test_client()
@@ -95,8 +126,9 @@ def test_cancel_as_late_and_the_caseload_shows_next_session(app, world):
 
 
 def test_partner_sees_next_session_and_not_the_other_partners_individual_one(app, world):
-    services.book(world.couple, booking(starts_on=_soon(), attendees="a", note_for_partners="only-for-a-marker"),
-                  world.therapist)
+    services.book(
+        world.couple, booking(starts_on=_soon(), attendees="a", note_for_partners="only-for-a-marker"), world.therapist
+    )
     services.book(world.couple, booking(starts_on=_soon() + timedelta(days=1), start_time=time(16, 0)), world.therapist)
     db.session.commit()
     a, b = app.test_client(), app.test_client()
