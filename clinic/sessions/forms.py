@@ -124,7 +124,7 @@ for _position in ("a", "b"):
 class SessionDetailsForm(TherapySessionForm):
     """Correcting a recorded session's details while its note is a draft (the template stays)."""
 
-    model = None  # type: ignore[assignment]  # the note's template is chosen once, when recording
+    model = None  # the note's template is chosen once, when recording
     form_token = None  # type: ignore[assignment]
 
 

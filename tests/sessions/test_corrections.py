@@ -2,7 +2,7 @@
 error" keeps the session (struck through) but leaves it out of the caseload and the course; a note can't be
 signed before its session has started; "Last session" never shows a future date."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
