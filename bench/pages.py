@@ -36,6 +36,7 @@ class PageFigure:
 # renamed, URLs are the product. The endpoint names are only a fallback when a rule moved.
 MAIN_PAGES = [
     ("Caseload", "therapist", "/caseload", {}, ("couples.caseload",)),
+    ("Schedule (week)", "therapist", "/schedule", {}, ("schedule.week",)),
     ("Couple overview", "therapist", "/couples/<int:couple_id>", {"couple_id": "couple"}, ("couples.overview",)),
     (
         "Sessions & notes",

@@ -50,7 +50,7 @@ def fact_labels() -> list[str]:
 
 
 # The caseload columns other domains fill in; a missing value shows as a dash.
-FACT_ORDER = ("Last session", "Homework", "Latest scores")
+FACT_ORDER = ("Last session", "Next session", "Homework", "Latest scores")
 
 
 # --- the homework review a new progress note starts from -----------------------------------------

@@ -12,12 +12,14 @@ from clinic.security import has_role
 NAVIGATION = {
     "therapist": [
         ("Caseload", "couples.caseload"),
+        ("Schedule", "schedule.week"),
         ("Exercises", "homework.library"),
         ("Handouts", "handouts.library"),
         ("Measures", "measures.library"),
     ],
     "client": [
         ("Today", "portal.today"),
+        ("Appointments", "appointments_portal.upcoming"),
         ("Homework", "homework_portal.list"),
         ("Handouts", "handouts_portal.index"),
         ("Questionnaires", "measures_portal.list"),
@@ -60,6 +62,21 @@ def format_datetime(value) -> str:
     return f"{value.astimezone(_zone()):%-d %b %Y, %H:%M}"
 
 
+def format_local_iso(value) -> str:
+    """An ISO timestamp (as the record export stores them, in UTC) in the practice's zone, zone named:
+    "2 Mar 2026, 10:00 EST (America/New_York)". Used by the record PDF."""
+    if not value:
+        return "—"
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        from datetime import UTC
+
+        moment = moment.replace(tzinfo=UTC)
+    zone = _zone()
+    local = moment.astimezone(zone)
+    return f"{local:%-d %b %Y, %H:%M} {local.tzname()} ({zone.key})"
+
+
 def _zone():
     from clinic.settings import practice_zone
 
@@ -71,6 +88,7 @@ def register(app) -> None:
     app.add_template_global(navigation)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_local_iso, "local_time")
 
     @app.context_processor
     def practice_context():

@@ -32,17 +32,19 @@ def session_summary(ids: list[int]) -> dict[int, tuple]:
             ProgressNote.signed_at.is_(None),
             TherapySession.starts_at < utcnow() - timedelta(days=days),
         )
+        now = utcnow()
+        held = TherapySession.starts_at <= now  # "Last session" never shows a future date
         rows = db.session.execute(
             select(
                 TherapySession.couple_id,
-                func.max(TherapySession.starts_at),
-                func.max(TherapySession.number),
+                func.max(case((held, TherapySession.starts_at))),
+                func.max(case((held, TherapySession.number))),
                 func.max(case((TherapySession.kind == "conjoint", 1), else_=0)),
                 func.count(case((overdue, 1))),
                 func.min(case((overdue, TherapySession.number))),
             )
             .outerjoin(ProgressNote, ProgressNote.therapy_session_id == TherapySession.id)
-            .where(TherapySession.couple_id.in_(ids))
+            .where(TherapySession.couple_id.in_(ids), TherapySession.entered_in_error_at.is_(None))
             .group_by(TherapySession.couple_id)
         ).all()
         cache[key] = {row[0]: (row[1], row[2], bool(row[3]), row[4], row[5]) for row in rows}
@@ -53,7 +55,7 @@ def sessions_caseload(couples: list) -> dict[int, CaseloadInfo]:
     ids = [couple.id for couple in couples]
     summary = session_summary(ids)
     days = current_app.config.get("UNSIGNED_NOTE_ALERT_DAYS", 3)
-    last = [(couple_id, row[0], row[1]) for couple_id, row in summary.items()]
+    last = [(couple_id, row[0], row[1]) for couple_id, row in summary.items() if row[0] is not None]
     overdue = [(couple_id, row[3], row[4]) for couple_id, row in summary.items() if row[3]]
     info: dict[int, CaseloadInfo] = {}
     for couple_id, number, level, name in _unaddressed_risks(ids):

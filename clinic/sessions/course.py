@@ -62,7 +62,7 @@ def couple_timeline(couple) -> list[TherapySession]:
     return list(
         db.session.scalars(
             select(TherapySession)
-            .where(TherapySession.couple_id == couple.id)
+            .where(TherapySession.couple_id == couple.id, TherapySession.entered_in_error_at.is_(None))
             .options(
                 joinedload(TherapySession.progress_note).selectinload(ProgressNote.addenda),
                 joinedload(TherapySession.individual_partner),
@@ -77,7 +77,7 @@ def timeline_query(couple):
     time (latest first, older ones on the next pages)."""
     return (
         select(TherapySession)
-        .where(TherapySession.couple_id == couple.id)
+        .where(TherapySession.couple_id == couple.id, TherapySession.entered_in_error_at.is_(None))
         .options(
             lazyload(TherapySession.couple),  # the page has the couple already (identity map)
             joinedload(TherapySession.progress_note).selectinload(ProgressNote.addenda),
@@ -92,7 +92,11 @@ def signed_notes(couple) -> list[tuple[TherapySession, ProgressNote]]:
     rows = db.session.execute(
         select(TherapySession, ProgressNote)
         .join(ProgressNote, ProgressNote.therapy_session_id == TherapySession.id)
-        .where(TherapySession.couple_id == couple.id, ProgressNote.signed_at.is_not(None))
+        .where(
+            TherapySession.couple_id == couple.id,
+            ProgressNote.signed_at.is_not(None),
+            TherapySession.entered_in_error_at.is_(None),
+        )
         .options(lazyload(TherapySession.couple), lazyload(ProgressNote.addenda))
         .order_by(TherapySession.number)
     ).all()

@@ -119,3 +119,19 @@ for _position in ("a", "b"):
             f"{_position}_{_key}",
             StringField(_label, filters=TEXT, validators=[Optional(), Length(max=300)]),
         )
+
+
+class SessionDetailsForm(TherapySessionForm):
+    """Correcting a recorded session's details while its note is a draft (the template stays)."""
+
+    model = None  # the note's template is chosen once, when recording
+    form_token = None  # type: ignore[assignment]
+
+
+class EnteredInErrorForm(BaseForm):
+    reason = StringField(
+        "Reason",
+        filters=TEXT,
+        description="For example: recorded for the wrong couple, or twice.",
+        validators=[DataRequired("Give the reason."), Length(max=300)],
+    )

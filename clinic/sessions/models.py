@@ -82,6 +82,10 @@ class TherapySession(TimestampMixin, Model):
     attendance: Mapped[str] = mapped_column(String(30), default="attended")
     model: Mapped[str] = mapped_column(String(20))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete=KEEP), index=True)
+    # "Entered in error": kept and shown struck through, left out of counts, adherence and the course.
+    entered_in_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    error_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete=KEEP), index=True)
 
     couple = relationship("Couple", lazy="joined")
     individual_partner = relationship("Partner")
@@ -90,6 +94,10 @@ class TherapySession(TimestampMixin, Model):
     @property
     def format_label(self) -> str:
         return FORMATS.get(self.format, self.format)
+
+    @property
+    def is_entered_in_error(self) -> bool:
+        return self.entered_in_error_at is not None
 
     @property
     def kind_label(self) -> str:

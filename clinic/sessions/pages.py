@@ -68,8 +68,28 @@ def session_page(
         addendum_form=addendum_form,
         process_note=process_note,
         risks=services.raised_risks(note),
-        **context,
+        **{**_correction_forms(therapy_session), **context},
     ), status
+
+
+def _correction_forms(therapy_session: TherapySession) -> dict:
+    """The details form (filled from the session) and the entered-in-error form for the session page."""
+    from clinic.sessions.forms import EnteredInErrorForm, SessionDetailsForm
+
+    local = therapy_session.starts_at.astimezone(practice_zone()).replace(tzinfo=None)
+    partner = therapy_session.individual_partner
+    data = {
+        "starts_at": local,
+        "minutes": therapy_session.minutes,
+        "format": therapy_session.format,
+        "kind": therapy_session.kind,
+        "individual_partner": partner.position if partner else "",
+        "attendance": therapy_session.attendance,
+    }
+    return {
+        "details_form": SessionDetailsForm(formdata=None, data=data, couple=therapy_session.couple),
+        "error_form": EnteredInErrorForm(formdata=None),
+    }
 
 
 def _note_context(therapy_session: TherapySession, form: NoteForm, sign_form: SignForm) -> dict:

@@ -70,7 +70,9 @@ def record_session(couple: Couple, data: dict, by) -> TherapySession:
         raise DomainError("This couple is closed. Reopen it to record a session.", field="starts_at")
     last = db.session.scalar(select(func.max(TherapySession.number)).where(TherapySession.couple_id == couple.id))
     previous_at = db.session.scalar(
-        select(func.max(TherapySession.starts_at)).where(TherapySession.couple_id == couple.id)
+        select(func.max(TherapySession.starts_at)).where(
+            TherapySession.couple_id == couple.id, TherapySession.entered_in_error_at.is_(None)
+        )
     )
     partner = couple.partner(data["individual_partner"]) if data["kind"] == "individual" else None
     therapy_session = TherapySession(
@@ -137,6 +139,10 @@ def sign_note(note: ProgressNote, signer, password: str | None, attested: bool, 
     problems = _signature_problems(signer, password, attested) | sign_problems(
         note.template, note.answers, took_place=note.therapy_session.took_place
     )
+    if note.therapy_session.starts_at > (at or utcnow()):
+        problems["session"] = "This session hasn't started yet: its note can be signed once it has taken place."
+    if note.therapy_session.is_entered_in_error:
+        problems["session"] = "This session is marked as entered in error; its note can't be signed."
     if problems:
         record("progress_note.sign_refused", note, outcome="refused")
         db.session.flush()
@@ -289,3 +295,38 @@ def record_risk_review(note: ProgressNote, position: str, text: str | None, by) 
     db.session.expire(note, ["risk_reviews"])
     record("note_risk_review.added", review, couple_id=note.couple_id)
     return review
+
+
+DETAILS = ("starts_at", "minutes", "format", "kind", "attendance")
+
+
+def edit_details(therapy_session: TherapySession, data: dict, by) -> None:
+    """Correct a session's date, length, format, kind and attendance while its note is still a draft.
+
+    Raises NoteLocked once the note is signed (corrections then go in an addendum) and DomainError for a
+    session entered in error."""
+    note = therapy_session.progress_note
+    if note is not None and note.is_signed:
+        raise NoteLocked("The note is signed, so the session's details are locked. Correct them in an addendum.")
+    if therapy_session.is_entered_in_error:
+        raise DomainError("This session is marked as entered in error.", field="starts_at")
+    partner = therapy_session.couple.partner(data["individual_partner"]) if data["kind"] == "individual" else None
+    for name in DETAILS:
+        setattr(therapy_session, name, data[name])
+    therapy_session.individual_partner_id = partner.id if partner else None
+    record("therapy_session.details_changed", therapy_session)
+    db.session.flush()
+
+
+def mark_entered_in_error(therapy_session: TherapySession, reason: str, by, *, at: datetime | None = None) -> None:
+    """Mark a session as entered in error: kept and shown struck through, never deleted, left out of the
+    caseload counts, the homework review window and the course. Audited (the reason stays in the record)."""
+    reason = (reason or "").strip()
+    if therapy_session.is_entered_in_error:
+        raise DomainError("This session is already marked as entered in error.", field="reason")
+    if not reason or len(reason) > 300 or has_forbidden_characters(reason):
+        raise DomainError("Give the reason in up to 300 characters of plain text.", field="reason")
+    therapy_session.entered_in_error_at = at or utcnow()
+    therapy_session.error_reason, therapy_session.error_by_id = reason, by.id
+    record("therapy_session.entered_in_error", therapy_session)
+    db.session.flush()

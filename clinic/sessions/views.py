@@ -17,7 +17,15 @@ from clinic.extensions import db
 from clinic.forms import attach_error
 from clinic.sessions import pages, services
 from clinic.sessions.course import compute_course, timeline_query
-from clinic.sessions.forms import AddendumForm, CycleMapForm, ProcessNoteForm, SignForm, TherapySessionForm
+from clinic.sessions.forms import (
+    AddendumForm,
+    CycleMapForm,
+    EnteredInErrorForm,
+    ProcessNoteForm,
+    SessionDetailsForm,
+    SignForm,
+    TherapySessionForm,
+)
 from clinic.sessions.models import CYCLE_STEPS, NoteLocked
 from clinic.sessions.note_forms import note_form_class
 from clinic.templating import format_datetime
@@ -293,3 +301,44 @@ def cycle_map(couple_id: int):
     record("cycle_map.viewed", record_type="couple", record_id=couple.id, couple_id=couple.id)
     db.session.commit()
     return pages.cycle_map_page(couple, form, current, status=422 if form.errors else 200)
+
+
+@bp.post("/sessions/<int:therapy_session_id>/details")
+@therapist_only
+def edit_details(therapy_session_id: int):
+    """Correct the session's details while the note is a draft; after signing, corrections are addenda."""
+    therapy_session, _note = services.get_note_for(current_user, therapy_session_id)
+    form = SessionDetailsForm(couple=therapy_session.couple)
+    if form.validate_on_submit():
+        try:
+            data = {**form.data, "starts_at": pages.to_utc(form.starts_at.data)}
+            services.edit_details(therapy_session, data, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Session details saved.", "success")
+            return redirect(url_for("sessions.therapy_session", therapy_session_id=therapy_session.id))
+    therapy_session, _note = services.get_note_for(current_user, therapy_session_id)
+    return pages.session_page(therapy_session, AddendumForm(formdata=None), status=422, details_form=form)
+
+
+@bp.post("/sessions/<int:therapy_session_id>/entered-in-error")
+@therapist_only
+def entered_in_error(therapy_session_id: int):
+    """Mark the session as entered in error: kept, struck through, left out of counts and the course."""
+    therapy_session, _note = services.get_note_for(current_user, therapy_session_id)
+    form = EnteredInErrorForm()
+    if form.validate_on_submit():
+        try:
+            services.mark_entered_in_error(therapy_session, form.reason.data, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Session marked as entered in error. It stays in the record, struck through.", "success")
+            return redirect(url_for("sessions.therapy_session", therapy_session_id=therapy_session.id))
+    therapy_session, _note = services.get_note_for(current_user, therapy_session_id)
+    return pages.session_page(therapy_session, AddendumForm(formdata=None), status=422, error_form=form)

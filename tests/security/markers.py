@@ -87,6 +87,8 @@ def _given_to_one(table_name: str, values) -> bool:
         return values.get("partner_id") is not None
     if table_name == "assignment":
         return values.get("who") == "one" and values.get("partner_id") is not None
+    if table_name == "appointment":  # an individual appointment: that partner and the therapist only
+        return values.get("individual_partner_id") is not None
     return False
 
 
@@ -94,7 +96,9 @@ def _row_owner(table, row, cache):
     """(couple_id, partner_id, is_private) of a row, following foreign keys up to two levels."""
     values = row._mapping
     couple_id = values.get("couple_id")
-    partner_id = values.get("partner_id")
+    partner_id = values.get("partner_id") or (
+        values.get("individual_partner_id") if table.name == "appointment" else None
+    )
     private = values.get("is_shared") is False or _given_to_one(table.name, values)
     if table.name == "partner":
         partner_id = None

@@ -95,3 +95,30 @@ def populate(world):
     risky = {**COMPLETE["efct"], "risk_a": "high", "risk_note_a": "Matrix risk (fictional)."}
     world.extra["ts_signed"] = new_session(world.couple, world.therapist, days_ago=7, answers=risky, sign=True)
     world.extra["ts_draft"] = new_session(world.couple, world.therapist, days_ago=1)
+
+
+# Issue #15: correcting a session (details while the note is a draft; entered in error).
+SPECS += [
+    RouteSpec(
+        "sessions.edit_details",
+        lambda w: _draft(w) + "/details",
+        THERAPIST,
+        method="POST",
+        scoped=True,
+        data=lambda w: {
+            "starts_at": "2026-03-02T10:00",
+            "minutes": "45",
+            "format": "phone",
+            "kind": "conjoint",
+            "attendance": "attended",
+        },
+    ),
+    RouteSpec(
+        "sessions.entered_in_error",
+        lambda w: _draft(w) + "/entered-in-error",
+        THERAPIST,
+        method="POST",
+        scoped=True,
+        data=lambda w: {"reason": "Recorded twice (matrix)."},
+    ),
+]
