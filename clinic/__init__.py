@@ -44,7 +44,9 @@ def register_extensions(app: Flask) -> None:
     from clinic import jobs
     from clinic.auth.sessions import enforce_timeouts
     from clinic.extensions import csrf, db, limiter, login_manager, migrate
+    from clinic.security import bound_record_ids
 
+    bound_record_ids(app)  # before the domains add their routes
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     # Timeouts are checked before CSRF, so a form sent after a timeout is kept, not refused.
