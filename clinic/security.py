@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from flask import abort, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
+from werkzeug.serving import WSGIRequestHandler
 
 from clinic.config import is_production
 
@@ -100,7 +101,18 @@ CSP = (
 )
 
 
+def _server_name(_handler) -> str:
+    return "clinic"
+
+
+def hide_server_version() -> None:
+    """The development server otherwise answers `Server: Werkzeug/<version> Python/<version>`."""
+    WSGIRequestHandler.version_string = _server_name  # type: ignore[method-assign,assignment]
+
+
 def register(app):
+    hide_server_version()
+
     @app.after_request
     def security_headers(response):
         headers = response.headers
