@@ -178,7 +178,7 @@ def give_handout(couple_id: int):
         return pages.refuse(couple, form, error, "give")
     once.claim(form.form_token.data, current_user, url_for("handouts.couple_handouts", couple_id=couple.id))
     db.session.commit()
-    flash(f"Given to {partner.name} only." if partner is not None else "Given.", "success")
+    flash("Given to one partner only." if partner is not None else "Given.", "success")
     return redirect(url_for("handouts.couple_handouts", couple_id=couple.id))
 
 

@@ -81,7 +81,7 @@ def test_a_handout_given_to_one_partner_shows_only_in_their_portal(app, world, n
     response = _give(therapist, named_couple)
     assert response.status_code == 302
     section = therapist.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Given to Alex Rivera only." in section and "Safety and support" in section
+    assert "Given to one partner only." in section and "Safety and support" in section
     assert "For Alex Rivera only" in section
     flash = re.search(r'class="flash[^"]*"[^>]*>(.*?)</', section, re.S)
     assert flash is None or "Safety" not in flash.group(1)  # no clinical fact in the flash
