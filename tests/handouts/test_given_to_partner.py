@@ -114,12 +114,12 @@ def test_the_therapists_pdf_of_a_one_partner_handout_names_that_partner_alone(ap
 def test_printing_the_safety_handout_needs_one_named_partner(app, world, named_couple, login):
     therapist = _client(app, login, world.therapist)
     url = f"/couples/{named_couple.id}/handouts/print"
-    refused = therapist.get(url, query_string={"print-source": SAFETY, "print-for_partner": "both"})
+    refused = therapist.post(url, data={"print-source": SAFETY, "print-for_partner": "both"})
     assert refused.status_code == 422 and 'id="print-for_partner-error"' in refused.get_data(as_text=True)
-    printed = therapist.get(url, query_string={"print-source": SAFETY, "print-for_partner": "a"})
+    printed = therapist.post(url, data={"print-source": SAFETY, "print-for_partner": "a"})
     text = pdftools.text(printed.data)
     assert printed.status_code == 200 and "For Alex Rivera" in text and "Jordan Chen" not in text
-    both = therapist.get(url, query_string={"print-source": "b:growing-together", "print-for_partner": "both"})
+    both = therapist.post(url, data={"print-source": "b:growing-together", "print-for_partner": "both"})
     assert both.status_code == 200 and "Jordan Chen" in pdftools.text(both.data)
 
 
