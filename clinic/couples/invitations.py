@@ -14,7 +14,6 @@ from clinic.db import utcnow
 from clinic.errors import DomainError
 from clinic.extensions import db
 
-
 EMAIL_IN_USE = (
     "This email address already has an account here, so this link can't make another one. Sign in with "
     "your existing account, or ask your therapist to invite you with a different email address."
