@@ -34,7 +34,6 @@ class User(UserMixin, TimestampMixin, Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
-    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))  # during (re-)enrolment
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
