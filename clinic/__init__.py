@@ -6,6 +6,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from clinic import filemodes
+
 # Each domain is a package whose init_app(app) registers its blueprints and hooks.
 DOMAINS = (
     "core",
@@ -25,6 +27,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     instance_path = os.environ.get("CLINIC_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    filemodes.make_process_private()  # before anything (the secret key, the database) is written
+    filemodes.private_folder(Path(instance_path))
     app = Flask(
         __name__,
         instance_path=instance_path,
@@ -34,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from clinic import config, settings  # noqa: F401 - settings registers the practice_settings table
 
     config.load(app, test_config)
+    filemodes.check_at_start(app)
     register_extensions(app)
     register_domains(app)
     register_hooks(app)
