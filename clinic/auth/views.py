@@ -3,10 +3,11 @@
 import time
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from clinic.audit.services import record
-from clinic.auth import services, throttle, totp
+from clinic.auth import addresses, services, throttle, totp
 from clinic.auth.forms import ButtonForm, ChangePasswordForm, CodeForm, EnrolForm, LoginForm, ReauthForm
 from clinic.auth.models import User
 from clinic.auth.reauth import mark_recent_auth, recent_auth_required
@@ -23,6 +24,7 @@ bp = Blueprint("auth", __name__)
 
 @bp.route("/login", methods=["GET", "POST"])
 @throttle.sign_in_by_address
+@throttle.sign_in_by_account_and_address
 @throttle.sign_in_by_account
 def login():
     if current_user.is_authenticated:
@@ -47,6 +49,7 @@ def complete_sign_in(user, target: str | None, *, via: str = "password"):
     sign_in(user)
     mark_recent_auth()
     user.last_login_at = utcnow()
+    addresses.remember(user, get_remote_address())
     record("auth.login" if via == "password" else f"auth.login_{via}", user, actor=user)
     db.session.commit()
     return redirect(target or home_for(user))
