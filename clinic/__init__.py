@@ -6,6 +6,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from clinic import filemodes
+
 # Each domain is a package whose init_app(app) registers its blueprints and hooks.
 DOMAINS = (
     "core",
@@ -26,6 +28,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(test_config: dict | None = None) -> Flask:
     instance_path = os.environ.get("CLINIC_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    filemodes.make_process_private()  # before anything (the secret key, the database) is written
+    filemodes.private_folder(Path(instance_path))
     app = Flask(
         __name__,
         instance_path=instance_path,
@@ -35,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from clinic import config, settings  # noqa: F401 - settings registers the practice_settings table
 
     config.load(app, test_config)
+    filemodes.check_at_start(app)
     register_extensions(app)
     register_domains(app)
     register_hooks(app)
@@ -45,7 +50,9 @@ def register_extensions(app: Flask) -> None:
     from clinic import jobs
     from clinic.auth.sessions import enforce_timeouts
     from clinic.extensions import csrf, db, limiter, login_manager, migrate
+    from clinic.security import bound_record_ids
 
+    bound_record_ids(app)  # before the domains add their routes
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     # Timeouts are checked before CSRF, so a form sent after a timeout is kept, not refused.

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from clinic.filemodes import make_private, private_folder, sqlite_side_files
+
 REQUIRED_TABLES = ("user", "audit_event")
 
 
@@ -28,15 +30,19 @@ def backup(database_uri: str, path: str) -> str:
     target = Path(path)
     if target.exists():
         raise BackupError(f"{target} already exists; choose a new file name.")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(target.parent)
     if url.get_backend_name() == "sqlite":
-        _sqlite_copy(_sqlite_path(url), str(target))
+        _sqlite_copy(_sqlite_path(url), str(target), standalone=True)
+        make_private(target)
         problem = _sqlite_problem(str(target))
+        for side in sqlite_side_files(target):  # the copy is one self-contained file
+            side.unlink()
         if problem:
             raise BackupError(f"the backup failed its check: {problem}")
-        return f"SQLite backup written to {target} ({target.stat().st_size} bytes), integrity ok."
+        return f"SQLite backup written to {target} ({target.stat().st_size} bytes, mode 0600), integrity ok."
     if url.get_backend_name() == "postgresql":
         _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", *_pg_args(url)], url)
+        make_private(target)
         _run(["pg_restore", "--list", str(target)], url)
         return f"PostgreSQL backup written to {target} ({target.stat().st_size} bytes), archive readable."
     raise BackupError(f"backups of {url.get_backend_name()} databases are not supported")
@@ -89,9 +95,12 @@ def _sqlite_path(url) -> str:
     return url.database
 
 
-def _sqlite_copy(source: str, dest: str) -> None:
+def _sqlite_copy(source: str, dest: str, *, standalone: bool = False) -> None:
+    """Copy through the backup API; `standalone`: the copy leaves WAL mode, so it needs no -wal/-shm."""
     with closing(sqlite3.connect(source, timeout=30)) as src, closing(sqlite3.connect(dest, timeout=30)) as dst:
         src.backup(dst)
+        if standalone:
+            dst.execute("PRAGMA journal_mode=DELETE")
 
 
 def _sqlite_problem(path: str) -> str | None:

@@ -14,6 +14,8 @@ from typing import Any
 
 from flask import Config, Flask
 
+from clinic.filemodes import private_folder
+
 DEFAULTS: dict[str, Any] = {
     "ENV_NAME": "development",  # "production" turns on Secure cookies, HSTS and strict checks
     "SECRET_KEY": None,
@@ -122,7 +124,7 @@ def is_production(app: Flask) -> bool:
 
 def _instance_secret(instance: Path) -> str:
     """A development secret kept in the instance folder, so sessions survive a restart."""
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     key_file = instance / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(48))

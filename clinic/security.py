@@ -5,10 +5,26 @@ from urllib.parse import urlsplit
 
 from flask import abort, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.routing import IntegerConverter
+from werkzeug.serving import WSGIRequestHandler
 
 from clinic.config import is_production
 
 THERAPIST, CLIENT, ADMIN = "therapist", "client", "admin"
+MAX_ID = 2**31 - 1  # the largest value of an INTEGER primary key (PostgreSQL's int4)
+
+
+class RecordIdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number no record id can reach does not match the route (404),
+    instead of overflowing the database driver (a 500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):  # noqa: A002 - werkzeug's names
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def bound_record_ids(app) -> None:
+    """Install the bounded converter; must run before any blueprint registers its routes."""
+    app.url_map.converters["int"] = RecordIdConverter
 
 
 def roles_required(*roles: str):
@@ -85,7 +101,18 @@ CSP = (
 )
 
 
+def _server_name(_handler) -> str:
+    return "clinic"
+
+
+def hide_server_version() -> None:
+    """The development server otherwise answers `Server: Werkzeug/<version> Python/<version>`."""
+    WSGIRequestHandler.version_string = _server_name  # type: ignore[method-assign,assignment]
+
+
 def register(app):
+    hide_server_version()
+
     @app.after_request
     def security_headers(response):
         headers = response.headers

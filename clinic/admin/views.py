@@ -29,7 +29,7 @@ def new_staff():
         if done := once.already_done(form.form_token.data, current_user):
             return redirect(done)
         try:
-            user = accounts.create_user(
+            accounts.create_user(
                 email=form.email.data,
                 name=form.name.data,
                 role="therapist",
@@ -43,7 +43,7 @@ def new_staff():
             return render_template("admin/staff_form.html", form=form), 422
         once.claim(form.form_token.data, current_user, url_for("admin.staff"))
         db.session.commit()
-        flash(f"Account created for {user.name}.", "success")
+        flash("Account created.", "success")
         return redirect(url_for("admin.staff"))
     return render_template("admin/staff_form.html", form=form), 422 if form.errors else 200
 
@@ -61,7 +61,7 @@ def staff_action(user_id: int, action: str):
         flash(error.message, "error")
         return redirect(url_for("admin.staff"))
     db.session.commit()
-    flash(f"Done: {action.replace('_', ' ')} for {user.name}.", "success")
+    flash(f"Done: {action.replace('_', ' ')}.", "success")
     return redirect(url_for("admin.staff"))
 
 
@@ -127,5 +127,5 @@ def reset_second_factor(user_id: int):
         flash(error.message, "error")
         return redirect(url_for("admin.staff"))
     db.session.commit()
-    flash(f"Second factor reset for {user.name}; they set up a new one at their next sign-in.", "success")
+    flash("Second factor reset; they set up a new one at their next sign-in.", "success")
     return redirect(url_for("admin.staff"))

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, func
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from clinic.db import TimestampMixin, UTCDateTime, one_of, utcnow
@@ -34,7 +34,6 @@ class User(UserMixin, TimestampMixin, Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
-    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))  # during (re-)enrolment
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -81,3 +80,15 @@ class RecoveryCode(Model):
     code_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class SignInAddress(Model):
+    """An address `user` fully signed in from (a keyed digest, not the address): see auth/addresses.py."""
+
+    __tablename__ = "sign_in_address"
+    __table_args__ = (UniqueConstraint("user_id", "address_digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    address_digest: Mapped[str] = mapped_column(String(64))
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

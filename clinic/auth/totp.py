@@ -5,11 +5,16 @@ accepted once: the time step it matched is stored (`User.totp_last_step`) and co
 earlier are refused, so a code seen over someone's shoulder cannot be replayed.
 """
 
+import base64
 import hashlib
+import hmac
 import secrets
+import time
+from collections.abc import MutableMapping
 
 import pyotp
 import segno
+from flask import current_app
 from pyotp.exceptions import OTPVerificationError
 from sqlalchemy import delete, func, select
 
@@ -38,15 +43,39 @@ def practice_requires() -> bool:
     return bool(get_practice_settings().require_totp)
 
 
-def begin_enrolment(user: User) -> str:
-    """A new secret for `user`, not active until confirmed (kept on the server, never in the cookie).
+ENROL_KEY = "_totp_enrol"
+ENROL_SECONDS = 600  # an enrolment attempt lasts ten minutes
 
+
+def begin_enrolment(user: User, store: MutableMapping) -> str:
+    """A new secret for this enrolment attempt of `user`, bound to this browser session (`store`).
+
+    Nothing is written to the account until the secret is confirmed. The session keeps only a random
+    nonce; the secret is derived from it with the server's key, the account's session version and
+    password hash, so it is useless in another session, after ten minutes and after a password change.
     A second factor already in use keeps working until the new one is confirmed.
     """
-    if not user.totp_pending_secret:
-        user.totp_pending_secret = pyotp.random_base32()
-        db.session.flush()
-    return user.totp_pending_secret
+    nonce = secrets.token_urlsafe(16)
+    store[ENROL_KEY] = {"uid": user.id, "n": nonce, "at": int(time.time())}
+    return _derived_secret(user, nonce)
+
+
+def enrolment_secret(user: User, store: MutableMapping) -> str | None:
+    """The secret of this session's current enrolment attempt, or None if there is none or it expired."""
+    attempt = store.get(ENROL_KEY) or {}
+    if attempt.get("uid") != user.id or int(time.time()) - int(attempt.get("at", 0)) > ENROL_SECONDS:
+        return None
+    return _derived_secret(user, str(attempt.get("n", "")))
+
+
+def end_enrolment(store: MutableMapping) -> None:
+    store.pop(ENROL_KEY, None)
+
+
+def _derived_secret(user: User, nonce: str) -> str:
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    message = f"totp-enrolment|{user.id}|{user.session_version}|{user.password_hash}|{nonce}".encode()
+    return base64.b32encode(hmac.new(key, message, hashlib.sha256).digest()[:20]).decode()
 
 
 def provisioning_uri(user: User, secret: str) -> str:
@@ -74,14 +103,12 @@ def _matching_step(secret: str, code: str, after_step: int | None) -> int | None
     return step
 
 
-def confirm_enrolment(user: User, code: str) -> list[str] | None:
-    """Activate the pending secret if `code` matches it; returns fresh recovery codes, or None."""
-    if not user.totp_pending_secret:
-        return None
-    step = _matching_step(user.totp_pending_secret, code, None)
+def confirm_enrolment(user: User, secret: str, code: str) -> list[str] | None:
+    """Activate `secret` (this session's attempt) if `code` matches it; returns fresh recovery codes, or None."""
+    step = _matching_step(secret, code, None)
     if step is None:
         return None
-    user.totp_secret, user.totp_pending_secret = user.totp_pending_secret, None
+    user.totp_secret = secret
     user.totp_enabled_at = utcnow()
     user.totp_last_step = step
     codes = _new_recovery_codes(user)
@@ -145,7 +172,6 @@ def remaining_recovery_codes(user: User) -> int:
 def remove(user: User, *, action: str = "user.second_factor_removed") -> None:
     """Switch the second factor off and forget its secret and recovery codes."""
     user.totp_secret = None
-    user.totp_pending_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))

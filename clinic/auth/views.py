@@ -3,10 +3,11 @@
 import time
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 
 from clinic.audit.services import record
-from clinic.auth import services, throttle, totp
+from clinic.auth import addresses, services, throttle, totp
 from clinic.auth.forms import ButtonForm, ChangePasswordForm, CodeForm, EnrolForm, LoginForm, ReauthForm
 from clinic.auth.models import User
 from clinic.auth.reauth import mark_recent_auth, recent_auth_required
@@ -23,6 +24,7 @@ bp = Blueprint("auth", __name__)
 
 @bp.route("/login", methods=["GET", "POST"])
 @throttle.sign_in_by_address
+@throttle.sign_in_by_account_and_address
 @throttle.sign_in_by_account
 def login():
     if current_user.is_authenticated:
@@ -47,6 +49,7 @@ def complete_sign_in(user, target: str | None, *, via: str = "password"):
     sign_in(user)
     mark_recent_auth()
     user.last_login_at = utcnow()
+    addresses.remember(user, get_remote_address())
     record("auth.login" if via == "password" else f"auth.login_{via}", user, actor=user)
     db.session.commit()
     return redirect(target or home_for(user))
@@ -93,6 +96,7 @@ def account():
             getattr(form, error.field).errors = [error.message]
             return render_template("auth/account.html", form=form), 422
         sign_in(current_user)  # this browser continues with the new session version
+        totp.end_enrolment(session)  # a second factor half set up before the change starts again
         mark_recent_auth()
         db.session.commit()
         flash("Your password was changed. Other devices have been signed out.", "success")
@@ -114,6 +118,7 @@ def keepalive():
     return jsonify(seconds_left=seconds_left())
 
 
+ENROL_EXPIRED = "This set-up has expired. Scan the new code below (or type the new key), then enter a code."
 PENDING_KEY = "_2fa_pending"
 PENDING_SECONDS = 300
 staff_required = roles_required(THERAPIST, ADMIN)
@@ -195,11 +200,16 @@ def second_factor_setup():
 
 
 def _enrol(user: User, *, during_login: bool):
+    """A GET starts a new attempt (a new secret); a POST confirms this session's current attempt."""
     form = EnrolForm()
-    secret = totp.begin_enrolment(user)
-    if form.validate_on_submit():
-        codes = totp.confirm_enrolment(user, form.code.data)
+    secret = totp.enrolment_secret(user, session) if request.method == "POST" else None
+    if request.method == "POST" and secret is None:
+        form.validate_on_submit()
+        form.code.errors = [ENROL_EXPIRED]
+    elif secret is not None and form.validate_on_submit():
+        codes = totp.confirm_enrolment(user, secret, form.code.data)
         if codes is not None:
+            totp.end_enrolment(session)
             if during_login:
                 target = session.get(PENDING_KEY, {}).get("next")
                 complete_sign_in(user, target)
@@ -209,6 +219,7 @@ def _enrol(user: User, *, during_login: bool):
             return render_template("auth/recovery_codes.html", codes=codes, next_url=_after_enrol(during_login))
         form.code.errors = ["That code doesn't match. Check the time on your phone and try the newest code."]
     db.session.commit()
+    secret = secret or totp.begin_enrolment(user, session)
     uri = totp.provisioning_uri(user, secret)
     return render_template(
         "auth/enrol.html",

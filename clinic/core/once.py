@@ -8,11 +8,13 @@ creating a second record.
 import re
 import secrets
 
+from flask import abort
 from wtforms import HiddenField
 
 from clinic.core.models import SubmissionToken
 from clinic.extensions import db
 
+USED_ELSEWHERE = "This form has already been sent from another account. Reload the page and fill it in again."
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -26,13 +28,19 @@ class OnceField(HiddenField):
 
 
 def already_done(token: str | None, user) -> str | None:
-    """Where the first submit of this form went, if this token was used before by this user."""
+    """Where the first submit of this form went, if this token was used before by this user.
+
+    A token someone else already used is a 400 with a plain message (it can only come from a copied
+    or forged form); nothing is saved.
+    """
     if not token or not _TOKEN.match(token):
         return None
     claimed = db.session.get(SubmissionToken, token)
-    if claimed is not None and claimed.user_id == user.id:
-        return claimed.result_url or "/"
-    return None
+    if claimed is None:
+        return None
+    if claimed.user_id != user.id:
+        abort(400, description=USED_ELSEWHERE)
+    return claimed.result_url or "/"
 
 
 def claim(token: str | None, user, result_url: str) -> None:

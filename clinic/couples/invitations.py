@@ -14,6 +14,11 @@ from clinic.db import utcnow
 from clinic.errors import DomainError
 from clinic.extensions import db
 
+EMAIL_IN_USE = (
+    "This email address already has an account here, so this link can't make another one. Sign in with "
+    "your existing account, or ask your therapist to invite you with a different email address."
+)
+
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -22,13 +27,12 @@ def _digest(token: str) -> str:
 def create(partner: Partner, by: User) -> str:
     """Issue a new link for `partner` and return its token (shown once, never stored).
 
-    Earlier unused links for the same partner stop working.
+    Earlier unused links for the same partner stop working. An address that another account already
+    uses gets the same answer as a new one: the therapist must not learn that someone elsewhere (another
+    practice's client) holds it. The clash is settled at the link, by the person who holds the address.
     """
     if not partner.email:
         raise DomainError("Add an email address for this partner first: it becomes their sign-in.", "email")
-    owner = find_user_by_email(partner.email)
-    if owner is not None and owner.id != partner.user_id:
-        raise DomainError("Another account already uses this partner's email address.", "email")
     for old in pending_for(partner):
         old.is_revoked = True
     token = secrets.token_urlsafe(32)
@@ -66,6 +70,10 @@ def accept(invitation: Invitation, password: str) -> User:
     """Create (or, for a re-issued link, update) the partner's client account and use up the link."""
     partner = invitation.partner
     user = partner.user
+    owner = find_user_by_email(partner.email)
+    if owner is not None and owner is not user:
+        # Told only to whoever holds the link (the address's owner), never to the inviting therapist.
+        raise DomainError(EMAIL_IN_USE, "new_password")
     if user is None:
         user = User(email=partner.email.lower(), name=partner.name, role="client")
         set_password(user, password)

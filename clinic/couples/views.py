@@ -60,7 +60,7 @@ def new_couple():
         )
         once.claim(form.form_token.data, current_user, url_for("couples.overview", couple_id=couple.id))
         db.session.commit()
-        flash(f"{couple.display_name} was added to your caseload. Next: invite each partner.", "success")
+        flash("The couple was added to your caseload. Next: invite each partner.", "success")
         return redirect(url_for("couples.overview", couple_id=couple.id))
     return render_template("couples/couple_form.html", form=form, couple=None), 422 if form.errors else 200
 

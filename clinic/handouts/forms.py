@@ -56,10 +56,8 @@ class GiveForm(BaseForm):
 
 
 class PrintForm(BaseForm):
-    """Read from the query string (a GET that returns a PDF)."""
-
-    class Meta:
-        csrf = False
+    """Sent as a POST with CSRF: its note is the therapist's text, which must never sit in a URL
+    (access logs, proxy logs, browser history)."""
 
     source = SelectField("Handout", validators=[DataRequired(message="Choose a handout.")])
     for_partner = RadioField(

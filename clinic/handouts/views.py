@@ -178,7 +178,7 @@ def give_handout(couple_id: int):
         return pages.refuse(couple, form, error, "give")
     once.claim(form.form_token.data, current_user, url_for("handouts.couple_handouts", couple_id=couple.id))
     db.session.commit()
-    flash(f"Given to {partner.name} only." if partner is not None else "Given.", "success")
+    flash("Given to one partner only." if partner is not None else "Given.", "success")
     return redirect(url_for("handouts.couple_handouts", couple_id=couple.id))
 
 
@@ -203,13 +203,13 @@ def given_pdf(couple_id: int, given_id: int):
     )
 
 
-@bp.get("/couples/<int:couple_id>/handouts/print")
+@bp.post("/couples/<int:couple_id>/handouts/print")
 @therapist_required
 def print_for_couple(couple_id: int):
     """Any library handout, personalised for this couple or one partner, straight to PDF (nothing is given)."""
     couple = get_couple_for(current_user, couple_id)
-    _, form, _ = pages.couple_forms(couple, print_form=PrintForm(request.args, prefix="print"))
-    if not form.validate():
+    _, form, _ = pages.couple_forms(couple, print_form=PrintForm(prefix="print"))
+    if not form.validate_on_submit():
         return pages.couple_section(couple, 422, print_form=form)
     try:
         partner = services.resolve_partner(couple, form.for_partner.data)

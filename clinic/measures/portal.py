@@ -45,12 +45,12 @@ def answer(request_id: int):
     context["is_due"] = services.is_due(request)
     if form.validate_on_submit():
         try:
-            response = services.submit_answers(request, form.sequence_number(), form.answers(), current_user)
+            services.submit_answers(request, form.sequence_number(), form.answers(), current_user)
         except DomainError as error:
             db.session.rollback()
             return render_template("measures/answer.html", **context, refused=error.message), 409
         db.session.commit()
-        flash(f"Thank you. Your {MEASURES[response.measure_key].short_title} answers are saved.", "success")
+        flash("Thank you. Your answers are saved.", "success")
         return redirect(url_for("measures_portal.list"))
     return render_template("measures/answer.html", **context), 422 if form.errors else 200
 

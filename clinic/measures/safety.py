@@ -95,7 +95,7 @@ def send_screen(couple: Couple, partner: Partner, by) -> SafetyScreen:
     if couple.is_closed:
         raise DomainError("This couple is closed: reopen it before sending anything.")
     if waiting_screen(partner) is not None:
-        raise DomainError(f"A screen is already waiting for {partner.name}.")
+        raise DomainError("A screen is already waiting for this partner.")
     sent = SafetyScreen(couple_id=couple.id, partner_id=partner.id, sent_by_id=by.id, sent_at=utcnow())
     db.session.add(sent)
     db.session.flush()

@@ -76,10 +76,8 @@ def request_measure(couple_id: int):
         _show_error(form, error, "measure_key")
         return _couple_page(couple, form, 422)
     db.session.commit()
-    flash(
-        f"{MEASURES[form.measure_key.data].short_title} requested for {' and '.join(p.name for p in partners)}.",
-        "success",
-    )
+    # No names or questionnaire titles in a flash message: it rides in the (readable) session cookie.
+    flash("Requested for both partners." if len(partners) > 1 else "Requested for one partner.", "success")
     return redirect(url_for("measures.couple_measures", couple_id=couple.id, _anchor="requests"))
 
 
@@ -122,7 +120,7 @@ def paper_entry(couple_id: int, request_id: int):
             _show_error(form, error, "sequence")
             return render_template("measures/paper_entry.html", **context, refused=error.message), 422
         db.session.commit()
-        flash(f"Paper answers of {request.partner.name} saved.", "success")
+        flash("Paper answers saved.", "success")
         return redirect(url_for("measures.couple_measures", couple_id=couple.id))
     return render_template("measures/paper_entry.html", **context), 422 if form.errors else 200
 

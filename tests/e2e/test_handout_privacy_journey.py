@@ -40,7 +40,7 @@ def test_safety_handout_goes_to_one_partner_only(new_page, visit):
     give = page.get_by_role("region", name="Give a handout")
     give.get_by_label("Alex Rivera only").check()
     give.get_by_role("button", name="Give").click()
-    expect(page.get_by_text("Given to Alex Rivera only.")).to_be_visible()
+    expect(page.get_by_text("Given to one partner only.")).to_be_visible()
     given = page.get_by_role("region", name=re.compile("^Given to")).get_by_role("listitem").filter(has_text=NOTE)
     expect(given.get_by_text("For Alex Rivera only")).to_be_visible()
     visit(page, "couple handouts - given to one partner", "therapist")

@@ -77,9 +77,11 @@ SPECS = [
     RouteSpec("handouts.given_pdf", lambda w: _couple(w) + f"/handouts/{_given(w).id}/pdf", THERAPIST, scoped=True),
     RouteSpec(
         "handouts.print_for_couple",
-        lambda w: _couple(w) + "/handouts/print?print-source=b:growing-together",
+        lambda w: _couple(w) + "/handouts/print",
         THERAPIST,
+        method="POST",
         scoped=True,
+        data=lambda w: {"print-source": "b:growing-together"},
     ),
     RouteSpec(
         "handouts.session_packet",
@@ -89,9 +91,11 @@ SPECS = [
     ),
     RouteSpec(
         "handouts.print_for_couple",
-        lambda w: _couple(w) + "/handouts/print?print-source=b:safety-and-support&print-for_partner=a",
+        lambda w: _couple(w) + "/handouts/print",
         THERAPIST,
+        method="POST",
         scoped=True,
+        data=lambda w: {"print-source": "b:safety-and-support", "print-for_partner": "a"},
     ),
     RouteSpec("handouts.given_pdf", lambda w: _couple(w) + f"/handouts/{_private(w).id}/pdf", THERAPIST, scoped=True),
     RouteSpec("handouts_portal.read", lambda w: f"/portal/handouts/{_private(w).id}", {"partner_a"}, scoped=True),

@@ -135,9 +135,9 @@ def test_customise_a_copy_of_a_builtin_and_conflicting_edits(app, world, login):
 def test_print_for_couple_is_personalised_and_paper_overridable(app, world, named_couple, login):
     client = app.test_client()
     login(client, world.therapist)
-    response = client.get(
+    response = client.post(
         f"/couples/{named_couple.id}/handouts/print",
-        query_string={
+        data={
             "print-source": "b:attachment-styles-and-the-cycle",
             "print-paper": "a4",
             "print-note": "Bring this on Tuesday",

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from clinic.core.models import SubmissionToken
 from clinic.extensions import db
 from tests.security.crawl import client_for, discover_post_forms, populate_everything, submit
 
@@ -39,6 +40,8 @@ PROTECTED = {
 }
 OWNED_ELSEWHERE = {"password_hash"}  # changed on purpose by the password forms
 
+FOREIGN_TOKEN = "foreign-used-form-token-0000000000"  # claimed by another therapist before the fuzzing
+
 odd_text = st.one_of(
     st.text(max_size=40),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=200),
@@ -55,6 +58,9 @@ odd_text = st.one_of(
             "-1",
             "0",
             "99999999999999999999",
+            "2147483648",
+            "9223372036854775808",
+            FOREIGN_TOKEN,
             "1e309",
             "NaN",
             "null",
@@ -139,6 +145,8 @@ def _changes(before, after, owned):
 
 def test_fuzz_every_form(app, world):
     populate_everything(world)
+    db.session.add(SubmissionToken(token=FOREIGN_TOKEN, user_id=world.other_therapist.id, result_url="/"))
+    db.session.commit()
     forms = discover_post_forms(app, world)
     statuses, errors, violations, examples = Counter(), [], [], Counter()
     extras = _extra_fields(world)
