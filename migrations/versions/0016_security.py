@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_security"
-down_revision = "0009_fk_indexes"
+down_revision = "0011_appointments"
 branch_labels = None
 depends_on = None
 
