@@ -24,6 +24,7 @@ NAVIGATION = {
     ],
     "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "admin.audit_trail")],
 }
+NAVIGATION["admin"].append(("Consent documents", "consent.documents"))
 
 
 def url_if(endpoint: str, **values) -> str | None:
