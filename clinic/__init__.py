@@ -20,6 +20,7 @@ DOMAINS = (
     "measures",
     "records",
     "consent",
+    "plans",
 )
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -30,9 +30,7 @@ class ConsentVersion(Model):
     latest row of a kind is the current text."""
 
     __tablename__ = "consent_version"
-    __table_args__ = (
-        CheckConstraint(one_of("kind", KINDS), name="kind_known"),
-    )
+    __table_args__ = (CheckConstraint(one_of("kind", KINDS), name="kind_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40), index=True)

@@ -33,7 +33,9 @@ def document(kind: str):
     form = SignForm(content_hash=item.document.content_hash)
     if form.validate_on_submit():
         try:
-            services.sign(partner, current_user, kind, form.content_hash.data, form.typed_name.data, form.confirmed.data)
+            services.sign(
+                partner, current_user, kind, form.content_hash.data, form.typed_name.data, form.confirmed.data
+            )
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)

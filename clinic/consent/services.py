@@ -3,7 +3,7 @@ a couple in intake until both partners have signed (or the therapist overrides w
 Functions change and flush; views commit."""
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from flask import abort, has_request_context, request
@@ -39,7 +39,7 @@ class Document:
         return self.content_hash[:12]
 
 
-@lru_cache(maxsize=None)
+@cache
 def default_text(kind: str) -> str:
     return (CONTENT / f"{kind}.md").read_text(encoding="utf-8").strip()
 

@@ -97,4 +97,3 @@ def edit_document(kind: str):
     return render_template(
         "consent/admin_edit.html", form=form, document=document, preview=preview
     ), 422 if form.errors else 200
-

@@ -82,7 +82,9 @@ def create_couple(
     """Create a couple with exactly two partners and its initial goals. A new couple starts in intake unless
     the status guards allow otherwise (consent: nobody has signed yet); `check_status=False` is for demo data."""
     if check_status and data["status"] != "intake":
-        check_status_change(Couple(status="intake", confidentiality_policy=data["confidentiality_policy"]), data["status"])
+        check_status_change(
+            Couple(status="intake", confidentiality_policy=data["confidentiality_policy"]), data["status"]
+        )
     couple = Couple(therapist_id=therapist.id, **{k: data[k] for k in COUPLE_FIELDS})
     for position, details in zip(("a", "b"), partners, strict=True):
         couple.partners.append(Partner(position=position, **_partner_values(details)))

@@ -101,7 +101,9 @@ def edit_couple(couple_id: int):
             return render_template("couples/couple_form.html", form=form, couple=couple, conflict=True), 409
         except DomainError as error:
             db.session.rollback()
-            attach_error(form, error if error.field == "status" else DomainError(error.message, field="partner_a-email"))
+            attach_error(
+                form, error if error.field == "status" else DomainError(error.message, field="partner_a-email")
+            )
             return render_template("couples/couple_form.html", form=form, couple=couple), 422
         db.session.commit()
         flash("Changes saved.", "success")

@@ -97,7 +97,9 @@ def test_a_new_version_asks_again_and_the_therapist_sees_who_signed_what(app, wo
     login_as(admin, world.admin)
     edit = admin.get("/admin/consent/telehealth")
     assert edit.status_code == 200
-    saved = admin.post("/admin/consent/telehealth", data={"title": "Consent to telehealth sessions", "body": "## New\n\nv2"})
+    saved = admin.post(
+        "/admin/consent/telehealth", data={"title": "Consent to telehealth sessions", "body": "## New\n\nv2"}
+    )
     assert saved.status_code == 302
     page = therapist.get(f"/couples/{world.couple.id}/consent").get_data(as_text=True)
     assert page.count('data-state="outdated"') == 1
