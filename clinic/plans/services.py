@@ -228,7 +228,7 @@ def acknowledge(partner: Partner, plan_number: int) -> PlanAcknowledgement:
     """Acknowledge the couple's latest signed plan; a stale page (a newer version was signed) is refused."""
     plan = latest_signed(partner.couple_id)
     if plan is None:
-        abort(404)
+        raise DomainError("Your therapist hasn't shared a plan yet.")
     if plan.number != plan_number:
         raise DomainError("Your therapist has updated the plan since you opened it. Please read the new version.")
     existing = acknowledgements(plan).get(partner.id)
