@@ -137,7 +137,7 @@ def is_complete(status: dict[int, list[Item]]) -> bool:
 
 
 def has_override(couple: Couple) -> bool:
-    return db.session.scalar(select(func.count()).where(ConsentOverride.couple_id == couple.id)) > 0
+    return bool(db.session.scalar(select(func.count()).where(ConsentOverride.couple_id == couple.id)))
 
 
 def overrides(couple: Couple) -> list[ConsentOverride]:

@@ -1,8 +1,8 @@
 """Planned interventions offered for each couple model (EFT stages and steps, CBCT modules, IBCT strategies),
 and the measures an objective may name."""
 
-from clinic.sessions.note_forms import ACCEPTANCE, CBCT_MODULES, CHANGE, EFT_STEPS
 from clinic.sessions.completeness import STEP_STAGE
+from clinic.sessions.note_forms import ACCEPTANCE, CBCT_MODULES, CHANGE, EFT_STEPS
 
 _STAGE_NAMES = {"1": "Stage 1 (de-escalation)", "2": "Stage 2 (restructuring)", "3": "Stage 3 (consolidation)"}
 

@@ -34,4 +34,3 @@ def _version(plan) -> dict:
         ],
         "acknowledged_by": [{"partner": names.get(pid, ""), "at": a.acknowledged_at} for pid, a in acks.items()],
     }
-

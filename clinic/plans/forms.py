@@ -9,9 +9,7 @@ TEXT = [strip_filter]
 
 
 class DetailsForm(BaseForm):
-    presenting_problems = TextAreaField(
-        "Presenting problems", validators=[Optional(), Length(max=5000)], filters=TEXT
-    )
+    presenting_problems = TextAreaField("Presenting problems", validators=[Optional(), Length(max=5000)], filters=TEXT)
     formulation = TextAreaField(
         "Formulation (for you only: partners never see it)", validators=[Optional(), Length(max=10000)], filters=TEXT
     )

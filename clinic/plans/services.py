@@ -103,9 +103,12 @@ def update_details(plan: TreatmentPlan, seen_version: int | None, data: dict) ->
     try:
         code = diagnoses.parse(data.get("diagnosis"))
     except KeyError:
-        problems["diagnosis"] = "Choose a diagnosis from the list (type part of a code or its words), or leave it empty."
+        problems["diagnosis"] = (
+            "Choose a diagnosis from the list (type part of a code or its words), or leave it empty."
+        )
     review = data.get("review_every_sessions")
     if not isinstance(review, int) or not 1 <= review <= 52:
+        review = 0
         problems["review_every_sessions"] = "Review every 1 to 52 sessions."
     if problems:
         raise DomainError(problems=problems)

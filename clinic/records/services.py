@@ -13,8 +13,8 @@ from typing import Any
 
 from clinic import jobs
 from clinic.audit.services import record
-from clinic.consent.export import couple_consent_record
 from clinic.auth.models import User
+from clinic.consent.export import couple_consent_record
 from clinic.couples.models import Couple
 from clinic.db import utcnow
 from clinic.extensions import db

@@ -81,9 +81,9 @@ SPECS = [
 
 def populate(world):
     """A signed version 1 (both partners may acknowledge it), a draft version 2 with one goal, and a session."""
+    from clinic.db import utcnow
     from clinic.plans import services
     from clinic.sessions import services as sessions
-    from clinic.db import utcnow
 
     couple, therapist = world.couple, world.therapist
     signed = services.start_version(couple, therapist)
@@ -96,7 +96,14 @@ def populate(world):
     draft = services.start_version(couple, therapist)
     session = sessions.record_session(
         couple,
-        {"starts_at": utcnow(), "minutes": 50, "format": "in_person", "kind": "conjoint", "attendance": "attended", "model": couple.model},
+        {
+            "starts_at": utcnow(),
+            "minutes": 50,
+            "format": "in_person",
+            "kind": "conjoint",
+            "attendance": "attended",
+            "model": couple.model,
+        },
         therapist,
     )
     services.set_goals_addressed(session, [goal.id])
