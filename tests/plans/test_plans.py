@@ -176,3 +176,31 @@ def test_notes_record_goals_and_course_shows_objectives_against_measures(app, wo
     db.session.commit()
     course = client.get(f"/couples/{world.couple.id}/course").get_data(as_text=True)
     assert "Not yet" in course and "<td>14</td><td>8</td>" in course
+
+
+def test_caseload_statements_stay_flat_with_more_plans(app, world):
+    from tests.couples.test_query_counts import counted
+    from tests.factories import make_couple
+
+    client = _client(app, world.therapist)
+    first = signed_plan(world, review_every=1)
+    first.signed_at -= timedelta(days=1)
+    new_session(world.couple, world.therapist, days_ago=0)
+    db.session.commit()
+    client.get("/caseload")
+    with counted() as before:
+        client.get("/caseload")
+    for _ in range(3):
+        couple = make_couple(world.therapist)
+        plan = services.start_version(couple, world.therapist)
+        plan.presenting_problems = "Fictional"
+        goal = services.add_goal(plan, "Fictional goal", None)
+        services.add_objective(plan, goal.id, {"text": "Fictional objective"})
+        services.sign(plan, world.therapist)
+        plan.signed_at -= timedelta(days=1)
+        new_session(couple, world.therapist, days_ago=0)
+    db.session.commit()
+    with counted() as after:
+        page = client.get("/caseload").get_data(as_text=True)
+    assert len(after) == len(before) <= 12
+    assert page.count("Treatment plan review due") == 1  # review every 6 sessions (default): not yet due
