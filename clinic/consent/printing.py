@@ -5,6 +5,7 @@ from clinic.handouts.documents import practice_footer
 from clinic.handouts.markdown import to_html
 from clinic.pdf import RenderedPdf, build_pdf
 from clinic.settings import get_practice_settings
+from clinic.templating import format_date
 
 
 def signed_copy_pdf(signature: ConsentSignature, couple, viewer) -> RenderedPdf:
@@ -23,7 +24,12 @@ def signed_copy_pdf(signature: ConsentSignature, couple, viewer) -> RenderedPdf:
             "at": signature.signed_at,
             "address": signature.client_address,
         },
-        "header": {"for": signature.partner.name, "date": "", "therapist": "", "practice": practice.practice_name},
+        "header": {
+            "for": signature.partner.name,
+            "date": format_date(signature.signed_at),
+            "therapist": couple.therapist.name if couple.therapist else "",
+            "practice": practice.practice_name,
+        },
         "footer": practice_footer(),
     }
     return build_pdf(
