@@ -5,12 +5,9 @@ from clinic.plans import services
 from clinic.plans.forms import NoteGoalsForm
 
 
-def waiting_for(partner):
-    """The latest signed plan when this partner has not acknowledged it yet, else None."""
-    plan = services.latest_signed(partner.couple_id)
-    if plan is None or partner.id in services.acknowledgements(plan):
-        return None
-    return plan
+def waiting_for(partner) -> bool:
+    """Whether the couple's latest signed plan waits for this partner's acknowledgement (one query)."""
+    return services.awaits_acknowledgement(partner)
 
 
 def session_goals(therapy_session) -> dict:

@@ -227,6 +227,22 @@ def acknowledgements(plan: TreatmentPlan) -> dict[int, PlanAcknowledgement]:
     return {a.partner_id: a for a in db.session.scalars(query)}
 
 
+def awaits_acknowledgement(partner: Partner) -> bool:
+    latest = (
+        select(TreatmentPlan.id)
+        .where(TreatmentPlan.couple_id == partner.couple_id, TreatmentPlan.signed_at.is_not(None))
+        .order_by(TreatmentPlan.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    acknowledged = (
+        select(PlanAcknowledgement.id)
+        .where(PlanAcknowledgement.plan_id == latest, PlanAcknowledgement.partner_id == partner.id)
+        .exists()
+    )
+    return bool(db.session.scalar(select(latest.is_not(None) & ~acknowledged)))
+
+
 def acknowledge(partner: Partner, plan_number: int) -> PlanAcknowledgement:
     """Acknowledge the couple's latest signed plan; a stale page (a newer version was signed) is refused."""
     plan = latest_signed(partner.couple_id)

@@ -111,6 +111,12 @@ def test_signed_plan_is_locked_and_a_revision_is_a_new_version(app, world):
 
 
 def test_partners_see_the_shared_part_only_and_each_acknowledges(app, world):
+    services.start_version(world.couple, world.therapist)  # a draft is never shown to partners
+    db.session.commit()
+    assert "Read and acknowledge it" not in _client(app, world.partner_a).get("/portal/").get_data(as_text=True)
+    assert "hasn't shared a plan yet" in _client(app, world.partner_a).get("/portal/plan/").get_data(as_text=True)
+    db.session.delete(services.latest_plan(world.couple))
+    db.session.commit()
     signed_plan(world)
     for user in (world.partner_a, world.partner_b):
         client = _client(app, user)
@@ -121,6 +127,7 @@ def test_partners_see_the_shared_part_only_and_each_acknowledges(app, world):
         assert client.post("/portal/plan/acknowledge", data={"number": "1"}).status_code == 302
         assert client.post("/portal/plan/acknowledge", data={"number": "1"}).status_code == 302  # once only
         assert "You acknowledged this plan" in client.get("/portal/plan/").get_data(as_text=True)
+        assert "Read and acknowledge it" not in client.get("/portal/").get_data(as_text=True)
     assert len(db.session.scalars(select(PlanAcknowledgement)).all()) == 2
     therapist = _client(app, world.therapist)
     page = therapist.get(f"/couples/{world.couple.id}/plan").get_data(as_text=True)
