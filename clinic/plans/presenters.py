@@ -11,11 +11,12 @@ def waiting_for(partner) -> bool:
 
 
 def session_goals(therapy_session) -> dict:
-    plan = services.latest_signed(therapy_session.couple_id)
-    chosen = services.goals_addressed(therapy_session.id)
+    """The current plan's goals and those this session addressed (two queries)."""
+    goals = services.current_goals(therapy_session.couple_id)
+    chosen = services.goals_addressed(therapy_session.id) if goals else set()
     form = NoteGoalsForm(formdata=None, goal_ids=sorted(chosen))
-    form.goal_ids.choices = {g.id: g.text for g in plan.goals} if plan else {}
-    return {"plan": plan, "form": form, "chosen": chosen}
+    form.goal_ids.choices = {g.id: g.text for g in goals}
+    return {"goals": goals, "form": form, "chosen": chosen}
 
 
 def course_objectives(couple) -> dict:

@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import abort
 from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
 
 from clinic.audit.services import record
 from clinic.couples.models import Couple, Partner
@@ -45,6 +46,24 @@ def latest_signed(couple_id: int) -> TreatmentPlan | None:
         .limit(1)
     )
     return db.session.scalars(query).first()
+
+
+def current_goals(couple_id: int) -> list[PlanGoal]:
+    """The goals of the couple's latest signed plan, in one query (their objectives are not loaded)."""
+    latest = (
+        select(TreatmentPlan.id)
+        .where(TreatmentPlan.couple_id == couple_id, TreatmentPlan.signed_at.is_not(None))
+        .order_by(TreatmentPlan.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        select(PlanGoal)
+        .where(PlanGoal.plan_id == latest)
+        .order_by(PlanGoal.position)
+        .options(lazyload(PlanGoal.objectives), lazyload(PlanGoal.interventions))
+    )
+    return list(db.session.scalars(query))
 
 
 def plan_version(couple: Couple, number: int) -> TreatmentPlan:
@@ -296,8 +315,7 @@ def goals_addressed(therapy_session_id: int) -> set[int]:
 
 def set_goals_addressed(therapy_session, goal_ids: list[int]) -> None:
     """Record which goals of the couple's current signed plan a session's note addressed."""
-    plan = latest_signed(therapy_session.couple_id)
-    allowed = {g.id for g in plan.goals} if plan else set()
+    allowed = {g.id for g in current_goals(therapy_session.couple_id)}
     if not set(goal_ids) <= allowed:
         raise DomainError("Choose goals of the current signed plan.", field="goal_ids")
     current = db.session.scalars(select(NoteGoal).where(NoteGoal.therapy_session_id == therapy_session.id)).all()

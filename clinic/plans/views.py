@@ -205,9 +205,8 @@ def sign(couple_id: int):
 @therapist_required
 def note_goals(therapy_session_id: int):
     therapy_session = get_session_for(current_user, therapy_session_id)
-    plan = services.latest_signed(therapy_session.couple_id)
     form = NoteGoalsForm()
-    form.goal_ids.choices = {g.id: g.text for g in plan.goals} if plan else {}
+    form.goal_ids.choices = {g.id: g.text for g in services.current_goals(therapy_session.couple_id)}
     if form.validate_on_submit():
         services.set_goals_addressed(therapy_session, form.goal_ids.data or [])
         db.session.commit()
