@@ -180,3 +180,30 @@ def test_signed_copy_pdf_for_partner_and_therapist_but_not_the_other_partner(app
     foreign = make_couple(world.other_therapist)
     db.session.commit()
     assert therapist.get(f"/couples/{foreign.id}/consent/signatures/{signature.id}.pdf").status_code == 404
+
+
+def test_editing_an_intake_couple_to_active_is_refused_next_to_the_status(app, world):
+    couple = _intake(world)
+    client = app.test_client()
+    login_as(client, world.therapist)
+    page = client.get(f"/couples/{couple.id}/edit").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    data = {
+        "display_name": "Owner Couple",
+        "model": "efct",
+        "status": "active",
+        "started_on": "2026-01-05",
+        "confidentiality_policy": "no_secrets",
+        "version": version,
+        **{
+            f"partner_{p.position}-{k}": getattr(p, k)
+            for p in couple.partners
+            for k in ("name", "pronouns", "email", "attachment_style", "cycle_position")
+        },
+    }
+    response = client.post(f"/couples/{couple.id}/edit", data=data)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert re.search(r'id="status-error"[^>]*>[^<]*Both partners must sign', body)
+    db.session.refresh(couple)
+    assert couple.status == "intake"
