@@ -22,6 +22,8 @@ DOMAINS = (
     "measures",
     "records",
     "appointments",
+    "consent",
+    "plans",
 )
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

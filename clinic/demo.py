@@ -116,6 +116,7 @@ def _seed_couples(practice: DemoPractice) -> None:
             },
             (dict(zip(fields, a, strict=True)), dict(zip(fields, b, strict=True))),
             goals,
+            check_status=False,
         )
         practice.couples[key] = couple
     for couple in practice.couples.values():

@@ -67,3 +67,19 @@ def homework_review(couple, since_at) -> str:
     if not _homework_review:
         raise LookupError("no homework review provider registered (clinic.homework.init_app not run)")
     return _homework_review[0](couple, since_at)
+
+
+# --- guards on a couple's status (consent keeps a couple in intake until both partners have signed) -----
+StatusGuard = Callable[[Any, str], None]
+_status_guards: list[StatusGuard] = []
+
+
+def register_status_guard(guard: StatusGuard) -> None:
+    if all(existing is not guard for existing in _status_guards):
+        _status_guards.append(guard)
+
+
+def check_status_change(couple, status: str) -> None:
+    """Each registered guard may refuse the move of `couple` to `status` with a DomainError."""
+    for guard in _status_guards:
+        guard(couple, status)

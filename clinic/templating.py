@@ -26,6 +26,8 @@ NAVIGATION = {
     ],
     "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "admin.audit_trail")],
 }
+NAVIGATION["admin"].append(("Consent documents", "consent.documents"))
+NAVIGATION["client"].append(("Plan", "plans_portal.shared_plan"))
 
 
 def url_if(endpoint: str, **values) -> str | None:

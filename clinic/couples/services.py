@@ -9,6 +9,7 @@ from clinic.couples.models import Couple, Partner, TreatmentGoal
 from clinic.db import today_utc, utcnow
 from clinic.errors import DomainError
 from clinic.extensions import db
+from clinic.registry import check_status_change
 
 COUPLE_FIELDS = (
     "display_name",
@@ -75,8 +76,15 @@ def caseload_query(therapist, status: str | None):
     return query.order_by(Couple.last_activity_at.desc(), Couple.id.desc())
 
 
-def create_couple(therapist, data: dict, partners: tuple[dict, dict], goals: list[str]) -> Couple:
-    """Create a couple with exactly two partners and its initial goals."""
+def create_couple(
+    therapist, data: dict, partners: tuple[dict, dict], goals: list[str], *, check_status: bool = True
+) -> Couple:
+    """Create a couple with exactly two partners and its initial goals. A new couple starts in intake unless
+    the status guards allow otherwise (consent: nobody has signed yet); `check_status=False` is for demo data."""
+    if check_status and data["status"] != "intake":
+        check_status_change(
+            Couple(status="intake", confidentiality_policy=data["confidentiality_policy"]), data["status"]
+        )
     couple = Couple(therapist_id=therapist.id, **{k: data[k] for k in COUPLE_FIELDS})
     for position, details in zip(("a", "b"), partners, strict=True):
         couple.partners.append(Partner(position=position, **_partner_values(details)))
@@ -91,6 +99,8 @@ def create_couple(therapist, data: dict, partners: tuple[dict, dict], goals: lis
 def update_couple(couple: Couple, seen_version: int | None, data: dict, partners: tuple[dict, dict]) -> None:
     """Apply an edit made on `seen_version`; an older version than the stored one is a conflict."""
     couple.claim_version(seen_version)
+    if couple.status != "closed" and data["status"] != couple.status:
+        check_status_change(couple, data["status"])
     for key in COUPLE_FIELDS:
         if key == "status" and couple.status == "closed":
             continue  # closing and reopening go through change_status
@@ -117,6 +127,7 @@ def change_status(couple: Couple, status: str, seen_version: int | None) -> None
     if status == couple.status:
         return
     couple.claim_version(seen_version)
+    check_status_change(couple, status)
     couple.closed_on = today_utc() if status == "closed" else None
     couple.status = status
     touch(couple)

@@ -17,6 +17,7 @@ from clinic.couples.forms import (
 from clinic.couples.models import Couple
 from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
+from clinic.forms import attach_error
 from clinic.registry import FACT_ORDER, caseload_info
 from clinic.security import therapist_required
 
@@ -52,12 +53,17 @@ def new_couple():
     if form.validate_on_submit():
         if done := once.already_done(form.form_token.data, current_user):
             return redirect(done)
-        couple = services.create_couple(
-            current_user,
-            form.data,
-            (form.partner_a.data, form.partner_b.data),
-            [g for g in (form.goals.data or "").splitlines() if g.strip()],
-        )
+        try:
+            couple = services.create_couple(
+                current_user,
+                form.data,
+                (form.partner_a.data, form.partner_b.data),
+                [g for g in (form.goals.data or "").splitlines() if g.strip()],
+            )
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+            return render_template("couples/couple_form.html", form=form, couple=None), 422
         once.claim(form.form_token.data, current_user, url_for("couples.overview", couple_id=couple.id))
         db.session.commit()
         flash("The couple was added to your caseload. Next: invite each partner.", "success")
@@ -95,7 +101,9 @@ def edit_couple(couple_id: int):
             return render_template("couples/couple_form.html", form=form, couple=couple, conflict=True), 409
         except DomainError as error:
             db.session.rollback()
-            form.partner_a.form.email.errors = [error.message]
+            attach_error(
+                form, error if error.field == "status" else DomainError(error.message, field="partner_a-email")
+            )
             return render_template("couples/couple_form.html", form=form, couple=couple), 422
         db.session.commit()
         flash("Changes saved.", "success")
@@ -119,6 +127,10 @@ def change_status(couple_id: int):
         except EditConflict:
             db.session.rollback()
             flash("The couple was changed by someone else meanwhile; nothing was changed. Try again.", "error")
+            return redirect(url_for("couples.overview", couple_id=couple.id)), 303
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
             return redirect(url_for("couples.overview", couple_id=couple.id)), 303
         db.session.commit()
         flash(f"Status is now {couple.status_label}.", "success")

@@ -14,6 +14,7 @@ from typing import Any
 from clinic import jobs
 from clinic.audit.services import record
 from clinic.auth.models import User
+from clinic.consent.export import couple_consent_record
 from clinic.couples.models import Couple
 from clinic.db import utcnow
 from clinic.extensions import db
@@ -24,6 +25,7 @@ from clinic.homework.export import couple_homework_summary
 from clinic.measures.charts import csi_chart_svg
 from clinic.measures.export import couple_scores
 from clinic.pdf import build_pdf
+from clinic.plans.export import couple_plans_record
 from clinic.sessions.export import couple_sessions_record
 from clinic.settings import get_practice_settings
 
@@ -42,6 +44,8 @@ def couple_record(couple, *, exported_by, include_process_notes: bool) -> dict:
         "sessions": to_plain(couple_sessions_record(couple, include_process_notes)),
         "homework": to_plain(couple_homework_summary(couple)),
         "scores": to_plain(couple_scores(couple)),
+        "treatment_plans": to_plain(couple_plans_record(couple)),
+        "consent": to_plain(couple_consent_record(couple)),
     }
     return data
 

@@ -31,6 +31,9 @@ THERAPIST_ONLY_TABLES = {
     "note_risk_review",
 }
 THERAPIST_ONLY_COLUMNS = {("couple", "presenting_concerns")}
+# Treatment plans: partners see goals and objectives only, never the problems, formulation or interventions.
+THERAPIST_ONLY_TABLES |= {"plan_intervention", "consent_override"}
+THERAPIST_ONLY_COLUMNS |= {("treatment_plan", "presenting_problems"), ("treatment_plan", "formulation")}
 PARTNER_PRIVATE_TABLES = {"measure_response", "safety_screen"}
 SKIP_TABLES = {
     "audit_event",

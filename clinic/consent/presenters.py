@@ -1,0 +1,8 @@
+"""What the partner's Today page shows about consent: the documents still waiting for their signature."""
+
+from clinic.consent.services import status_for_partners
+
+
+def waiting_for(partner) -> list:
+    items = status_for_partners(partner.couple, [partner])[partner.id]
+    return [item for item in items if item.state != "signed"]
