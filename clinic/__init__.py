@@ -19,6 +19,7 @@ DOMAINS = (
     "handouts",
     "measures",
     "records",
+    "supervision",
 )
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

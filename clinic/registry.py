@@ -67,3 +67,19 @@ def homework_review(couple, since_at) -> str:
     if not _homework_review:
         raise LookupError("no homework review provider registered (clinic.homework.init_app not run)")
     return _homework_review[0](couple, since_at)
+
+
+# --- what follows a progress note's signature (supervision asks for a co-signature) --------------
+NoteSigned = Callable[[Any, Any], None]
+_note_signed: list[NoteSigned] = []
+
+
+def register_note_signed(hook: NoteSigned) -> None:
+    if hook not in _note_signed:
+        _note_signed.append(hook)
+
+
+def note_signed(note, signer) -> None:
+    """Run every registered hook for a note `signer` has just signed (same transaction, flushed)."""
+    for hook in _note_signed:
+        hook(note, signer)

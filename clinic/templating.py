@@ -15,6 +15,7 @@ NAVIGATION = {
         ("Exercises", "homework.library"),
         ("Handouts", "handouts.library"),
         ("Measures", "measures.library"),
+        ("Supervision", "supervision.home"),
     ],
     "client": [
         ("Today", "portal.today"),
@@ -22,7 +23,7 @@ NAVIGATION = {
         ("Handouts", "handouts_portal.index"),
         ("Questionnaires", "measures_portal.list"),
     ],
-    "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "admin.audit_trail")],
+    "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "admin.audit_trail"), ("Supervisors", "supervision.links")],
 }
 
 
