@@ -213,10 +213,8 @@ def cosign(cosignature: Cosignature, supervisor, password: str | None, attested:
     """Co-sign a note awaiting this supervisor; every problem (password, attestation) at once."""
     note = _awaiting_for(cosignature, supervisor)
     problems = {}
-    if not password:
-        problems["password"] = "Enter your password to co-sign."
-    elif not verify_password(supervisor.password_hash, password):
-        problems["password"] = "That password is not right."
+    if message := _password_problem(supervisor, password):
+        problems["password"] = message
     if not attested:
         problems["attest"] = "Tick the statement to co-sign."
     if problems:
@@ -227,6 +225,14 @@ def cosign(cosignature: Cosignature, supervisor, password: str | None, attested:
     cosignature.cosigned_at = utcnow()
     record("cosignature.cosigned", cosignature)
     db.session.flush()
+
+
+def _password_problem(supervisor, password: str | None) -> str | None:
+    if not password:
+        return "Enter your password to co-sign."
+    if not verify_password(supervisor.password_hash, password):
+        return "That password is not right."
+    return None
 
 
 def request_changes(cosignature: Cosignature, supervisor, comments: str) -> None:
