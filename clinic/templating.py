@@ -23,7 +23,7 @@ NAVIGATION = {
         ("Handouts", "handouts_portal.index"),
         ("Questionnaires", "measures_portal.list"),
     ],
-    "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "admin.audit_trail"), ("Supervisors", "supervision.links")],
+    "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "admin.audit_trail"), ("Supervisors", "supervision.links"), ("Transfers", "supervision.transfers")],
 }
 
 

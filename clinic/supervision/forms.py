@@ -1,6 +1,7 @@
 """Supervision forms: shape only; the rules are in services."""
 
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, Optional
 
 from clinic.forms import BaseForm, strip_filter
@@ -29,9 +30,19 @@ class ChangesForm(BaseForm):
     )
 
 
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
 class TransferForm(BaseForm):
+    couples = MultiCheckboxField("Couples to transfer", coerce=int, validate_choice=False)
     to_therapist = SelectField("Transfer to", validators=[DataRequired("Choose the therapist who takes over.")])
-    confirm = BooleanField("I confirm this transfer.")
+    confirmed = BooleanField("I confirm this transfer.")
+
+
+class SearchForm(BaseForm):
+    q = StringField("Find a couple", filters=TEXT, validators=[Optional(), Length(max=120)])
 
 
 class BreakGlassForm(BaseForm):

@@ -322,7 +322,13 @@ def caseload_alerts(couples: list) -> dict[int, CaseloadInfo]:
         select(Cosignature.couple_id, Cosignature.status, TherapySession.number)
         .join(ProgressNote, ProgressNote.id == Cosignature.progress_note_id)
         .join(TherapySession, TherapySession.id == ProgressNote.therapy_session_id)
-        .where(Cosignature.couple_id.in_(ids), Cosignature.status.in_(OPEN))
+        .join(Couple, Couple.id == Cosignature.couple_id)
+        # After a transfer the new therapist is not asked about the former associate's co-signatures.
+        .where(
+            Cosignature.couple_id.in_(ids),
+            Cosignature.status.in_(OPEN),
+            Couple.therapist_id == Cosignature.associate_id,
+        )
         .order_by(TherapySession.number)
     )
     found: dict[int, CaseloadInfo] = {}

@@ -66,7 +66,7 @@ def note(note_id: int):
     return _note_page(services.get_supervised_note(current_user, note_id))
 
 
-def _note_page(note, cosign_form=None, changes_form=None, status=200):
+def _note_page(note, cosign_form=None, changes_form=None, status=200, refused: str | None = None):
     record("progress_note.viewed", note)
     ts = note.therapy_session
     return render_template(
@@ -78,6 +78,7 @@ def _note_page(note, cosign_form=None, changes_form=None, status=200):
         cosignature=services.cosignature_of(note),
         cosign_form=cosign_form or CosignForm(formdata=None),
         changes_form=changes_form or ChangesForm(formdata=None),
+        refused=refused,
     ), status
 
 
@@ -92,6 +93,8 @@ def cosign(note_id: int):
             services.cosign(cosignature, current_user, form.password.data, form.attest.data)
         except DomainError as error:
             db.session.commit()  # the refusal's audit event
+            if not error.problems:
+                return _note_page(note, status=422, refused=error.message)
             attach_error(form, error)
         else:
             db.session.commit()
@@ -111,6 +114,8 @@ def request_changes(note_id: int):
             services.request_changes(cosignature, current_user, form.comments.data)
         except DomainError as error:
             db.session.rollback()
+            if error.field != "comments":
+                return _note_page(note, status=422, refused=error.message)
             attach_error(form, error)
         else:
             db.session.commit()
