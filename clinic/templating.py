@@ -23,8 +23,11 @@ NAVIGATION = {
         ("Handouts", "handouts_portal.index"),
         ("Questionnaires", "measures_portal.list"),
     ],
-    "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "admin.audit_trail"), ("Supervisors", "supervision.links"), ("Transfers", "supervision.transfers")],
+    "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "admin.audit_trail")],
 }
+
+
+NAVIGATION["admin"] += [("Supervisors", "supervision.links"), ("Transfers", "supervision.transfers")]
 
 
 def url_if(endpoint: str, **values) -> str | None:

@@ -4,11 +4,11 @@ from flask_login import current_user
 from clinic.admin import services
 from clinic.admin.forms import ActionForm, SettingsForm, StaffForm, TrailFilterForm
 from clinic.audit import services as audit
-from clinic.registry import audit_shows_names, describe_audit
 from clinic.auth import services as accounts
 from clinic.core import once
 from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
+from clinic.registry import audit_shows_names, describe_audit
 from clinic.security import admin_required
 from clinic.settings import edit_practice_settings, get_practice_settings, practice_zone, time_zone_choices
 

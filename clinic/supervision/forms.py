@@ -1,8 +1,8 @@
 """Supervision forms: shape only; the rules are in services."""
 
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from clinic.forms import BaseForm, strip_filter
 

@@ -115,9 +115,10 @@ def _supervised(supervisor):
 
 
 def get_supervisee_for(supervisor, associate_id: int) -> User:
-    if supervisor.role != "therapist" or associate_id not in supervisee_ids(supervisor):
+    associate = db.session.get(User, associate_id)
+    if associate is None or supervisor.role != "therapist" or associate_id not in supervisee_ids(supervisor):
         abort(404)
-    return db.session.get(User, associate_id)
+    return associate
 
 
 def supervisee_caseload_query(associate):
