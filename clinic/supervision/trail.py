@@ -168,7 +168,7 @@ class _Lookup:
     def who(self, event) -> tuple[str, str]:
         user = self.users.get(event.actor_id)
         if user is None:
-            return ("Someone not signed in", "")
+            return ("The system (command line)" if event.client_address == "cli" else "Someone not signed in", "")
         if user.role != "client" or self.names:
             return (user.name, user.role)
         partner = self.partners.get(user.id)

@@ -51,6 +51,31 @@ SPECS = [
         method="POST",
         data=lambda w: {"associate": str(w.other_therapist.id), "supervisor": str(w.therapist.id)},
     ),
+    RouteSpec(
+        "supervision.search_caseload",
+        lambda w: "/caseload/search",
+        THERAPIST | {"other_therapist"},
+        method="POST",
+        data=lambda w: {"q": "Owner"},
+    ),
+    RouteSpec("supervision.transfers", lambda w: "/admin/transfers", ADMIN),
+    RouteSpec("supervision.transfer", lambda w: f"/admin/transfers/{w.other_therapist.id}", ADMIN),
+    RouteSpec(
+        "supervision.transfer",
+        lambda w: f"/admin/transfers/{w.other_therapist.id}",
+        ADMIN,
+        method="POST",
+        data=lambda w: {"couples": str(w.other_couple.id), "to_therapist": str(w.therapist.id)},
+    ),
+    RouteSpec(
+        "supervision.show_names",
+        lambda w: "/admin/audit/names",
+        ADMIN,
+        method="POST",
+        data=lambda w: {"reason": "Records request from a client (fictional)."},
+    ),
+    RouteSpec("supervision.hide_names", lambda w: "/admin/audit/names/end", ADMIN, method="POST"),
+    RouteSpec("supervision.export_csv", lambda w: "/admin/audit/export.csv", ADMIN),
     RouteSpec("supervision.end_link", lambda w: f"/admin/supervision/{w.extra['link'].id}/end", ADMIN, method="POST"),
 ]
 
