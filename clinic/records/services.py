@@ -26,6 +26,7 @@ from clinic.measures.export import couple_scores
 from clinic.pdf import build_pdf
 from clinic.sessions.export import couple_sessions_record
 from clinic.settings import get_practice_settings
+from clinic.supervision.export import couple_cosignatures
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,7 @@ def couple_record(couple, *, exported_by, include_process_notes: bool) -> dict:
         "sessions": to_plain(couple_sessions_record(couple, include_process_notes)),
         "homework": to_plain(couple_homework_summary(couple)),
         "scores": to_plain(couple_scores(couple)),
+        "co_signatures": to_plain(couple_cosignatures(couple)),
     }
     return data
 

@@ -161,3 +161,16 @@ def test_a_new_supervisor_takes_over_outstanding_cosignatures(world, supervisor,
     assert _cosignature(signed).supervisor_id == world.other_therapist.id
     assert [c.id for c in services.waiting_for(world.other_therapist)] == [_cosignature(signed).id]
     assert services.waiting_for(supervisor) == []
+
+
+def test_the_record_export_names_the_cosignature_and_its_reviews(world, supervisor, signed):
+    from clinic.records.services import couple_record, record_pdf
+
+    services.request_changes(_cosignature(signed), supervisor, "Add the enactment (fictional).")
+    data = couple_record(world.couple, exported_by=world.therapist, include_process_notes=False)
+    [entry] = data["co_signatures"]
+    assert entry["session"] == signed.number and entry["status"] == "Changes requested"
+    assert entry["supervisor"] == "Dr. Fictional Supervisor"
+    assert entry["reviews"][0]["comments"] == "Add the enactment (fictional)."
+    assert "PROCESS-MARKER" not in str(data)
+    assert record_pdf(world.couple, world.therapist, data).startswith(b"%PDF")
