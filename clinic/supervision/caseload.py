@@ -81,7 +81,7 @@ def check_transfer(couple_ids: list[int], source: User, target: User, *, lock: b
     if not couple_ids:
         raise DomainError("Choose at least one couple to transfer.", field="couples")
     query = select(Couple).where(Couple.id.in_(couple_ids)).order_by(Couple.id)
-    couples = list(db.session.scalars(query.with_for_update() if lock else query))
+    couples = list(db.session.scalars(query.with_for_update(of=Couple) if lock else query))
     if len(couples) != len(set(couple_ids)) or any(c.therapist_id != source.id for c in couples):
         raise DomainError("Some of these couples are no longer on this caseload; reload the page.", field="couples")
     return couples

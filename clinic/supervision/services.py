@@ -159,8 +159,10 @@ def get_supervised_note(supervisor, note_id: int) -> ProgressNote:
     return note
 
 
-def cosignature_of(note: ProgressNote) -> Cosignature | None:
-    return db.session.scalars(select(Cosignature).where(Cosignature.progress_note_id == note.id)).first()
+def cosignature_of(note: ProgressNote, *, lock: bool = False) -> Cosignature | None:
+    """The note's co-signature; `lock` (for a decision) makes concurrent decisions take turns on PostgreSQL."""
+    query = select(Cosignature).where(Cosignature.progress_note_id == note.id)
+    return db.session.scalars(query.with_for_update(of=Cosignature) if lock else query).first()
 
 
 def waiting_for(supervisor) -> list[Cosignature]:
@@ -278,6 +280,7 @@ def get_own_cosignature(associate, note_id: int) -> Cosignature:
             Cosignature.associate_id == associate.id,
             Couple.therapist_id == associate.id,
         )
+        .with_for_update(of=Cosignature)
     )
     found = db.session.scalars(query).first()
     if found is None or associate.role != "therapist":

@@ -86,7 +86,7 @@ def _note_page(note, cosign_form=None, changes_form=None, status=200, refused: s
 @therapist_only
 def cosign(note_id: int):
     note = services.get_supervised_note(current_user, note_id)
-    cosignature = services.cosignature_of(note) or abort(404)
+    cosignature = services.cosignature_of(note, lock=True) or abort(404)
     form = CosignForm()
     if form.validate_on_submit():
         try:
@@ -107,7 +107,7 @@ def cosign(note_id: int):
 @therapist_only
 def request_changes(note_id: int):
     note = services.get_supervised_note(current_user, note_id)
-    cosignature = services.cosignature_of(note) or abort(404)
+    cosignature = services.cosignature_of(note, lock=True) or abort(404)
     form = ChangesForm()
     if form.validate_on_submit():
         try:
