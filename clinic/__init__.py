@@ -24,6 +24,7 @@ DOMAINS = (
     "appointments",
     "consent",
     "plans",
+    "supervision",
 )
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

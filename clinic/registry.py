@@ -83,3 +83,47 @@ def check_status_change(couple, status: str) -> None:
     """Each registered guard may refuse the move of `couple` to `status` with a DomainError."""
     for guard in _status_guards:
         guard(couple, status)
+
+
+# --- what follows a progress note's signature (supervision asks for a co-signature) --------------
+NoteSigned = Callable[[Any, Any], None]
+_note_signed: list[NoteSigned] = []
+
+
+def register_note_signed(hook: NoteSigned) -> None:
+    if hook not in _note_signed:
+        _note_signed.append(hook)
+
+
+def note_signed(note, signer) -> None:
+    """Run every registered hook for a note `signer` has just signed (same transaction, flushed)."""
+    for hook in _note_signed:
+        hook(note, signer)
+
+
+# --- the audit trail in words (supervision describes events; admin shows them) --------------------
+AuditDescriber = Callable[[list, Any], list]
+_audit_describer: list[AuditDescriber] = []
+
+
+def register_audit_describer(describer: AuditDescriber) -> None:
+    _audit_describer[:] = [describer]
+
+
+def describe_audit(events: list, viewer) -> list:
+    """Rows in words for `events` as `viewer` may see them (couples by reference unless names are allowed)."""
+    if not _audit_describer:
+        raise LookupError("no audit describer registered (clinic.supervision.init_app not run)")
+    return _audit_describer[0](events, viewer)
+
+
+_audit_names: list[Callable[[Any], bool]] = []
+
+
+def register_audit_names(check: Callable[[Any], bool]) -> None:
+    _audit_names[:] = [check]
+
+
+def audit_shows_names(viewer) -> bool:
+    """Whether `viewer` sees client names in the audit trail (a clinical role, or a break-glass reason)."""
+    return bool(_audit_names) and _audit_names[0](viewer)

@@ -16,6 +16,7 @@ NAVIGATION = {
         ("Exercises", "homework.library"),
         ("Handouts", "handouts.library"),
         ("Measures", "measures.library"),
+        ("Supervision", "supervision.home"),
     ],
     "client": [
         ("Today", "portal.today"),
@@ -28,6 +29,9 @@ NAVIGATION = {
 }
 NAVIGATION["admin"].append(("Consent documents", "consent.documents"))
 NAVIGATION["client"].append(("Plan", "plans_portal.shared_plan"))
+
+
+NAVIGATION["admin"] += [("Supervisors", "supervision.links"), ("Transfers", "supervision.transfers")]
 
 
 def url_if(endpoint: str, **values) -> str | None:

@@ -43,9 +43,13 @@ def get_staff_member(user_id: int) -> User:
     return user
 
 
-def people_for_audit_filter() -> dict[str, str]:
-    """Choices for the audit trail's "Person" filter: everyone with an account, by role then name."""
-    people = db.session.execute(select(User.id, User.name, User.role).order_by(User.role, User.name))
+def people_for_audit_filter(include_clients: bool = True) -> dict[str, str]:
+    """Choices for the audit trail's "Person" filter: everyone with an account (staff only when client
+    names are hidden), by role then name."""
+    query = select(User.id, User.name, User.role).order_by(User.role, User.name)
+    if not include_clients:
+        query = query.where(User.role != "client")
+    people = db.session.execute(query)
     return {str(person.id): f"{person.name} ({person.role})" for person in people}
 
 

@@ -8,6 +8,7 @@ from clinic.auth import services as accounts
 from clinic.core import once
 from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
+from clinic.registry import audit_shows_names, describe_audit
 from clinic.security import admin_required
 from clinic.settings import edit_practice_settings, get_practice_settings, practice_zone, time_zone_choices
 
@@ -104,13 +105,16 @@ def settings():
 def audit_trail():
     """The audit trail, newest first: ids, action names and addresses only, never clinical content."""
     form = TrailFilterForm(request.args)
-    form.user.choices = {"": "Anyone", **services.people_for_audit_filter()}
+    names = audit_shows_names(current_user)  # else clients and couples by reference number (#19)
+    form.user.choices = {"": "Anyone", **services.people_for_audit_filter(include_clients=names)}
     form.action.choices = {"": "Any action", **{a: a for a in audit.known_actions()}}
     ok = form.validate()
     query = audit.trail_query(**(form.trail_filters() if ok else {}), zone=practice_zone())
     page = db.paginate(query, per_page=50, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("admin/audit_trail.html", form=form, page=page, args=args), 200 if ok else 422
+    rows = describe_audit(page.items, current_user)
+    context = {"form": form, "page": page, "args": args, "rows": rows, "names_shown": names}
+    return render_template("admin/audit_trail.html", **context), 200 if ok else 422
 
 
 @bp.post("/staff/<int:user_id>/reset-2fa")

@@ -28,6 +28,7 @@ from clinic.pdf import build_pdf
 from clinic.plans.export import couple_plans_record
 from clinic.sessions.export import couple_sessions_record
 from clinic.settings import get_practice_settings
+from clinic.supervision.export import couple_cosignatures
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ def couple_record(couple, *, exported_by, include_process_notes: bool) -> dict:
         "scores": to_plain(couple_scores(couple)),
         "treatment_plans": to_plain(couple_plans_record(couple)),
         "consent": to_plain(couple_consent_record(couple)),
+        "co_signatures": to_plain(couple_cosignatures(couple)),
     }
     return data
 

@@ -280,7 +280,8 @@ def _guard_locked_records(session, flush_context, instances):
     for obj in session.dirty:
         changed = session.is_modified(obj, include_collections=False)
         if isinstance(obj, ProgressNote) and changed and _was_signed(obj):
-            raise NoteLocked()
+            if obj.id not in session.info.get("notes_reopening_for_revision", ()):
+                raise NoteLocked()
         if isinstance(obj, NoteAddendum | CycleMap) and changed:
             raise NoteLocked("Addenda and cycle map versions are kept as written; add a new one instead.")
     for obj in session.deleted:

@@ -14,7 +14,7 @@ from clinic.db import utcnow
 from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
 from clinic.forms import has_forbidden_characters
-from clinic.registry import homework_review
+from clinic.registry import homework_review, note_signed
 from clinic.sessions.completeness import sign_problems
 from clinic.sessions.models import (
     CycleMap,
@@ -25,6 +25,8 @@ from clinic.sessions.models import (
     ProgressNote,
     TherapySession,
 )
+
+REOPENING = "notes_reopening_for_revision"  # see sessions.models._guard_locked_records
 
 
 def get_session_for(user, therapy_session_id: int) -> TherapySession:
@@ -152,6 +154,30 @@ def sign_note(note: ProgressNote, signer, password: str | None, attested: bool, 
     note.content_hash = note.compute_hash()
     record("progress_note.signed", note)
     db.session.flush()
+    note_signed(note, signer)
+
+
+def reopen_for_revision(note: ProgressNote, by) -> None:
+    """Withdraw the signature of a note whose co-signature is still outstanding, so its author can revise it.
+
+    Only the supervision domain calls this, after checking that a supervisor asked for changes and has
+    not co-signed; the note is a draft again and must be signed anew. The locking guard lets exactly this
+    note through, once, in this flush.
+    """
+    if not note.is_signed:
+        raise DomainError("This note is already open for changes.")
+    if by.id != note.signed_by_id:
+        raise DomainError("Only the therapist who signed this note can reopen it.")
+    allowed = db.session.info.setdefault(REOPENING, set())
+    allowed.add(note.id)
+    try:
+        note.signed_by_id = None
+        note.signed_at = None
+        note.content_hash = None
+        record("progress_note.reopened", note)
+        db.session.flush()
+    finally:
+        allowed.discard(note.id)
 
 
 def _signature_problems(signer, password: str | None, attested: bool) -> dict[str, str]:

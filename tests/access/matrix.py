@@ -7,7 +7,10 @@ when its routes need records, a `populate(world)` that adds them to `world.extra
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ACTORS = ("anonymous", "therapist", "other_therapist", "partner_a", "partner_b", "outsider", "admin")
+ACTORS = ("anonymous", "therapist", "other_therapist", "partner_a", "partner_b", "outsider", "admin", "supervisor")
+# The supervisor supervises `therapist` (tests/supervision/access_spec.py links them): refused whatever
+# another therapist is refused, except the supervision read views of the supervisee's couples.
+SUPERVISOR = frozenset({"supervisor"})
 THERAPIST = frozenset({"therapist"})
 PARTNERS = frozenset({"partner_a", "partner_b"})
 CLIENTS = frozenset({"partner_a", "partner_b", "outsider"})

@@ -15,7 +15,7 @@ def test_the_audit_page_is_for_admins_and_filters(client, world, login):
     assert page.status_code == 200 and "couple.viewed" in page.text
     only_denied = client.get(f"/admin/audit/?action=access.not_found&user={world.therapist.id}")
     rows = re.findall(r"<tr>\s*<td>", only_denied.text)
-    assert len(rows) == 1 and f"couple {world.other_couple.id}" in only_denied.text
+    assert len(rows) == 1 and f"couple #R-{world.other_couple.id}" in only_denied.text
     by_couple = client.get(f"/admin/audit/?couple={world.couple.id}")
     assert "<code>couple.viewed</code>" in by_couple.text and "<code>access.not_found</code>" not in by_couple.text
     assert "No entries match" in client.get("/admin/audit/?date_from=2000-01-01&date_to=2000-01-02").text

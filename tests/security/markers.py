@@ -29,6 +29,7 @@ THERAPIST_ONLY_TABLES = {
     "safety_decision",
     "safety_follow_up",
     "note_risk_review",
+    "cosign_review",
 }
 THERAPIST_ONLY_COLUMNS = {("couple", "presenting_concerns")}
 # Treatment plans: partners see goals and objectives only, never the problems, formulation or interventions.
@@ -123,7 +124,19 @@ def _row_owner(table, row, cache):
     return couple_id, partner_id, private
 
 
+# The supervisor (tests/supervision/access_spec.py) reads what the treating therapist of `world.couple`
+# reads, except process notes, which stay with their author.
+SUPERVISOR_NEVER = {"process_note"}
+
+
 def _allowed(world, table, column, couple_id, partner_id, private):
+    allowed = _allowed_without_supervisor(world, table, column, couple_id, partner_id, private)
+    if allowed is not None and couple_id == world.couple.id and table.name not in SUPERVISOR_NEVER:
+        return allowed | {"supervisor"}
+    return allowed
+
+
+def _allowed_without_supervisor(world, table, column, couple_id, partner_id, private):
     couples = {
         world.couple.id: ("therapist", "partner_a", "partner_b"),
         world.other_couple.id: ("other_therapist", "outsider", None),
