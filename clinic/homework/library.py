@@ -35,6 +35,8 @@ EDITABLE = (
     "completion",
     "fields",
     "raises_conflict",
+    "source",
+    "is_private_to_partner",
 )
 
 
@@ -75,6 +77,8 @@ def load_content_file(path: Path) -> dict:
         "completion": meta.get("completion"),
         "fields": fields,
         "raises_conflict": bool(meta.get("raises_conflict", False)),
+        "source": str(meta.get("source", "")).strip(),
+        "is_private_to_partner": bool(meta.get("private_to_partner", False)),
     }
     _check(data, path.name)
     return data
@@ -94,6 +98,10 @@ def _check(data: dict, name: str) -> None:
         problems.append("steps")
     if data["completion"] in ("log", "reflection") and not data["fields"]:
         problems.append("fields")
+    if not data["source"]:
+        problems.append("source")
+    if data["is_private_to_partner"] and data["who"] != "one":
+        problems.append("who (a private exercise is for one partner)")
     if problems:
         raise ValueError(f"{name}: check {', '.join(problems)}")
 
@@ -203,6 +211,8 @@ def _unique_slug(owner, title: str) -> str:
 
 
 def check_exercise_data(data: dict) -> None:
+    if data.get("is_private_to_partner") and data["who"] != "one":
+        raise DomainError("An exercise private to one partner is done by one partner: choose One partner.", field="who")
     if data["completion"] in ("log", "reflection") and not data["fields"]:
         raise DomainError("A structured log or reflection needs at least one field or question.", field="field_lines")
     if not data["steps"]:
@@ -259,5 +269,7 @@ def exercise_as_worksheet(exercise: Exercise) -> dict:
         ],
         "rating_scale": [1, 2, 3, 4, 5] if exercise.completion == "rating" else [],
         "model_tags": list(exercise.model_tags or []),
+        "model_labels": exercise.model_labels,
         "strategies": exercise.strategy_labels,
+        "source": exercise.source or "",
     }

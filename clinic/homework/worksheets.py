@@ -49,6 +49,8 @@ def normalise_worksheet(
         "week": _week_grid(completion, labels) if repeated else None,
         "fields": _fields(completion, labels, repeated),
         "fields_heading": "Your answers",
+        "tags": ", ".join(data.get("model_labels") or []),
+        "source": str(data.get("source") or ""),
     }
     if repeated and sheet["fields"] and completion in ("log", "reflection") and len(labels) > MAX_GRID_COLUMNS:
         sheet["fields_heading"] = "One moment this week, in full"
@@ -108,9 +110,10 @@ def _fields(completion: str, labels: list[str], repeated: bool) -> list[dict]:
 
 
 def couple_worksheets(couple) -> list[dict]:
-    """Worksheets for the couple's active assignments: one per partner when each does it separately."""
+    """Worksheets for the couple's active assignments: one per partner when each does it separately.
+    Exercises private to one partner (a safety plan) are never printed for the couple."""
     sheets = []
-    for assignment in _active(couple):
+    for assignment in _printable(couple):
         sheets += assignment_worksheets(assignment, couple)
     return sheets
 
@@ -121,7 +124,7 @@ def partner_worksheets(couple, partner) -> list[dict]:
         exercise_worksheet(
             a.exercise, frequency_kind=a.frequency_kind, frequency=a.frequency_label, for_name=partner.name, note=a.note
         )
-        for a in _active(couple)
+        for a in _printable(couple)
         if (a.who == "one" and a.partner_id == partner.id) or a.who == "each"
     ]
 
@@ -133,6 +136,12 @@ def together_worksheets(couple) -> list[dict]:
 
 def _active(couple) -> list:
     return [a for a in couple_assignments(couple) if a.status == "active"]
+
+
+def _printable(couple) -> list:
+    """Active assignments that may go into a packet handed out in session: not one partner's private
+    exercise (that partner downloads it from their own portal; the therapist prints it on its own)."""
+    return [a for a in _active(couple) if not a.exercise.is_private_to_partner]
 
 
 def assignment_worksheets(assignment, couple) -> list[dict]:

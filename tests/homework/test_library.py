@@ -82,7 +82,8 @@ def test_library_filters_by_model_strategy_format_and_who(client, world, login):
     page = client.get("/exercises").get_data(as_text=True)
     assert "Speaker–listener practice" in page and "Spotting our cycle" in page
     page = client.get("/exercises?model=EFT&completion=log").get_data(as_text=True)
-    assert "Spotting our cycle" in page and "Attachment trigger journal" in page
+    assert "Spotting our cycle" in page
+    assert "Attachment trigger journal" not in page  # tagged honestly (#17): not an EFT exercise
     assert "Speaker–listener practice" not in page and "Caring days" not in page
     page = client.get("/exercises?strategy=gratitude&who=each").get_data(as_text=True)
     assert "Daily appreciation exchange" in page and "Caring days" in page
