@@ -66,7 +66,7 @@ def load_content_file(path: Path) -> dict:
         "slug": meta["slug"],
         "title": str(meta["title"]),
         "purpose": str(meta["purpose"]).strip(),
-        "steps": [str(s) for s in meta.get("steps") or []],
+        "steps": list(meta.get("steps") or []),  # _check refuses a step YAML read as a mapping
         "notes": post.content.strip(),
         "model_tags": list(meta.get("models") or []),
         "strategies": list(meta.get("strategies") or []),
@@ -96,6 +96,8 @@ def _check(data: dict, name: str) -> None:
         problems.append("strategies")
     if not data["steps"]:
         problems.append("steps")
+    if not all(isinstance(step, str) for step in data["steps"]):
+        problems.append("steps (quote a step with a colon in it)")
     if data["completion"] in ("log", "reflection") and not data["fields"]:
         problems.append("fields")
     if not data["source"]:
@@ -272,4 +274,5 @@ def exercise_as_worksheet(exercise: Exercise) -> dict:
         "model_labels": exercise.model_labels,
         "strategies": exercise.strategy_labels,
         "source": exercise.source or "",
+        "private": exercise.is_private_to_partner,
     }

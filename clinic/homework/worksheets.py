@@ -46,11 +46,14 @@ def normalise_worksheet(
         "for": for_name,
         "note": note or "",
         "meta": " · ".join(str(p) for p in meta_parts if p),
-        "week": _week_grid(completion, labels) if repeated else None,
+        "week": _week_grid(completion, labels, weeks=_once_a_week(frequency_kind, frequency or data.get("frequency")))
+        if repeated
+        else None,
         "fields": _fields(completion, labels, repeated),
         "fields_heading": "Your answers",
         "tags": ", ".join(data.get("model_labels") or []),
         "source": str(data.get("source") or ""),
+        "private": bool(data.get("private")),
     }
     if repeated and sheet["fields"] and completion in ("log", "reflection") and len(labels) > MAX_GRID_COLUMNS:
         sheet["fields_heading"] = "One moment this week, in full"
@@ -65,13 +68,23 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
 
 
-def _week_grid(completion: str, labels: list[str]) -> dict:
+def _once_a_week(frequency_kind: str, label) -> bool:
+    return frequency_kind == "weekly" and label == "Once a week"
+
+
+WEEKS = ("Week 1", "Week 2", "Week 3", "Week 4")
+
+
+def _week_grid(completion: str, labels: list[str], *, weeks: bool = False) -> dict:
+    """A grid of days, or of four weeks for something done once a week (seven rows would be six too many)."""
     if completion == "rating":
         columns = [_short(f"{labels[0]} (1–5)" if labels else "Rating (1–5)"), "A word about the day"]
     elif completion in ("checklist", "log") and 0 < len(labels) <= MAX_GRID_COLUMNS:
         columns = [_short(label) for label in labels]
     else:
         columns = ["Done?", "A few words"]
+    if weeks:
+        return {"title": "The next four weeks", "rows": list(WEEKS), "columns": columns}
     return {"title": "This week", "rows": list(DAYS), "columns": columns}
 
 
