@@ -2,8 +2,8 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import false as sa_false
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 import clinic.sessions.models  # noqa: F401  (Assignment.therapy_session_id refers to its table)

@@ -257,9 +257,7 @@ def own_chart_svg(partner, measure, responses) -> Markup:
     title = f"Your {measure.short_title} scores over time"
     if not own:
         return _empty(200, title, f"No {measure.short_title} answers yet.")
-    all_series = {
-        s.key: [Series("You", "a", [(r.answered_at, r.scores[s.key]) for r in own])] for s in measure.scales
-    }
+    all_series = {s.key: [Series("You", "a", [(r.answered_at, r.scores[s.key]) for r in own])] for s in measure.scales}
     t0, t1 = _time_range(next(iter(all_series.values())))
     panels = []
     for index, scale in enumerate(measure.scales):

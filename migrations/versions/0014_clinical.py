@@ -20,12 +20,8 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("exercise", schema=None) as batch_op:
         batch_op.add_column(sa.Column("source", sa.Text(), server_default="", nullable=False))
-        batch_op.add_column(
-            sa.Column("is_private_to_partner", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
-        batch_op.create_check_constraint(
-            "private_is_one_partner", "NOT is_private_to_partner OR who = 'one'"
-        )
+        batch_op.add_column(sa.Column("is_private_to_partner", sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.create_check_constraint("private_is_one_partner", "NOT is_private_to_partner OR who = 'one'")
 
 
 def downgrade():
