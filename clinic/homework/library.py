@@ -40,6 +40,14 @@ EDITABLE = (
 )
 
 
+# Added in #17: callers written before them may leave them out.
+OPTIONAL = {"source": "", "is_private_to_partner": False}
+
+
+def _editable(data: dict) -> dict:
+    return {k: data.get(k, OPTIONAL[k]) if k in OPTIONAL else data[k] for k in EDITABLE}
+
+
 def parse_frequency(text: str) -> tuple[str, int | None]:
     """'once' | 'daily' | 'weekly:N' (1–7) → (kind, times_per_week)."""
     text = str(text).strip()
@@ -223,7 +231,7 @@ def check_exercise_data(data: dict) -> None:
 
 def create_exercise(owner, data: dict) -> Exercise:
     check_exercise_data(data)
-    exercise = Exercise(owner_id=owner.id, slug=_unique_slug(owner, data["title"]), **{k: data[k] for k in EDITABLE})
+    exercise = Exercise(owner_id=owner.id, slug=_unique_slug(owner, data["title"]), **_editable(data))
     db.session.add(exercise)
     db.session.flush()
     record("exercise.created", exercise)
@@ -249,8 +257,8 @@ def copy_exercise(owner, source: Exercise) -> Exercise:
 def update_exercise(exercise: Exercise, seen_version: int | None, data: dict) -> None:
     check_exercise_data(data)
     exercise.claim_version(seen_version)
-    for key in EDITABLE:
-        setattr(exercise, key, data[key])
+    for key, value in _editable(data).items():
+        setattr(exercise, key, value)
     record("exercise.updated", exercise)
 
 

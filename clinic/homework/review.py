@@ -3,6 +3,7 @@
 Per partner and assignment: the days it was done, how many expected times were skipped, which entries
 the partner shared, and (for checklists) which items were ticked. Never any entry's words: free text and
 typed answers stay out, shared or not, so the note holds facts about the homework and no private text.
+An exercise private to one partner (a safety plan) is left out altogether: notes can be released to both.
 """
 
 from datetime import datetime
@@ -29,6 +30,8 @@ def summarise_since(couple, since_at: datetime | None, position: str | None = No
 
 
 def _assignment_lines(row, partner, since) -> list[str]:
+    if row.assignment.exercise.is_private_to_partner:
+        return []  # a note can be released to both partners: one partner's private plan stays out of it
     pa = next(p for p in row.partners if p.partner.id == partner.id)
     tally = pa.course if since is None else pa.since
     if tally is None or (tally.expected == 0 and tally.done == 0):

@@ -150,3 +150,18 @@ def test_the_safety_plan_is_never_printed_for_the_couple(app, world, named_coupl
         assert response.status_code == 200
         text = pdftools.text(response.data).upper()
         assert "CARING DAYS" in text and "SAFETY PLAN" not in text
+
+
+def test_the_next_notes_homework_review_leaves_the_private_plan_out(app, world):
+    from clinic.homework.review import summarise_since
+    from tests.sessions.helpers import new_session
+
+    a, assignment = _plan_for_a(world)
+    support.entry(assignment, a, days_ago=0, free_text=PRIVATE_WORDS)
+    support.assign(world, "caring-days", who="each", days_ago=1)
+    db.session.commit()
+    answers = new_session(world.couple, world.therapist, model="cbct", days_ago=0).progress_note.answers
+    review_a = answers["homework_review_a"]
+    assert "Caring days" in review_a and "safety plan" not in review_a.lower() and PRIVATE_WORDS not in review_a
+    whole = summarise_since(world.couple, None)
+    assert "Caring days" in whole and "safety plan" not in whole.lower()

@@ -192,3 +192,29 @@ def test_opening_the_library_loads_new_and_fixed_exercises(client, world, login)
     db.session.commit()
     page = client.get("/exercises").get_data(as_text=True)
     assert "Caring days" in page and "An old release's title" not in page
+
+
+def test_a_therapists_exercise_keeps_its_source_and_private_needs_one_partner(client, world, login):
+    """#17: the source line and the private-to-one-partner flag are editable on one's own exercises."""
+    login(client, world.therapist)
+    response = client.post(
+        "/exercises/new",
+        data=_form(source="Fictional Author (2020), a made-up book", is_private_to_partner="y", who="each"),
+    )
+    assert response.status_code == 422
+    assert "An exercise private to one partner is done by one partner" in response.get_data(as_text=True)
+    assert "Fictional Author (2020), a made-up book" in response.get_data(as_text=True)  # typed text kept
+    response = client.post(
+        "/exercises/new",
+        data=_form(
+            source="Fictional Author (2020), a made-up book",
+            is_private_to_partner="y",
+            who="one",
+            form_token="tok-private-aaaaaaaaaaaaaaa",
+        ),
+    )
+    assert response.status_code == 302
+    own = db.session.scalar(select(Exercise).where(Exercise.title == "Fictional sunset walk"))
+    assert own.source == "Fictional Author (2020), a made-up book" and own.is_private_to_partner
+    page = client.get(f"/exercises/{own.id}").get_data(as_text=True)
+    assert "Source: Fictional Author (2020), a made-up book" in page and "Private to one partner" in page
