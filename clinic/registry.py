@@ -62,11 +62,14 @@ def register_homework_review(provider: HomeworkReview) -> None:
     _homework_review[:] = [provider]
 
 
-def homework_review(couple, since_at) -> str:
-    """The registered homework summary for a couple since `since_at` (None: since the start)."""
+def homework_review(couple, since_at, position: str | None = None) -> str:
+    """The registered homework summary for a couple since `since_at` (None: since the start); only the
+    partner at `position` ("a" or "b") when given."""
     if not _homework_review:
         raise LookupError("no homework review provider registered (clinic.homework.init_app not run)")
-    return _homework_review[0](couple, since_at)
+    if position is None:
+        return _homework_review[0](couple, since_at)
+    return _homework_review[0](couple, since_at, position)  # type: ignore[call-arg]
 
 
 # --- guards on a couple's status (consent keeps a couple in intake until both partners have signed) -----

@@ -16,6 +16,8 @@ EXERCISE_KEYS = (
     "times_per_week",
     "completion",
     "raises_conflict",
+    "source",
+    "is_private_to_partner",
 )
 
 
@@ -23,6 +25,7 @@ def exercise_data(form) -> dict:
     """The library's data for a validated ExerciseForm (weekly frequency defaults to once a week)."""
     data = {k: form[k].data for k in EXERCISE_KEYS}
     data["notes"] = data["notes"] or ""
+    data["source"] = data["source"] or ""
     data["times_per_week"] = data["times_per_week"] if data["frequency_kind"] == "weekly" else None
     if data["frequency_kind"] == "weekly" and not data["times_per_week"]:
         data["times_per_week"] = 1

@@ -73,6 +73,15 @@ class ExerciseForm(BaseForm):
         "Start a line with * to make it required. For a rating, the question.",
     )
     raises_conflict = BooleanField("This exercise may stir up conflict (needs confirmation when safety is a concern)")
+    source = StringField(
+        "Source",
+        validators=[Optional(), Length(max=500)],
+        filters=TEXT,
+        description="Where the exercise comes from: authors, book or article (shown on its page and worksheet).",
+    )
+    is_private_to_partner = BooleanField(
+        "Private to one partner and you (the other partner never sees it; never printed for the couple)"
+    )
     version = VersionField()
     form_token = OnceField()
 

@@ -35,7 +35,17 @@ EDITABLE = (
     "completion",
     "fields",
     "raises_conflict",
+    "source",
+    "is_private_to_partner",
 )
+
+
+# Added in #17: callers written before them may leave them out.
+OPTIONAL = {"source": "", "is_private_to_partner": False}
+
+
+def _editable(data: dict) -> dict:
+    return {k: data.get(k, OPTIONAL[k]) if k in OPTIONAL else data[k] for k in EDITABLE}
 
 
 def parse_frequency(text: str) -> tuple[str, int | None]:
@@ -64,7 +74,7 @@ def load_content_file(path: Path) -> dict:
         "slug": meta["slug"],
         "title": str(meta["title"]),
         "purpose": str(meta["purpose"]).strip(),
-        "steps": [str(s) for s in meta.get("steps") or []],
+        "steps": list(meta.get("steps") or []),  # _check refuses a step YAML read as a mapping
         "notes": post.content.strip(),
         "model_tags": list(meta.get("models") or []),
         "strategies": list(meta.get("strategies") or []),
@@ -75,6 +85,8 @@ def load_content_file(path: Path) -> dict:
         "completion": meta.get("completion"),
         "fields": fields,
         "raises_conflict": bool(meta.get("raises_conflict", False)),
+        "source": str(meta.get("source", "")).strip(),
+        "is_private_to_partner": bool(meta.get("private_to_partner", False)),
     }
     _check(data, path.name)
     return data
@@ -92,8 +104,14 @@ def _check(data: dict, name: str) -> None:
         problems.append("strategies")
     if not data["steps"]:
         problems.append("steps")
+    if not all(isinstance(step, str) for step in data["steps"]):
+        problems.append("steps (quote a step with a colon in it)")
     if data["completion"] in ("log", "reflection") and not data["fields"]:
         problems.append("fields")
+    if not data["source"]:
+        problems.append("source")
+    if data["is_private_to_partner"] and data["who"] != "one":
+        problems.append("who (a private exercise is for one partner)")
     if problems:
         raise ValueError(f"{name}: check {', '.join(problems)}")
 
@@ -203,6 +221,8 @@ def _unique_slug(owner, title: str) -> str:
 
 
 def check_exercise_data(data: dict) -> None:
+    if data.get("is_private_to_partner") and data["who"] != "one":
+        raise DomainError("An exercise private to one partner is done by one partner: choose One partner.", field="who")
     if data["completion"] in ("log", "reflection") and not data["fields"]:
         raise DomainError("A structured log or reflection needs at least one field or question.", field="field_lines")
     if not data["steps"]:
@@ -211,7 +231,7 @@ def check_exercise_data(data: dict) -> None:
 
 def create_exercise(owner, data: dict) -> Exercise:
     check_exercise_data(data)
-    exercise = Exercise(owner_id=owner.id, slug=_unique_slug(owner, data["title"]), **{k: data[k] for k in EDITABLE})
+    exercise = Exercise(owner_id=owner.id, slug=_unique_slug(owner, data["title"]), **_editable(data))
     db.session.add(exercise)
     db.session.flush()
     record("exercise.created", exercise)
@@ -237,8 +257,8 @@ def copy_exercise(owner, source: Exercise) -> Exercise:
 def update_exercise(exercise: Exercise, seen_version: int | None, data: dict) -> None:
     check_exercise_data(data)
     exercise.claim_version(seen_version)
-    for key in EDITABLE:
-        setattr(exercise, key, data[key])
+    for key, value in _editable(data).items():
+        setattr(exercise, key, value)
     record("exercise.updated", exercise)
 
 
@@ -259,5 +279,8 @@ def exercise_as_worksheet(exercise: Exercise) -> dict:
         ],
         "rating_scale": [1, 2, 3, 4, 5] if exercise.completion == "rating" else [],
         "model_tags": list(exercise.model_tags or []),
+        "model_labels": exercise.model_labels,
         "strategies": exercise.strategy_labels,
+        "source": exercise.source or "",
+        "private": exercise.is_private_to_partner,
     }

@@ -3,13 +3,14 @@
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 import clinic.sessions.models  # noqa: F401  (Assignment.therapy_session_id refers to its table)
 from clinic.db import TimestampMixin, UTCDateTime, VersionedMixin, utcnow
 from clinic.extensions import Model
 
-MODEL_TAGS = {"EFT": "EFT", "CBCT": "CBCT", "general": "General"}
+MODEL_TAGS = {"EFT": "EFT", "CBCT": "CBCT", "IBCT": "IBCT", "general": "General"}
 STRATEGIES = {
     "empathy": "Empathy and understanding",
     "open_communication": "Open, honest communication",
@@ -56,6 +57,7 @@ class Exercise(VersionedMixin, TimestampMixin, Model):
         CheckConstraint("frequency_kind in ('once', 'daily', 'weekly')", name="frequency_valid"),
         CheckConstraint("times_per_week is null or times_per_week between 1 and 7", name="times_per_week_range"),
         CheckConstraint("minutes >= 0", name="minutes_not_negative"),
+        CheckConstraint("NOT is_private_to_partner OR who = 'one'", name="private_is_one_partner"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +77,11 @@ class Exercise(VersionedMixin, TimestampMixin, Model):
     completion: Mapped[str] = mapped_column(String(12))
     fields: Mapped[list] = mapped_column(JSON, default=list)
     raises_conflict: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where the exercise comes from (authors, book or article), shown on its page and worksheet.
+    source: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # For one partner alone and private to them and the therapist: the other partner never sees that it
+    # exists, an entry can never be shared, and it is never printed for the couple (e.g. a safety plan).
+    is_private_to_partner: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     is_retired: Mapped[bool] = mapped_column(Boolean, default=False)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
 

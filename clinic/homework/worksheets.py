@@ -46,9 +46,14 @@ def normalise_worksheet(
         "for": for_name,
         "note": note or "",
         "meta": " · ".join(str(p) for p in meta_parts if p),
-        "week": _week_grid(completion, labels) if repeated else None,
+        "week": _week_grid(completion, labels, weeks=_once_a_week(frequency_kind, frequency or data.get("frequency")))
+        if repeated
+        else None,
         "fields": _fields(completion, labels, repeated),
         "fields_heading": "Your answers",
+        "tags": ", ".join(data.get("model_labels") or []),
+        "source": str(data.get("source") or ""),
+        "private": bool(data.get("private")),
     }
     if repeated and sheet["fields"] and completion in ("log", "reflection") and len(labels) > MAX_GRID_COLUMNS:
         sheet["fields_heading"] = "One moment this week, in full"
@@ -63,13 +68,23 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
 
 
-def _week_grid(completion: str, labels: list[str]) -> dict:
+def _once_a_week(frequency_kind: str, label) -> bool:
+    return frequency_kind == "weekly" and label == "Once a week"
+
+
+WEEKS = ("Week 1", "Week 2", "Week 3", "Week 4")
+
+
+def _week_grid(completion: str, labels: list[str], *, weeks: bool = False) -> dict:
+    """A grid of days, or of four weeks for something done once a week (seven rows would be six too many)."""
     if completion == "rating":
         columns = [_short(f"{labels[0]} (1–5)" if labels else "Rating (1–5)"), "A word about the day"]
     elif completion in ("checklist", "log") and 0 < len(labels) <= MAX_GRID_COLUMNS:
         columns = [_short(label) for label in labels]
     else:
         columns = ["Done?", "A few words"]
+    if weeks:
+        return {"title": "The next four weeks", "rows": list(WEEKS), "columns": columns}
     return {"title": "This week", "rows": list(DAYS), "columns": columns}
 
 
@@ -108,9 +123,10 @@ def _fields(completion: str, labels: list[str], repeated: bool) -> list[dict]:
 
 
 def couple_worksheets(couple) -> list[dict]:
-    """Worksheets for the couple's active assignments: one per partner when each does it separately."""
+    """Worksheets for the couple's active assignments: one per partner when each does it separately.
+    Exercises private to one partner (a safety plan) are never printed for the couple."""
     sheets = []
-    for assignment in _active(couple):
+    for assignment in _printable(couple):
         sheets += assignment_worksheets(assignment, couple)
     return sheets
 
@@ -121,7 +137,7 @@ def partner_worksheets(couple, partner) -> list[dict]:
         exercise_worksheet(
             a.exercise, frequency_kind=a.frequency_kind, frequency=a.frequency_label, for_name=partner.name, note=a.note
         )
-        for a in _active(couple)
+        for a in _printable(couple)
         if (a.who == "one" and a.partner_id == partner.id) or a.who == "each"
     ]
 
@@ -133,6 +149,12 @@ def together_worksheets(couple) -> list[dict]:
 
 def _active(couple) -> list:
     return [a for a in couple_assignments(couple) if a.status == "active"]
+
+
+def _printable(couple) -> list:
+    """Active assignments that may go into a packet handed out in session: not one partner's private
+    exercise (that partner downloads it from their own portal; the therapist prints it on its own)."""
+    return [a for a in _active(couple) if not a.exercise.is_private_to_partner]
 
 
 def assignment_worksheets(assignment, couple) -> list[dict]:

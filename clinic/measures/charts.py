@@ -232,3 +232,51 @@ def ecr_rows(couple, responses=None) -> list[dict]:
         }
         for r in responses
     ]
+
+
+# --- A partner's own history (portal) -----------------------------------------------------------------
+
+OWN_LABELS = {
+    ("csi4", "total"): "Relationship satisfaction (0–21)",
+    ("ecr_rs", "anxiety"): "Worry about whether your partner will be there for you (1–7)",
+    ("ecr_rs", "avoidance"): "Unease with depending on your partner (1–7)",
+    ("ras", "mean"): "Relationship satisfaction (1–5)",
+}
+
+
+def _own_ticks(low: float, high: float) -> tuple[float, ...]:
+    return (low, (low + high) / 2, high) if (high - low) <= 6 else (low, 5, 10, 15, high)
+
+
+def own_chart_svg(partner, measure, responses) -> Markup:
+    """One partner's own scores on one measure over time: a panel per scale, their line only.
+
+    `responses` are that partner's answers to `measure` (any order); nothing of the other partner is read.
+    """
+    own = sorted((r for r in responses if r.partner_id == partner.id), key=lambda r: r.answered_at)
+    title = f"Your {measure.short_title} scores over time"
+    if not own:
+        return _empty(200, title, f"No {measure.short_title} answers yet.")
+    all_series = {s.key: [Series("You", "a", [(r.answered_at, r.scores[s.key]) for r in own])] for s in measure.scales}
+    t0, t1 = _time_range(next(iter(all_series.values())))
+    panels = []
+    for index, scale in enumerate(measure.scales):
+        frame = _Frame(48, 60 + index * 190, WIDTH - 48 - 24, 140, t0, t1, scale.low, scale.high)
+        label = OWN_LABELS.get((measure.key, scale.key), scale.label)
+        unit = f" of {scale.high:g}"
+        panels.append({"label": label, **_panel(frame, all_series[scale.key], _own_ticks(scale.low, scale.high), unit)})
+    desc = " ".join(
+        f"{OWN_LABELS.get((measure.key, s.key), s.label)}: "
+        + ", ".join(f"{t:%-d %b %Y} {v:g}" for t, v in all_series[s.key][0].points)
+        + "."
+        for s in measure.scales
+    )
+    height = 60 + 190 * len(panels) + 10
+    legend, _ = _legend(all_series[measure.scales[0].key], 48)
+    return _render("own.svg", width=WIDTH, height=height, title=title, desc=desc, legend=legend, panels=panels)
+
+
+def own_rows(partner, measure, responses) -> list[dict]:
+    """The chart's data as a table, oldest first: the date and each scale's score."""
+    own = sorted((r for r in responses if r.partner_id == partner.id), key=lambda r: r.answered_at)
+    return [{"answered_at": r.answered_at, "scores": [r.scores[s.key] for s in measure.scales]} for r in own]

@@ -42,6 +42,9 @@ class Measure:
     licence: str
     scoring_text: str  # how it is scored, for the library page
     version: str  # the current scoring version; new answers are scored with it
+    # Where each part comes from: ("Items", "…"), ("Response anchors", "…"), ("Reversed items", "…"),
+    # ("Cut-off", "…"); every measure names all four (tests/measures/test_sources.py).
+    sources: tuple[tuple[str, str], ...] = ()
     scorers: dict[str, Callable[[Answers], dict[str, float]]] = field(repr=False, default_factory=dict)
 
     def item(self, number: int) -> Item:
@@ -81,7 +84,7 @@ def score_csi4_v1(answers: Answers) -> dict[str, float]:
 
 
 def csi4_is_dissatisfied(total: float) -> bool:
-    """Below 13.5 indicates notable relationship dissatisfaction (Funk & Rogge's cut-off)."""
+    """Below Funk & Rogge's (2007) CSI-4 cut-off of 13.5: a score typical of a distressed relationship."""
     return total < CSI4_CUTOFF
 
 
@@ -127,10 +130,21 @@ CSI4 = Measure(
     ),
     licence="The authors make the CSI available free of charge for research and clinical use.",
     scoring_text=(
-        "Sum of the four items, 0–21. A score below 13.5 indicates notable relationship "
-        "dissatisfaction (the authors' cut-off): 13 is below it, 14 is not."
+        "Sum of the four items, 0–21. Below 13.5 (the authors' cut-off: 13 is below it, 14 is not) is "
+        "typical of people in distressed relationships; at or above it, of people who are not. A reference "
+        "point, not a diagnosis."
     ),
     version="csi4-v1",
+    sources=(
+        ("Items", "Funk & Rogge (2007): the CSI-4 short form, items 1, 12, 19 and 22 of the CSI-32."),
+        ("Response anchors", "Funk & Rogge (2007), as printed with those items (item 1: 0–6; items 2–4: 0–5)."),
+        ("Reversed items", "None: all four items are scored as answered (Funk & Rogge 2007)."),
+        (
+            "Cut-off",
+            "13.5, from the primary source: Funk & Rogge (2007), who give it for the CSI-4 to separate "
+            "distressed from non-distressed respondents.",
+        ),
+    ),
     scorers={"csi4-v1": score_csi4_v1},
 )
 
@@ -186,6 +200,16 @@ ECR_RS = Measure(
         "items 7–9. Each runs from 1 to 7. Dimensional: there is no cut-off."
     ),
     version="ecr_rs-v1",
+    sources=(
+        ("Items", "Fraley, Heffernan, Vicary & Brumbaugh (2011): the nine ECR-RS items, romantic-partner form."),
+        ("Response anchors", "Fraley et al. (2011): 1 strongly disagree to 7 strongly agree."),
+        (
+            "Reversed items",
+            "Items 1–4 reversed (8 − answer) before averaging items 1–6 into avoidance (Fraley et al. "
+            "2011, and the scoring note the first author distributes with the questionnaire).",
+        ),
+        ("Cut-off", "None: the scores are dimensional (Fraley et al. 2011); we chart them and classify nothing."),
+    ),
     scorers={"ecr_rs-v1": score_ecr_rs_v1},
 )
 
@@ -238,6 +262,12 @@ RAS = Measure(
     ),
     scoring_text="Mean of the seven items (1–5), with items 4 and 7 reversed (6 − answer). Higher is more satisfied.",
     version="ras-v1",
+    sources=(
+        ("Items", "Hendrick (1988): the seven RAS items."),
+        ("Response anchors", "Hendrick (1988): five-point items with anchors at both ends, scored 1–5."),
+        ("Reversed items", "Items 4 and 7 reversed (6 − answer), as Hendrick (1988) scores them."),
+        ("Cut-off", "None used here: Hendrick (1988) reports means, not a clinical cut-off."),
+    ),
     scorers={"ras-v1": score_ras_v1},
 )
 
@@ -268,19 +298,19 @@ def explain(measure_key: str, scores: dict[str, float]) -> str:
         total = scores["total"]
         if csi4_is_dissatisfied(total):
             return (
-                f"{total:g} out of 21. Scores below 13.5 often mean the relationship feels hard right now. "
-                "That is common when couples start therapy, and it is something to talk over with your therapist."
+                f"{total:g} out of 21. Scores below 13.5 are typical of people who are unhappy in their "
+                "relationship. It is one number from one moment, worth talking over with your therapist."
             )
         return (
-            f"{total:g} out of 21. Scores of 14 and above usually mean the relationship feels satisfying "
-            "overall. Higher scores mean more satisfaction."
+            f"{total:g} out of 21. Scores of 14 and above are typical of people who are satisfied with their "
+            "relationship. Higher scores mean more satisfaction."
         )
     if measure_key == "ecr_rs":
         return (
-            f"Worry about closeness: {scores['anxiety']:g} of 7; discomfort with closeness: "
-            f"{scores['avoidance']:g} of 7. Higher numbers mean more worry that your partner may not be there "
-            "for you, or more unease leaning on them. There is no pass or fail: it helps you and your therapist "
-            "see how these feelings change over time."
+            f"Worry about whether your partner will be there and respond to you: {scores['anxiety']:g} of 7; "
+            f"unease with depending on your partner and opening up: {scores['avoidance']:g} of 7. Higher numbers "
+            "mean more of that worry, or more of that unease. There is no pass or fail: it helps you and your "
+            "therapist see how these feelings change over time."
         )
     if measure_key == "ras":
         return f"{scores['mean']:g} out of 5. Higher numbers mean you feel more satisfied with your relationship."

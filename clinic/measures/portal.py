@@ -9,6 +9,7 @@ from clinic.couples.services import partner_for_client
 from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.measures import safety, screen, services
+from clinic.measures.charts import OWN_LABELS, own_chart_svg, own_rows
 from clinic.measures.forms import ScreenForm, answer_form_class
 from clinic.measures.library import MEASURES, explain
 from clinic.measures.presenters import format_own, waiting_for
@@ -32,6 +33,9 @@ def portal_list():
         groups=[(m, rows) for m, rows in groups if rows],
         explain=explain,
         short=format_own,
+        chart=own_chart_svg,
+        table=own_rows,
+        own_labels=OWN_LABELS,
     )
 
 

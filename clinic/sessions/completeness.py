@@ -50,19 +50,38 @@ def _efct_problems(answers: Answers) -> dict[str, str]:
         problems["steps"] = "Tick at least one step you worked on."
     elif stage and any(STEP_STAGE.get(s, "0") > str(stage) for s in steps):
         problems["steps"] = "A step from a later stage is ticked: check the stage or the steps."
-    for name in ("withdrawer_reengagement", "blamer_softening"):
-        if not answers.get(name):
-            problems[name] = "Record where this stands (Not started is fine)."
-    if answers.get("blamer_softening") in ("in_progress", "reached") and (
-        answers.get("withdrawer_reengagement") != "reached"
-    ):
-        problems["blamer_softening"] = "Softening comes after withdrawer re-engagement is reached."
+    problems |= _stage2_problems(answers, stage, steps)
     if answers.get("enactment") == "yes":
-        for name in ("enactment_speaker", "enactment_response"):
-            if not answers.get(name):
-                problems[name] = "Say who spoke and how the other partner received it."
+        if not answers.get("enactment_speaker"):
+            problems["enactment_speaker"] = "Say who spoke."
+        if not answers.get("enactment_received") and not answers.get("enactment_response"):
+            problems["enactment_received"] = "Say what the receiving partner did with it."
+        if not answers.get("enactment_note"):
+            problems["enactment_note"] = "Describe the enactment in words."
     elif not answers.get("enactment"):
         problems["enactment"] = "Say whether an enactment was attempted."
+    if answers.get("injury") == "yes":
+        if not answers.get("injured_partner"):
+            problems["injured_partner"] = "Say which partner was injured."
+        if not answers.get("injury_description"):
+            problems["injury_description"] = "Describe the injury as the injured partner tells it."
+    return problems
+
+
+def _stage2_problems(answers: Answers, stage, steps: list) -> dict[str, str]:
+    """In Stage 2 each partner's role and status is recorded; the two may overlap in time (no ordering
+    rule: softening can be under way before re-engagement is complete, and both partners may share a role)."""
+    problems = {}
+    in_stage2 = str(stage) == "2" or any(s in ("5", "6", "7") for s in steps)
+    for pos in ("a", "b"):
+        worked = bool(_listed(answers, f"stage2_steps_{pos}")) or answers.get(f"stage2_{pos}") in (
+            "in_progress",
+            "reached",
+        )
+        if (in_stage2 or worked) and not answers.get(f"stage2_role_{pos}"):
+            problems[f"stage2_role_{pos}"] = "Say whether this partner is worked with as withdrawer or pursuer."
+        if in_stage2 and not answers.get(f"stage2_{pos}"):
+            problems[f"stage2_{pos}"] = "Record where this partner stands (Not started is fine)."
     return problems
 
 
@@ -77,8 +96,9 @@ def _cbct_problems(answers: Answers) -> dict[str, str]:
         problems["cognition_types"] = "Tick the cognition types you worked with."
     if any(str(m).startswith("communication") for m in modules):
         for pos in ("a", "b"):
-            if not answers.get(f"skill_level_{pos}"):
-                problems[f"skill_level_{pos}"] = "Rate the skill level you observed (or Not practised)."
+            for role in ("speaker", "listener"):
+                if not answers.get(f"{role}_skill_{pos}"):
+                    problems[f"{role}_skill_{pos}"] = f"Rate the {role} skills you observed (or Not practised)."
     return problems
 
 

@@ -10,7 +10,8 @@ from sqlalchemy.orm import joinedload, lazyload
 
 from clinic.extensions import db
 from clinic.sessions.models import ProgressNote, TherapySession
-from clinic.sessions.note_forms import CBCT_MODULES, EFT_STAGES, EFT_STEPS, MILESTONE
+from clinic.sessions.note_forms import CBCT_MODULES, EFT_STAGES, EFT_STEPS, ENACTMENT_RECEIVED, MILESTONE, STAGE2_ROLES
+from clinic.sessions.note_legacy import OLD_RECEIVER
 
 
 @dataclass
@@ -30,6 +31,18 @@ class EFTProgress:
     withdrawer: Milestone = field(default_factory=Milestone)
     softening: Milestone = field(default_factory=Milestone)
     by_session: list[tuple[TherapySession, str, list[str]]] = field(default_factory=list)  # (session, stage, steps)
+    partners: dict[str, Milestone] = field(default_factory=dict)  # position -> Stage 2 change event
+    roles: dict[str, str] = field(default_factory=dict)  # position -> latest Stage 2 role recorded
+    has_legacy: bool = False  # a note recorded re-engagement / softening on the couple-level template
+
+    def partner_rows(self, couple):
+        """(partner, role label, milestone) for each partner with Stage 2 work recorded."""
+        rows = []
+        for partner in couple.partners:
+            if partner.position in self.partners:
+                role = STAGE2_ROLES.get(self.roles.get(partner.position, ""), "Role not recorded")
+                rows.append((partner, role, self.partners[partner.position]))
+        return rows
 
     @property
     def stage_label(self) -> str:
@@ -123,9 +136,25 @@ def eft_progress(signed: list[tuple[TherapySession, ProgressNote]]) -> EFTProgre
             progress.stage_reached = stage
         for step in steps:
             progress.steps.setdefault(step, []).append(therapy_session)
+        if "withdrawer_reengagement" in answers or "blamer_softening" in answers:
+            progress.has_legacy = True
         _advance(progress.withdrawer, answers.get("withdrawer_reengagement"), therapy_session)
         _advance(progress.softening, answers.get("blamer_softening"), therapy_session)
+        for pos in ("a", "b"):
+            if answers.get(f"stage2_role_{pos}"):
+                progress.roles[pos] = answers[f"stage2_role_{pos}"]
+            if answers.get(f"stage2_{pos}") in MILESTONE:
+                _advance(progress.partners.setdefault(pos, Milestone()), answers[f"stage2_{pos}"], therapy_session)
     return progress
+
+
+def enactment_label(answers: dict) -> str:
+    """The enactment outcome in words, from the described rating or an old note's colour."""
+    value = answers.get("enactment_received")
+    if value in ENACTMENT_RECEIVED:
+        return ENACTMENT_RECEIVED[value]
+    old = answers.get("enactment_response")
+    return OLD_RECEIVER.get(old, "outcome not recorded") if old else "outcome not recorded"
 
 
 def _advance(milestone: Milestone, status: str | None, therapy_session: TherapySession) -> None:

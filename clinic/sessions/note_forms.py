@@ -140,11 +140,31 @@ TANGO_MOVES = {
 }
 YES_NO = {"yes": "Yes", "no": "No"}
 SPEAKER = {"a": "{a}", "b": "{b}", "both": "Both, in turn"}
-RECEIVER = {
-    "green": "Green · reached: the partner took it in and responded",
-    "orange": "Orange · partly reached",
-    "red": "Red · not reached",
+# A described rating of the enactment, in words (it claims no published source): what the receiving
+# partner did with what was offered. The colour rating it replaces is kept for old notes (note_legacy.py).
+ENACTMENT_RECEIVED = {
+    "took_in": "Took it in and responded: turned toward the speaker, with openness or comfort",
+    "partly": "Took some of it in, then moved away (explained, argued or changed the subject)",
+    "not_received": "Did not take it in: dismissed, defended, attacked or shut down",
+    "stopped": "Stopped before it finished (the therapist slowed or redirected it)",
 }
+STAGE2_ROLES = {
+    "withdrawer": "Withdrawer · re-engagement",
+    "pursuer": "Pursuer / blamer · softening",
+}
+STAGE2_STEPS = {k: v for k, v in EFT_STEPS.items() if k in ("5", "6", "7")}
+# Attachment injury resolution (Johnson, Makinen & Millikin 2001), the steps in our own words.
+INJURY_STEPS = {
+    "1": "1 · The injured partner tells of the incident; the hurt shows",
+    "2": "2 · The injuring partner first discounts or defends; the hurt sharpens the cycle",
+    "3": "3 · The injured partner stays with the hurt and says what it meant for the bond",
+    "4": "4 · The injuring partner begins to hear its weight and owns their part",
+    "5": "5 · The injured partner tells a fuller story of it, grieving and naming fears",
+    "6": "6 · The injuring partner engages with feeling: regret, remorse, care",
+    "7": "7 · The injured partner asks for the comfort that was missing then",
+    "8": "8 · The injuring partner offers that comfort; a new story of the event forms",
+}
+INJURED_PARTNER = {"a": "{a}", "b": "{b}", "both": "Each partner injured the other"}
 CHANGE_EVENTS = {
     "de_escalation": "De-escalation: the couple named and stepped out of the cycle",
     "withdrawer_reengagement": "Withdrawer re-engagement event",
@@ -157,20 +177,40 @@ class EFTNoteForm(NoteForm):
     template = "efct"
     SECTIONS = [
         ("Stage and steps", [["stage"], ["steps"]]),
-        ("Stage 2 change events so far", [["withdrawer_reengagement", "blamer_softening"]]),
+        (
+            "Stage 2, per partner (steps 5–7 run once for each partner)",
+            [["stage2_role_a", "stage2_role_b"], ["stage2_steps_a", "stage2_steps_b"], ["stage2_a", "stage2_b"]],
+        ),
+        (
+            "Attachment injury",
+            [["injury", "injured_partner"], ["injury_description"], ["injury_steps"], ["injury_note"]],
+        ),
         ("The cycle this session", [["cycle_a", "cycle_b"], ["cycle_note"]]),
         ("Primary emotions and attachment needs accessed", [["emotions_a", "emotions_b"], ["needs_a", "needs_b"]]),
         ("Interventions and Tango moves", [["interventions", "tango_moves"]]),
-        ("Enactment", [["enactment", "enactment_speaker"], ["enactment_response"], ["enactment_note"]]),
+        ("Enactment", [["enactment", "enactment_speaker"], ["enactment_received"], ["enactment_note"]]),
         ("Change events and observations", [["change_events"], ["observations"]]),
     ]
 
     stage = radio("Stage worked in", EFT_STAGES)
     steps = checks("Steps worked on", EFT_STEPS)
-    withdrawer_reengagement = radio("Withdrawer re-engagement", MILESTONE)
-    blamer_softening = radio(
-        "Blamer softening", MILESTONE, "Softening is not attempted before the withdrawer is re-engaged."
+    stage2_role_a = radio(
+        "Stage 2 role — {a}", STAGE2_ROLES, "Both partners may hold the same role (pursue–pursue, withdraw–withdraw)."
     )
+    stage2_role_b = radio("Stage 2 role — {b}", STAGE2_ROLES)
+    stage2_steps_a = checks("Steps 5–7 worked on with {a}", STAGE2_STEPS)
+    stage2_steps_b = checks("Steps 5–7 worked on with {b}", STAGE2_STEPS)
+    stage2_a = radio(
+        "Re-engagement or softening — {a}", MILESTONE, "The two partners' change events may overlap in time."
+    )
+    stage2_b = radio("Re-engagement or softening — {b}", MILESTONE)
+    injury = radio("Attachment injury worked on this session", YES_NO)
+    injured_partner = radio("Who was injured", INJURED_PARTNER)
+    injury_description = text("The injury, as the injured partner describes it", 2000)
+    injury_steps = checks(
+        "Resolution steps reached so far", INJURY_STEPS, "Johnson, Makinen & Millikin (2001); tick every step reached."
+    )
+    injury_note = text("How the injury showed up this session", 2000)
     cycle_a = radio("Cycle observed — {a}", CYCLE_SEEN)
     cycle_b = radio("Cycle observed — {b}", CYCLE_SEEN)
     cycle_note = text("How the cycle showed up", 2000, "Compare with the couple's cycle map.")
@@ -182,8 +222,10 @@ class EFTNoteForm(NoteForm):
     tango_moves = checks("EFT Tango moves", TANGO_MOVES)
     enactment = radio("Enactment attempted", YES_NO)
     enactment_speaker = radio("Who spoke", SPEAKER)
-    enactment_response = radio("How the receiving partner responded", RECEIVER)
-    enactment_note = text("What was said and received", 2000)
+    enactment_received = radio("What the receiving partner did with it", ENACTMENT_RECEIVED)
+    enactment_note = text(
+        "What happened, in words", 2000, "What was said, how it was received, and what the speaker did next."
+    )
     change_events = checks("Change events", CHANGE_EVENTS)
     observations = text("Observations")
 
@@ -211,6 +253,15 @@ SKILL_LEVELS = {
     "4": "4 · occasional prompts",
     "5": "5 · used the skills unprompted",
 }
+SKILL_FIELDS = ("speaker_skill_a", "listener_skill_a", "speaker_skill_b", "listener_skill_b")
+
+
+def skill(label: str) -> SelectField:
+    return SelectField(label, choices={"": "—", **SKILL_LEVELS}, validators=[Optional()])
+
+
+def homework_text(label: str) -> TextAreaField:
+    return text(label, description="Prefilled from this partner's own homework since the last session; edit freely.")
 
 
 class CBCTNoteForm(NoteForm):
@@ -218,10 +269,23 @@ class CBCTNoteForm(NoteForm):
     SECTIONS = [
         ("Check-in and agenda", [["week_rating_a", "week_rating_b"], ["checkin_a", "checkin_b"], ["agenda"]]),
         ("Modules worked on", [["modules"], ["cognition_types"]]),
-        ("Skill practice", [["skill_practice"], ["skill_level_a", "skill_level_b"]]),
+        (
+            "Skill practice",
+            [["skill_practice"], ["speaker_skill_a", "speaker_skill_b"], ["listener_skill_a", "listener_skill_b"]],
+        ),
         ("Cognitions identified", [["cognitions"]]),
         ("Observations", [["observations"]]),
     ]
+
+    @property
+    def sections(self):
+        common = [
+            ("Homework", [["homework_review_a", "homework_review_b"], ["homework_given"]])
+            if h == "Homework"
+            else (h, r)
+            for h, r in self.COMMON_SECTIONS
+        ]
+        return [*self.SECTIONS, *common]
 
     week_rating_a = IntegerField(
         "Week rating — {a} (0–10)", validators=[Optional(), NumberRange(0, 10, "Use a whole number from 0 to 10.")]
@@ -237,12 +301,12 @@ class CBCTNoteForm(NoteForm):
         "Cognition types worked with", COGNITION_TYPES, "Needed when cognitive restructuring was a module."
     )
     skill_practice = text("What was practised", 3000, "The coached conversation, topic and roles.")
-    skill_level_a = SelectField(
-        "Observed skill level — {a}", choices={"": "—", **SKILL_LEVELS}, validators=[Optional()]
-    )
-    skill_level_b = SelectField(
-        "Observed skill level — {b}", choices={"": "—", **SKILL_LEVELS}, validators=[Optional()]
-    )
+    speaker_skill_a = skill("Speaker (expresser) skills — {a}")
+    speaker_skill_b = skill("Speaker (expresser) skills — {b}")
+    listener_skill_a = skill("Listener (empathic listening) skills — {a}")
+    listener_skill_b = skill("Listener (empathic listening) skills — {b}")
+    homework_review_a = homework_text("Homework reviewed — {a}")
+    homework_review_b = homework_text("Homework reviewed — {b}")
     cognitions = text(
         "Cognitions identified", 3000, "Situation, thought, its type, the emotion, a more balanced alternative."
     )
@@ -301,6 +365,11 @@ def display_pairs(template: str, answers: dict, couple) -> list[tuple[str, list[
         pairs = [(form[n].label.text, value) for row in rows for n in row if (value := _display_value(form[n]))]
         if pairs:
             out.append((heading, pairs))
+    from clinic.sessions.note_legacy import LEGACY_HEADING, legacy_pairs  # the legacy module imports this one
+
+    names = {p.position: p.name for p in couple.partners} if couple is not None else None
+    if old := legacy_pairs(template, answers, names):
+        out.append((LEGACY_HEADING, old))
     return out
 
 

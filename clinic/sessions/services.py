@@ -25,6 +25,7 @@ from clinic.sessions.models import (
     ProgressNote,
     TherapySession,
 )
+from clinic.sessions.note_legacy import kept_legacy
 
 REOPENING = "notes_reopening_for_revision"  # see sessions.models._guard_locked_records
 
@@ -97,7 +98,7 @@ def record_session(couple: Couple, data: dict, by) -> TherapySession:
         couple_id=couple.id,
         template=data["model"],
         author_id=by.id,
-        answers={"homework_review": homework_summary(couple, since)},
+        answers=homework_prefill(couple, since, data["model"]),
         cycle_map_id=_current_cycle_map_id(couple) if data["model"] == "efct" else None,
     )
     db.session.add(note)
@@ -105,6 +106,14 @@ def record_session(couple: Couple, data: dict, by) -> TherapySession:
     touch(couple)
     record("therapy_session.recorded", therapy_session)
     return therapy_session
+
+
+def homework_prefill(couple: Couple, since_at: datetime, template: str) -> dict:
+    """The new note's homework review: one field per partner on the CBCT template (each from that
+    partner's own adherence), one shared field on the others."""
+    if template == "cbct":
+        return {f"homework_review_{pos}": homework_review(couple, since_at, pos).strip() for pos in ("a", "b")}
+    return {"homework_review": homework_summary(couple, since_at)}
 
 
 def homework_summary(couple: Couple, since_at: datetime) -> str:
@@ -117,7 +126,7 @@ def save_draft(note: ProgressNote, answers: dict, seen_version: int | None, *, a
     if note.is_signed:
         raise NoteLocked()
     note.claim_version(seen_version)
-    note.answers = answers
+    note.answers = {**kept_legacy(note.template, note.answers), **answers}
     if note.template == "efct":
         note.cycle_map_id = _current_cycle_map_id_for(note.couple_id) or note.cycle_map_id
     record("progress_note.autosaved" if autosave else "progress_note.saved", note)

@@ -16,7 +16,7 @@ from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
 from clinic.forms import attach_error
 from clinic.sessions import pages, services
-from clinic.sessions.course import compute_course, timeline_query
+from clinic.sessions.course import compute_course, enactment_label, timeline_query
 from clinic.sessions.forms import (
     AddendumForm,
     CycleMapForm,
@@ -28,6 +28,7 @@ from clinic.sessions.forms import (
 )
 from clinic.sessions.models import CYCLE_STEPS, NoteLocked
 from clinic.sessions.note_forms import note_form_class
+from clinic.sessions.note_legacy import upgrade_answers
 from clinic.templating import format_datetime
 
 bp = Blueprint("sessions", __name__)
@@ -119,7 +120,7 @@ def edit_note(therapy_session_id: int):
     if pending := _kept(request.path, request.path + "/sign"):
         form = form_class(formdata=pages.formdata(pending), couple=therapy_session.couple)
     else:
-        data = {**(note.answers or {}), "version": note.version}
+        data = {**upgrade_answers(note.template, note.answers, therapy_session.couple), "version": note.version}
         form = form_class(formdata=None, data=data, couple=therapy_session.couple)
     record("progress_note.viewed", note)
     if pending:
@@ -277,6 +278,7 @@ def course(couple_id: int):
         course=compute_course(couple, timeline=page.items),
         cycle_map=services.current_cycle_map(couple),
         steps=CYCLE_STEPS,
+        enactment_label=enactment_label,
     )
 
 

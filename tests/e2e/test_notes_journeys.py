@@ -30,8 +30,8 @@ def fill_eft_note(page) -> None:
     choose(page, "Risk — Jordan Chen", "None")
     choose(page, "Stage worked in", "Stage 1 · Cycle de-escalation")
     page.get_by_role("group", name="Steps worked on").get_by_label(re.compile("2 · Identify")).check()
-    choose(page, "Withdrawer re-engagement", "In progress")
-    choose(page, "Blamer softening", "Not started")
+    choose(page, "Stage 2 role — Jordan Chen", "Withdrawer · re-engagement")
+    choose(page, "Re-engagement or softening — Jordan Chen", "In progress")
     choose(page, "Enactment attempted", "No")
 
 
@@ -103,8 +103,6 @@ def test_note_by_keyboard_only(new_page, visit):
         ("Risk — Alex Rivera", "None"),
         ("Risk — Jordan Chen", "None"),
         ("Stage worked in", "Stage 1 · Cycle de-escalation"),
-        ("Withdrawer re-engagement", "Not started"),
-        ("Blamer softening", "Not started"),
         ("Enactment attempted", "No"),
     ):
         radio = page.get_by_role("group", name=group).get_by_label(option, exact=True)

@@ -111,8 +111,10 @@ def test_summarise_since_gives_counts_and_never_private_text(app, world):
     summary = summarise_since(world.couple, since_at)
     a, b = world.couple.partners
     assert f"{a.name}:" in summary and f"{b.name}:" in summary
-    assert "Caring days (each, daily): 3 of 3 done; 3 entries logged (1 shared, 2 private)" in summary
-    assert "Caring days (each, daily): 0 of 2 done; 0 entries logged (0 shared, 0 private)" in summary
+    assert "Caring days (each, daily): 3 of 3 done" in summary
+    assert "Caring days (each, daily): 0 of 2 done" in summary
+    assert "skipped: 0 of 3" in summary and "skipped: 2 of 2" in summary
+    assert "kept private: 2" in summary and "done: no entry of their own" in summary
     assert "PRIVATE-A" not in summary
     whole = summarise_since(world.couple, None)
     assert "over the whole course" in whole and "5 of 7 done" in whole

@@ -12,6 +12,10 @@ RAISES_CONFLICT = {
     "speaker-listener",
     "spotting-our-cycle",
     "time-out-and-return",
+    "rocky-moment-conversation",
+    "injury-forgiveness-conversation",
+    "daily-temperature-reading",
+    "weekly-couple-meeting",
 }
 CALM = {
     "attachment-trigger-journal",
@@ -21,6 +25,11 @@ CALM = {
     "mindful-check-in",
     "self-care-plan",
     "thought-log",
+    "stress-reducing-conversation",
+    "rituals-of-connection",
+    "weekly-best-and-hardest",
+    "speaker-listener-card",
+    "personal-safety-plan",
 }
 
 
@@ -30,7 +39,7 @@ def _meta() -> dict[str, dict]:
 
 def test_the_set_of_conflict_raising_exercises_is_pinned():
     meta = _meta()
-    assert set(meta) == RAISES_CONFLICT | CALM and len(meta) == 14
+    assert set(meta) == RAISES_CONFLICT | CALM and len(meta) == 23
     assert {slug for slug, m in meta.items() if m["raises_conflict"] is True} == RAISES_CONFLICT
 
 

@@ -82,7 +82,8 @@ def test_library_filters_by_model_strategy_format_and_who(client, world, login):
     page = client.get("/exercises").get_data(as_text=True)
     assert "Speaker–listener practice" in page and "Spotting our cycle" in page
     page = client.get("/exercises?model=EFT&completion=log").get_data(as_text=True)
-    assert "Spotting our cycle" in page and "Attachment trigger journal" in page
+    assert "Spotting our cycle" in page
+    assert "Attachment trigger journal" not in page  # tagged honestly (#17): not an EFT exercise
     assert "Speaker–listener practice" not in page and "Caring days" not in page
     page = client.get("/exercises?strategy=gratitude&who=each").get_data(as_text=True)
     assert "Daily appreciation exchange" in page and "Caring days" in page
@@ -191,3 +192,29 @@ def test_opening_the_library_loads_new_and_fixed_exercises(client, world, login)
     db.session.commit()
     page = client.get("/exercises").get_data(as_text=True)
     assert "Caring days" in page and "An old release's title" not in page
+
+
+def test_a_therapists_exercise_keeps_its_source_and_private_needs_one_partner(client, world, login):
+    """#17: the source line and the private-to-one-partner flag are editable on one's own exercises."""
+    login(client, world.therapist)
+    response = client.post(
+        "/exercises/new",
+        data=_form(source="Fictional Author (2020), a made-up book", is_private_to_partner="y", who="each"),
+    )
+    assert response.status_code == 422
+    assert "An exercise private to one partner is done by one partner" in response.get_data(as_text=True)
+    assert "Fictional Author (2020), a made-up book" in response.get_data(as_text=True)  # typed text kept
+    response = client.post(
+        "/exercises/new",
+        data=_form(
+            source="Fictional Author (2020), a made-up book",
+            is_private_to_partner="y",
+            who="one",
+            form_token="tok-private-aaaaaaaaaaaaaaa",
+        ),
+    )
+    assert response.status_code == 302
+    own = db.session.scalar(select(Exercise).where(Exercise.title == "Fictional sunset walk"))
+    assert own.source == "Fictional Author (2020), a made-up book" and own.is_private_to_partner
+    page = client.get(f"/exercises/{own.id}").get_data(as_text=True)
+    assert "Source: Fictional Author (2020), a made-up book" in page and "Private to one partner" in page

@@ -110,6 +110,6 @@ def test_scoring_is_versioned_and_every_measure_has_citation_and_licence():
 
 
 def test_plain_language_explanations():
-    assert library.explain("csi4", {"total": 13}).startswith("13 out of 21. Scores below 13.5")
+    assert library.explain("csi4", {"total": 13}).startswith("13 out of 21. Scores below 13.5 are typical of")
     assert "14 and above" in library.explain("csi4", {"total": 14})
     assert "of 7" in library.explain("ecr_rs", {"anxiety": 4.0, "avoidance": 2.5})

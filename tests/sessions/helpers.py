@@ -8,13 +8,18 @@ from clinic.sessions import services
 PASSWORD = "violet-canyon-ferry-17"  # tests/factories.py default
 
 COMMON = {"risk_a": "none", "risk_b": "none", "plan": "Continue with the agreed focus."}
+# Stage 2 recorded per partner (#17): roles and statuses of both partners.
+STAGE2 = {
+    "stage2_role_a": "pursuer",
+    "stage2_role_b": "withdrawer",
+    "stage2_a": "not_started",
+    "stage2_b": "not_started",
+}
 COMPLETE = {
     "efct": {
         **COMMON,
         "stage": "1",
         "steps": ["1", "2"],
-        "withdrawer_reengagement": "not_started",
-        "blamer_softening": "not_started",
         "enactment": "no",
         "interventions": ["empathic_reflection"],
     },
@@ -22,8 +27,10 @@ COMPLETE = {
         **COMMON,
         "agenda": "Budget talk",
         "modules": ["communication_problem_solving"],
-        "skill_level_a": "3",
-        "skill_level_b": "4",
+        "speaker_skill_a": "3",
+        "listener_skill_a": "4",
+        "speaker_skill_b": "4",
+        "listener_skill_b": "2",
         "week_rating_a": 6,
         "week_rating_b": 7,
     },

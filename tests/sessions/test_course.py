@@ -11,7 +11,7 @@ from clinic.sessions.cycle import current_cycle_words
 from clinic.sessions.export import couple_sessions_record
 from clinic.sessions.models import CycleMap
 from tests.factories import make_couple
-from tests.sessions.helpers import COMPLETE, new_session
+from tests.sessions.helpers import COMPLETE, STAGE2, new_session
 
 EFT = COMPLETE["efct"]
 
@@ -20,9 +20,16 @@ def _eft_course(world):
     notes = [
         {**EFT, "stage": "1", "steps": ["1", "2"]},
         {**EFT, "stage": "1", "steps": ["3", "4"]},
-        {**EFT, "stage": "2", "steps": ["5"], "withdrawer_reengagement": "in_progress"},
-        {**EFT, "stage": "2", "steps": ["5", "6"], "withdrawer_reengagement": "reached"},
-        {**EFT, "stage": "2", "steps": ["7"], "withdrawer_reengagement": "reached", "blamer_softening": "in_progress"},
+        {**EFT, **STAGE2, "stage": "2", "steps": ["5"], "withdrawer_reengagement": "in_progress"},
+        {**EFT, **STAGE2, "stage": "2", "steps": ["5", "6"], "withdrawer_reengagement": "reached"},
+        {
+            **EFT,
+            **STAGE2,
+            "stage": "2",
+            "steps": ["7"],
+            "withdrawer_reengagement": "reached",
+            "blamer_softening": "in_progress",
+        },
     ]
     sessions = [
         new_session(world.couple, world.therapist, days_ago=50 - 7 * i, answers=a, sign=True)
@@ -39,6 +46,8 @@ def _eft_course(world):
 
 
 def test_eft_progress_is_computed_from_signed_notes(app, world):
+    """Notes written on the earlier couple-level template (withdrawer_reengagement, blamer_softening)
+    still count in the course."""
     sessions, _ = _eft_course(world)
     course = compute_course(world.couple)
     assert course.eft.stage_reached == "2"  # the stage-3 draft does not count

@@ -15,8 +15,8 @@ def test_demo_sessions_show_progression(app):
     db.session.commit()
     couples = {c.model: c for c in db.session.scalars(select(Couple))}
     eft = compute_course(couples["efct"])
-    assert eft.eft.stage_reached == "2" and eft.eft.withdrawer.status == "reached"
-    assert eft.eft.withdrawer.reached_in.number == 6 and eft.eft.softening.status == "not_started"
+    assert eft.eft.stage_reached == "2" and eft.eft.partners["b"].status == "reached"  # Jordan, the withdrawer
+    assert eft.eft.partners["b"].reached_in.number == 6 and eft.eft.partners["a"].status == "not_started"
     assert len(eft.sessions) == 7 and not eft.sessions[-1].progress_note.is_signed
     cbct = compute_course(couples["cbct"])
     assert len([k for k, _, found in cbct.module_rows() if found]) >= 4

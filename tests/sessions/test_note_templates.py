@@ -4,7 +4,7 @@ import pytest
 
 from clinic.extensions import db
 from clinic.sessions.models import ProgressNote
-from tests.sessions.helpers import COMPLETE, PASSWORD, body, new_session
+from tests.sessions.helpers import COMPLETE, PASSWORD, STAGE2, body, new_session
 
 
 def _draft(world, model):
@@ -37,12 +37,13 @@ def test_eft_form_uses_the_model_vocabulary(client, world, login):
     for words in (
         "Cycle de-escalation",
         "Restructuring interactional positions",
-        "Withdrawer re-engagement",
-        "Blamer softening",
+        "Withdrawer · re-engagement",
+        "Pursuer / blamer · softening",
+        "Attachment injury",
         "Empathic conjecture",
         "Heightening",
         "Mirroring present process",
-        "Green · reached",
+        "Took it in and responded",
         "Identify the negative interaction cycle",
         f"Cycle observed — {world.couple.partner('a').name}",
     ):
@@ -54,7 +55,7 @@ def test_eft_form_uses_the_model_vocabulary(client, world, login):
     [
         ("efct", {"stage": "4"}, "Not a valid choice"),
         ("efct", {"steps": ["2", "10"]}, "not a valid choice"),
-        ("efct", {"enactment_response": "purple"}, "Not a valid choice"),
+        ("efct", {"enactment_received": "green"}, "Not a valid choice"),
         ("cbct", {"week_rating_a": "11"}, "Use a whole number from 0 to 10."),
         ("cbct", {"cognition_types": ["mind_reading"]}, "not a valid choice"),
         ("integrative", {"acceptance": ["wishful_thinking"]}, "not a valid choice"),
@@ -79,11 +80,16 @@ def test_shape_errors_are_refused_and_keep_the_text(client, world, login, model,
         ("efct", {"stage": None}, "Choose the stage you worked in."),
         ("efct", {"steps": []}, "Tick at least one step you worked on."),
         ("efct", {"stage": "1", "steps": ["5"]}, "A step from a later stage is ticked"),
-        ("efct", {"blamer_softening": "in_progress"}, "Softening comes after withdrawer re-engagement is reached."),
-        ("efct", {"enactment": "yes"}, "Say who spoke and how the other partner received it."),
+        ("efct", {"stage": "2", "steps": ["5"]}, "Say whether this partner is worked with as withdrawer or pursuer."),
+        ("efct", {"stage": "2", "steps": ["5"], **STAGE2, "stage2_b": None}, "Record where this partner stands"),
+        ("efct", {"enactment": "yes"}, "Say what the receiving partner did with it."),
+        ("efct", {"enactment": "yes", "enactment_speaker": "a"}, "Describe the enactment in words."),
+        ("efct", {"injury": "yes"}, "Say which partner was injured."),
+        ("efct", {"injury": "yes", "injured_partner": "a"}, "Describe the injury as the injured partner tells it."),
         ("cbct", {"modules": []}, "Tick at least one module you worked on."),
         ("cbct", {"modules": ["cognitive_restructuring"]}, "Tick the cognition types you worked with."),
-        ("cbct", {"skill_level_b": None}, "Rate the skill level you observed"),
+        ("cbct", {"listener_skill_b": None}, "Rate the listener skills you observed"),
+        ("cbct", {"speaker_skill_a": None}, "Rate the speaker skills you observed"),
         ("cbct", {"agenda": None}, "Write the session&#39;s agenda."),
         ("integrative", {"acceptance": []}, "Tick the acceptance or change strategies you used."),
         ("integrative", {"phase": "feedback", "acceptance": []}, "Tick the DEEP elements you addressed."),

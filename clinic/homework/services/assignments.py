@@ -59,6 +59,8 @@ def create_assignment(
     partner_id = data.get("partner_id") if data["who"] == "one" else None
 
     def check_partner():
+        if exercise.is_private_to_partner and data["who"] != "one":
+            raise DomainError("This exercise is private to one partner: give it to one partner only.", field="who")
         if data["who"] == "one" and partner_id not in {p.id for p in couple.partners}:
             raise DomainError("Choose which partner this is for.", field="partner_id")
 
