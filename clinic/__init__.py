@@ -19,6 +19,7 @@ DOMAINS = (
     "handouts",
     "measures",
     "records",
+    "mail",
 )
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,7 +22,12 @@ NAVIGATION = {
         ("Handouts", "handouts_portal.index"),
         ("Questionnaires", "measures_portal.list"),
     ],
-    "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "admin.audit_trail")],
+    "admin": [
+        ("Staff", "admin.staff"),
+        ("Practice settings", "admin.settings"),
+        ("Audit", "admin.audit_trail"),
+        ("Outbox", "mail.outbox_list"),
+    ],
 }
 
 

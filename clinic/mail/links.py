@@ -1,0 +1,15 @@
+"""Links that leave the app (emails, the invitation page) are built from `EXTERNAL_URL`, never from the
+request's Host header: a forged Host must not be able to send a partner's link to another server."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app
+
+
+def external_url(endpoint: str, **values) -> str:
+    """The absolute URL of `endpoint` under the configured `EXTERNAL_URL` (its path prefix kept)."""
+    base = urlsplit(str(current_app.config["EXTERNAL_URL"]))
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
