@@ -19,8 +19,9 @@ def outbox_list():
 def outbox_message(message_id: int):
     row = db.get_or_404(services.MailMessage, message_id)
     raw = outbox.read_message(row.outbox_file) if outbox.is_outbox_backend() else None
-    if raw is None:
-        abort(404)
     if request.args.get("download") == "1":
-        return raw, 200, {"Content-Type": "message/rfc822", "Content-Disposition": f"attachment; filename={row.outbox_file}"}
-    return render_template("mail/outbox_message.html", row=row, text=outbox.text_part(raw))
+        if raw is None:
+            abort(404)
+        disposition = f"attachment; filename={row.outbox_file}"
+        return raw, 200, {"Content-Type": "message/rfc822", "Content-Disposition": disposition}
+    return render_template("mail/outbox_message.html", row=row, text=outbox.text_part(raw) if raw else None)

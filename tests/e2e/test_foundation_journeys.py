@@ -42,7 +42,7 @@ def add_couple(
 
 def invite(page, partner: str) -> str:
     """On the couple's overview, invite `partner`; returns the one-time link shown."""
-    page.get_by_role("button", name=f"Invite {partner}").click()
+    page.get_by_role("button", name=f"Show a link for {partner}").click()
     expect(page.get_by_role("heading", name=f"Invitation link for {partner}")).to_be_visible()
     link = page.get_by_label("Link").input_value()
     assert re.search(r"/invite/[A-Za-z0-9_-]{30,}$", link), link
