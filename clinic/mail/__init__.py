@@ -49,9 +49,12 @@ class MailQueue:
 
 
 def init_app(app: Flask) -> None:
-    from clinic.mail import outbox, views
+    from werkzeug.exceptions import SecurityError
+
+    from clinic.mail import links, outbox, views
 
     mail.init_app(app)
+    app.register_error_handler(SecurityError, links.refuse_unknown_host)
     app.extensions["mail_queue"] = MailQueue(app)
     app.register_blueprint(views.bp)
     with app.app_context():

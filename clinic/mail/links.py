@@ -4,6 +4,7 @@ request's Host header: a forged Host must not be able to send a partner's link t
 from urllib.parse import urlsplit
 
 from flask import current_app
+from werkzeug.exceptions import SecurityError
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -13,3 +14,8 @@ def external_url(endpoint: str, **values) -> str:
         base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"
     )
     return adapter.build(endpoint, values, force_external=True)
+
+
+def refuse_unknown_host(error: SecurityError):
+    """A Host outside TRUSTED_HOSTS: a plain 400 (the error page can't build links for that host)."""
+    return "Bad request: this server does not answer to that host name.\n", 400, {"Content-Type": "text/plain"}
