@@ -23,6 +23,9 @@ PUBLIC_ENDPOINTS = {
     "auth.login",
     "couples_portal.accept_invitation",
     "auth.quick_exit",
+    "recovery.forgot_password",
+    "recovery.set_password",
+    "recovery.confirm_email",
 }
 
 
