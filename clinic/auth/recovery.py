@@ -99,7 +99,9 @@ def request_email_change(user: User, new_email: str) -> None:
     token = issue(user, "email_change", timedelta(hours=EMAIL_CHANGE_HOURS), new_email=new_email)
     link = external_url("recovery.confirm_email", token=token)
     mail.send("email_change_confirm", new_email, link=link, hours=EMAIL_CHANGE_HOURS)
-    mail.send("email_change_notice", user.email, when=notices.format_datetime(utcnow()), link=external_url("auth.login"))
+    mail.send(
+        "email_change_notice", user.email, when=notices.format_datetime(utcnow()), link=external_url("auth.login")
+    )
     record("user.email_change_requested", user)
 
 

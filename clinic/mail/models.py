@@ -1,7 +1,8 @@
 """A mail message on its way out: who it is for, its state, and why it last failed.
 
 The rendered text and HTML wait in the row only until the message is delivered or given up (then they
-are cleared: links in them are credentials). Nothing clinical is ever in a message, so nothing clinical is ever in this table.
+are cleared: links in them are credentials). Nothing clinical is ever in a message, so nothing clinical
+is ever in this table.
 """
 
 from datetime import datetime

@@ -49,5 +49,5 @@ def read_message(name: str) -> bytes | None:
 def text_part(raw: bytes) -> str:
     """The plain-text part of a stored message, for reading it on the Outbox page."""
     message = email.message_from_bytes(raw, policy=email.policy.default)
-    part = message.get_body(preferencelist=("plain",))  # type: ignore[attr-defined]
+    part = message.get_body(preferencelist=("plain",))
     return part.get_content() if part is not None else ""

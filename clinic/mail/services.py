@@ -71,9 +71,11 @@ def _forget_on_rollback(session: Session) -> None:
 def deliver(message_id: int, now: datetime | None = None) -> float | None:
     """Send one queued message if this worker claims it; returns the seconds to wait before a retry."""
     now = now or utcnow()
-    claim = update(MailMessage).where(
-        MailMessage.id == message_id, MailMessage.status.in_(("queued", "retrying"))
-    ).values(status="sending")
+    claim = (
+        update(MailMessage)
+        .where(MailMessage.id == message_id, MailMessage.status.in_(("queued", "retrying")))
+        .values(status="sending")
+    )
     claimed = db.session.execute(claim).rowcount  # type: ignore[attr-defined]
     db.session.commit()
     if not claimed:
@@ -106,7 +108,7 @@ def _transmit(row: MailMessage) -> None:
         to=[row.to_address],
     )
     message.attach_alternative(row.html_body or "", "text/html")
-    message.outbox_name = row.outbox_file  # type: ignore[attr-defined]  # read by the outbox backend
+    message.outbox_name = row.outbox_file  # read by the outbox backend
     message.send()
 
 

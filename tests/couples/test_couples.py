@@ -203,7 +203,6 @@ def test_forged_and_expired_invitations_give_a_clear_page(client, world, login, 
 
     from clinic.couples import invitations
     from clinic.db import utcnow
-
     from tests.factories import make_couple
 
     assert app.test_client().get("/invite/forged-token").status_code == 404

@@ -59,9 +59,7 @@ def smtp_app(make_app, smtp_server):
     from clinic.extensions import db
     from clinic.settings import clear_settings_cache
 
-    application = make_app(
-        MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, MAIL_TIMEOUT=5
-    )
+    application = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, MAIL_TIMEOUT=5)
     clear_settings_cache()
     with application.app_context():
         yield application

@@ -86,5 +86,6 @@ def test_an_old_link_made_before_the_partner_joined_cannot_reset_their_password(
         invitation.is_revoked, invitation.used_at = False, None
     db.session.commit()
     other = client.application.test_client()
-    response = other.post(f"/invite/{first}", data={"new_password": "x" + PASSWORD, "confirm_password": "x" + PASSWORD, "agree": "y"})
+    data = {"new_password": "x" + PASSWORD, "confirm_password": "x" + PASSWORD, "agree": "y"}
+    response = other.post(f"/invite/{first}", data=data)
     assert response.status_code == 404
