@@ -105,6 +105,7 @@ def _transmit(row: MailMessage) -> None:
         body=row.text_body or "",
         from_email=current_app.config["MAIL_DEFAULT_SENDER"],
         to=[row.to_address],
+        headers={"X-Clinic-Kind": row.kind},  # a fixed word (e.g. password_reset): for filters and tests
     )
     message.attach_alternative(row.html_body or "", "text/html")
     message.outbox_name = row.outbox_file  # read by the outbox backend
