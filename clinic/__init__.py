@@ -20,6 +20,7 @@ DOMAINS = (
     "measures",
     "records",
     "mail",
+    "reminders",
 )
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

@@ -29,6 +29,7 @@ SUBJECTS = {
     "staff_welcome": "Set your password",
     "email_change_confirm": "Confirm your new email address",
     "email_change_notice": "Your sign-in email address is changing",
+    "reminder_digest": "You have something waiting in your portal",
 }
 _PENDING = "mail_pending_ids"
 
