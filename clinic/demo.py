@@ -139,3 +139,10 @@ def _seed_outbox(practice: DemoPractice) -> None:
     notices.password_changed(practice.clients["jordan@demo.clinic.test"])
     notices.second_factor_changed(practice.therapist, "enabled")
     recovery.request_email_change(practice.therapist, "noor.haddad@demo.clinic.test")
+    from clinic.reminders import services as reminders
+
+    alex = practice.couples["efct"].partners[0]
+    reminders.save_preference(
+        alex, {"homework": True, "questionnaires": True, "send_hour": 18, "time_zone": "Europe/London"}
+    )
+    reminders.queue_digest(alex)

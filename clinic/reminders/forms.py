@@ -2,8 +2,8 @@ from wtforms import BooleanField, SelectField
 
 from clinic.forms import BaseForm
 
-HOURS = {h: f"{h:02d}:00" for h in range(24)}
-QUIET = {"": "No quiet hours", **HOURS}
+HOURS: dict[int | str, str] = {h: f"{h:02d}:00" for h in range(24)}
+QUIET: dict[int | str, str] = {"": "No quiet hours", **HOURS}
 
 
 def _hour_or_none(value):

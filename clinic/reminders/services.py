@@ -38,7 +38,9 @@ def save_preference(partner: Partner, data: dict) -> ReminderPreference:
     row.send_hour, row.time_zone = int(data["send_hour"]), data["time_zone"]
     row.quiet_from, row.quiet_until = data.get("quiet_from"), data.get("quiet_until")
     if row.any_on and row.is_quiet(row.send_hour):
-        raise DomainError("That time is inside your quiet hours. Choose another time or change the quiet hours.", "send_hour")
+        raise DomainError(
+            "That time is inside your quiet hours. Choose another time or change the quiet hours.", "send_hour"
+        )
     row.updated_at = utcnow()
     db.session.add(row)
     db.session.flush()
@@ -108,12 +110,7 @@ def send_due_digests(now: datetime | None = None) -> int:
         except IntegrityError:
             db.session.rollback()
             continue
-        mail.send(
-            "reminder_digest",
-            partner.user.email,
-            link=external_url("portal.today"),
-            unsubscribe_link=external_url("reminders.unsubscribe", token=unsubscribe_token(partner)),
-        )
+        queue_digest(partner)
         try:
             db.session.commit()
         except IntegrityError:
@@ -121,6 +118,16 @@ def send_due_digests(now: datetime | None = None) -> int:
             continue
         sent += 1
     return sent
+
+
+def queue_digest(partner: Partner) -> None:
+    """The digest itself: that something is waiting, a link to the portal and the unsubscribe link."""
+    mail.send(
+        "reminder_digest",
+        partner.user.email,
+        link=external_url("portal.today"),
+        unsubscribe_link=external_url("reminders.unsubscribe", token=unsubscribe_token(partner)),
+    )
 
 
 def practice_time_zone() -> str:

@@ -1,8 +1,8 @@
-"""mail (#14, #19): outgoing messages, emailed account links, invitation emailed/opened times
+"""mail and reminders (#14, #19): outgoing messages, emailed account links, invitation emailed/opened times, reminder choices and the once-a-day claim
 
 Revision ID: 0010_mail
 Revises: 0009_fk_indexes
-Create Date: 2026-12-06 00:11:18.665274
+Create Date: 2026-12-06 00:18:57.662564
 
 """
 
@@ -64,6 +64,45 @@ def upgrade():
     with op.batch_alter_table("account_token", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_account_token_user_id"), ["user_id"], unique=False)
 
+    op.create_table(
+        "reminder_preference",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("partner_id", sa.Integer(), nullable=False),
+        sa.Column("homework", sa.Boolean(), nullable=False),
+        sa.Column("questionnaires", sa.Boolean(), nullable=False),
+        sa.Column("send_hour", sa.Integer(), nullable=False),
+        sa.Column("quiet_from", sa.Integer(), nullable=True),
+        sa.Column("quiet_until", sa.Integer(), nullable=True),
+        sa.Column("time_zone", sa.String(length=60), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "quiet_from IS NULL OR quiet_from BETWEEN 0 AND 23", name=op.f("ck_reminder_preference_quiet_from_hour")
+        ),
+        sa.CheckConstraint(
+            "quiet_until IS NULL OR quiet_until BETWEEN 0 AND 23", name=op.f("ck_reminder_preference_quiet_until_hour")
+        ),
+        sa.CheckConstraint("send_hour BETWEEN 0 AND 23", name=op.f("ck_reminder_preference_hour_of_day")),
+        sa.ForeignKeyConstraint(
+            ["partner_id"], ["partner.id"], name=op.f("fk_reminder_preference_partner_id_partner"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder_preference")),
+        sa.UniqueConstraint("partner_id", name=op.f("uq_reminder_preference_partner_id")),
+    )
+    op.create_table(
+        "reminder_sent",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("partner_id", sa.Integer(), nullable=False),
+        sa.Column("local_day", sa.Date(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["partner_id"], ["partner.id"], name=op.f("fk_reminder_sent_partner_id_partner"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reminder_sent")),
+        sa.UniqueConstraint("partner_id", "local_day", name="one_digest_a_day"),
+    )
+    with op.batch_alter_table("reminder_sent", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_reminder_sent_partner_id"), ["partner_id"], unique=False)
+
     with op.batch_alter_table("invitation", schema=None) as batch_op:
         batch_op.add_column(sa.Column("emailed_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True))
@@ -77,6 +116,11 @@ def downgrade():
         batch_op.drop_column("opened_at")
         batch_op.drop_column("emailed_at")
 
+    with op.batch_alter_table("reminder_sent", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_reminder_sent_partner_id"))
+
+    op.drop_table("reminder_sent")
+    op.drop_table("reminder_preference")
     with op.batch_alter_table("account_token", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_account_token_user_id"))
 

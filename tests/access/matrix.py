@@ -26,6 +26,7 @@ PUBLIC_ENDPOINTS = {
     "recovery.forgot_password",
     "recovery.set_password",
     "recovery.confirm_email",
+    "reminders.unsubscribe",
 }
 
 

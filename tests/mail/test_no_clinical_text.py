@@ -11,7 +11,14 @@ from tests.mail.conftest import html_of, text_of
 
 MARKER = "ZQX-CLINICAL-MARKER"
 # Tables and columns that are not clinical or that a message may rightly carry (an address, a name).
-NOT_CLINICAL_TABLES = {"user", "account_token", "mail_message", "practice_settings", "background_job", "alembic_version"}
+NOT_CLINICAL_TABLES = {
+    "user",
+    "account_token",
+    "mail_message",
+    "practice_settings",
+    "background_job",
+    "alembic_version",
+}
 NOT_CLINICAL_COLUMNS = {"email", "token_hash", "form_token", "name", "pronouns", "status", "kind", "model"}
 
 
@@ -20,9 +27,7 @@ def _clinical_texts() -> set[str]:
     for table in db.metadata.sorted_tables:
         if table.name in NOT_CLINICAL_TABLES or table.name.startswith("audit"):
             continue
-        columns = [
-            c for c in table.columns if isinstance(c.type, String | Text) and c.name not in NOT_CLINICAL_COLUMNS
-        ]
+        columns = [c for c in table.columns if isinstance(c.type, String | Text) and c.name not in NOT_CLINICAL_COLUMNS]
         for column in columns:
             for value in db.session.scalars(select(column).where(column.is_not(None)).distinct()):
                 if isinstance(value, str) and len(value.strip()) >= 12 and " " in value.strip():
@@ -41,10 +46,8 @@ def _mark_clinical_fields(practice_couples):
 def test_no_message_of_any_kind_contains_clinical_text(smtp_app, smtp_server):
     from clinic.auth import notices, recovery
     from clinic.auth.models import find_user_by_email
-    from clinic.couples.models import Couple
-
     from clinic.couples import invitations
-    from clinic.couples.models import Partner
+    from clinic.couples.models import Couple, Partner
     from clinic.measures.library import MEASURES
 
     assert seed_demo()
