@@ -10,7 +10,7 @@ def init_app(app: Flask) -> None:
     from clinic.reminders import services, views
 
     app.register_blueprint(views.bp)
-    app.add_template_global(services.preference_for, "reminder_choices")
+    app.add_template_global(services.preferences_for_couple, "reminder_choices_for_couple")
 
     def digests_in_app() -> None:
         with app.app_context():

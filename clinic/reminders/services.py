@@ -29,6 +29,13 @@ def preference_for(partner: Partner) -> ReminderPreference | None:
     return db.session.scalar(select(ReminderPreference).where(ReminderPreference.partner_id == partner.id))
 
 
+def preferences_for_couple(couple: Couple) -> dict[int, ReminderPreference]:
+    """Both partners' choices in one query (the therapist's couple overview): partner id -> choices."""
+    ids = [p.id for p in couple.partners]
+    rows = db.session.scalars(select(ReminderPreference).where(ReminderPreference.partner_id.in_(ids)))
+    return {row.partner_id: row for row in rows}
+
+
 def save_preference(partner: Partner, data: dict) -> ReminderPreference:
     """Store the partner's choices; DomainError for a time zone we don't know or a send hour inside quiet hours."""
     if data["time_zone"] not in time_zone_choices():
