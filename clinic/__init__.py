@@ -25,6 +25,8 @@ DOMAINS = (
     "consent",
     "plans",
     "supervision",
+    "mail",
+    "reminders",
 )
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 

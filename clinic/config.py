@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Config, Flask
 
@@ -50,12 +51,27 @@ DEFAULTS: dict[str, Any] = {
     "AUDIT_KEY": None,
     "AUDIT_SEAL_INTERVAL_SECONDS": 2,
     "AUDIT_CHECKPOINT_PATH": None,  # None: instance/audit_head.json (testing apps: none)
+    # Links in email and on the invitation page: never built from the Host header (docs: deploy/README.md).
+    "EXTERNAL_URL": None,  # None: http://127.0.0.1:5000 outside production; production must set it
+    "TRUSTED_HOSTS": None,  # None: production trusts only EXTERNAL_URL's host; other Host names get 400
+    # Mail (Flask-Mailman): the embedded default writes .eml files to instance/outbox/; production: smtp
+    "MAIL_BACKEND": "clinic.mail.outbox.EmailBackend",
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_USE_TLS": False,  # STARTTLS
+    "MAIL_USE_SSL": False,  # TLS from the first byte (port 465)
+    "MAIL_TIMEOUT": 20,
+    "MAIL_DEFAULT_SENDER": "clinic@localhost",
+    "MAIL_MAX_ATTEMPTS": 6,
+    "MAIL_RETRY_SECONDS": 60,  # the first retry; each later one waits twice as long
 }
 
 ENV_PREFIX = "CLINIC"
 # Older names still honoured in the environment: CLINIC_DATABASE_URL, CLINIC_ENV.
 _ENV_ALIASES = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "ENV": "ENV_NAME"}
-_TEXT_KEYS = ("SECRET_KEY", "AUDIT_KEY")  # a secret made only of digits JSON-decodes to a number
+_TEXT_KEYS = ("SECRET_KEY", "AUDIT_KEY", "MAIL_PASSWORD")  # a secret made only of digits JSON-decodes to a number
 
 
 def load(app: Flask, test_config: Mapping[str, Any] | None = None) -> None:
@@ -116,6 +132,21 @@ def _finish(app: Flask) -> None:
             )
     elif not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    _external_url(app)
+
+
+def _external_url(app: Flask) -> None:
+    """Links leave the app with EXTERNAL_URL; production names it and trusts no other Host."""
+    config = app.config
+    if not config["EXTERNAL_URL"]:
+        if is_production(app):
+            raise RuntimeError(
+                "Refusing to start in production without CLINIC_EXTERNAL_URL "
+                "(the address partners open, e.g. https://clinic.example.org): links are built from it."
+            )
+        config["EXTERNAL_URL"] = "http://127.0.0.1:5000"
+    if config["TRUSTED_HOSTS"] is None and is_production(app):
+        config["TRUSTED_HOSTS"] = [urlsplit(str(config["EXTERNAL_URL"])).hostname]
 
 
 def is_production(app: Flask) -> bool:

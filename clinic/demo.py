@@ -60,6 +60,7 @@ def seed_demo() -> bool:
     seed_homework(practice)
     seed_handouts(practice)
     seed_measures(practice)
+    _seed_outbox(practice)
     db.session.flush()
     return True
 
@@ -124,3 +125,25 @@ def _seed_couples(practice: DemoPractice) -> None:
             if partner.email in practice.clients:
                 partner.user_id = practice.clients[partner.email].id
     add_goal(practice.couples["efct"], "Alex asks for closeness directly instead of protesting")
+
+
+def _seed_outbox(practice: DemoPractice) -> None:
+    """One of each email in the demo outbox (instance/outbox/, the admin's Outbox page); links work."""
+    from clinic.auth import notices, recovery
+    from clinic.couples import invitations
+
+    newcomer = practice.couples["new"].partners[0]
+    newcomer.email = "ada@demo.clinic.test"  # the intake couple's first partner gets an emailed invitation
+    invitations.create(newcomer, practice.therapist, email=True)
+    recovery.request_reset("alex@demo.clinic.test")
+    recovery.send_welcome(practice.admin)
+    notices.password_changed(practice.clients["jordan@demo.clinic.test"])
+    notices.second_factor_changed(practice.therapist, "enabled")
+    recovery.request_email_change(practice.therapist, "noor.haddad@demo.clinic.test")
+    from clinic.reminders import services as reminders
+
+    alex = practice.couples["efct"].partners[0]
+    reminders.save_preference(
+        alex, {"homework": True, "questionnaires": True, "send_hour": 18, "time_zone": "Europe/London"}
+    )
+    reminders.queue_digest(alex)

@@ -25,7 +25,12 @@ NAVIGATION = {
         ("Handouts", "handouts_portal.index"),
         ("Questionnaires", "measures_portal.list"),
     ],
-    "admin": [("Staff", "admin.staff"), ("Practice settings", "admin.settings"), ("Audit", "admin.audit_trail")],
+    "admin": [
+        ("Staff", "admin.staff"),
+        ("Practice settings", "admin.settings"),
+        ("Audit", "admin.audit_trail"),
+        ("Outbox", "mail.outbox_list"),
+    ],
 }
 NAVIGATION["admin"].append(("Consent documents", "consent.documents"))
 NAVIGATION["client"].append(("Plan", "plans_portal.shared_plan"))

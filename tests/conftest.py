@@ -37,6 +37,8 @@ def _test_settings(tmp_path_factory) -> dict:
         "RATELIMIT_ENABLED": False,
         "JOBS_URL": "immediate",  # background jobs run inside the request that starts them
         "SERVER_NAME": "clinic.test",
+        "EXTERNAL_URL": "http://clinic.test",
+        "MAIL_BACKEND": "locmem",  # tests that deliver start their own SMTP server (tests/mail)
         **FAST_ARGON2,
     }
 

@@ -3,7 +3,6 @@ from wtforms import (
     DateField,
     EmailField,
     IntegerField,
-    PasswordField,
     SelectField,
     StringField,
     TextAreaField,
@@ -24,11 +23,6 @@ class StaffForm(BaseForm):
         filters=[strip_filter],
     )
     is_admin = BooleanField("Also give admin rights (accounts, settings, audit trail)")
-    password = PasswordField(
-        "Temporary password",
-        validators=[DataRequired("Set a temporary password."), Length(max=256)],
-        description="At least 12 characters. Pass it on privately; they can change it after signing in.",
-    )
     form_token = OnceField()
 
 

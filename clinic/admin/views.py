@@ -4,6 +4,7 @@ from flask_login import current_user
 from clinic.admin import services
 from clinic.admin.forms import ActionForm, SettingsForm, StaffForm, TrailFilterForm
 from clinic.audit import services as audit
+from clinic.auth import recovery
 from clinic.auth import services as accounts
 from clinic.core import once
 from clinic.errors import DomainError, EditConflict
@@ -34,9 +35,9 @@ def new_staff():
                 email=form.email.data,
                 name=form.name.data,
                 role="therapist",
-                password=form.password.data,
                 is_admin=form.is_admin.data,
             )
+            recovery.send_welcome(user)
         except DomainError as error:
             db.session.rollback()
             field = "password" if error.field == "new_password" else error.field or "email"
@@ -44,7 +45,7 @@ def new_staff():
             return render_template("admin/staff_form.html", form=form), 422
         once.claim(form.form_token.data, current_user, url_for("admin.staff"))
         db.session.commit()
-        flash("Account created.", "success")
+        flash(f"Account created for {user.name}; a set-your-password email is on its way.", "success")
         return redirect(url_for("admin.staff"))
     return render_template("admin/staff_form.html", form=form), 422 if form.errors else 200
 

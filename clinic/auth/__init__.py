@@ -2,6 +2,7 @@
 
 
 def init_app(app) -> None:
-    from clinic.auth import views
+    from clinic.auth import recovery_views, views
 
     app.register_blueprint(views.bp)
+    app.register_blueprint(recovery_views.bp)

@@ -1,5 +1,5 @@
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from clinic.forms import BaseForm, strip_filter
 
@@ -66,3 +66,21 @@ class ReauthForm(BaseForm):
 
 class ButtonForm(BaseForm):
     """A CSRF-protected button."""
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(
+        "Email", validators=[DataRequired("Enter your email address."), Length(max=254)], filters=[strip_filter]
+    )
+
+
+class SetPasswordForm(NewPasswordMixin, BaseForm):
+    pass
+
+
+class EmailChangeForm(BaseForm):
+    new_email = EmailField(
+        "New email address",
+        validators=[DataRequired("Enter the new address."), Email("Enter a whole email address."), Length(max=254)],
+        filters=[strip_filter],
+    )

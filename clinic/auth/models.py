@@ -2,12 +2,13 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.db import TimestampMixin, UTCDateTime, one_of, utcnow
 from clinic.extensions import Model, db
 
 ROLES = ("therapist", "admin", "client")
+ACCOUNT_TOKEN_PURPOSES = ("reset", "welcome", "email_change")
 
 
 class User(UserMixin, TimestampMixin, Model):
@@ -92,3 +93,25 @@ class SignInAddress(Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     address_digest: Mapped[str] = mapped_column(String(64))
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AccountToken(Model):
+    """A single-use emailed link: a password reset, a new staff member's set-your-password link, or the
+    confirmation of a new email address. Only the token's SHA-256 is stored."""
+
+    __tablename__ = "account_token"
+    __table_args__ = (CheckConstraint(one_of("purpose", ACCOUNT_TOKEN_PURPOSES), name="purpose_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    new_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and self.expires_at > now and self.user.is_active

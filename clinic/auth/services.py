@@ -1,7 +1,7 @@
 """Account operations. They change and flush; the view commits."""
 
 from clinic.audit.services import record
-from clinic.auth import totp
+from clinic.auth import notices, totp
 from clinic.auth.models import User, find_user_by_email
 from clinic.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from clinic.auth.sessions import end_all_sessions, sign_in
@@ -58,6 +58,7 @@ def change_password(user: User, current: str, new: str, code: str | None = None)
     set_password(user, new)
     end_all_sessions(user)
     record("auth.password_changed", user)
+    notices.password_changed(user)
 
 
 def create_user(*, email: str, name: str, role: str, password: str | None = None, is_admin=False) -> User:

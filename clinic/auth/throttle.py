@@ -75,3 +75,8 @@ sign_in_by_account = _limit(SIGN_IN_PER_ACCOUNT, account_key, deduct_when=failed
 invite_by_address = _limit(INVITE_PER_ADDRESS, methods=("GET", "POST"))
 second_factor_by_account = _limit(SECOND_FACTOR_PER_ACCOUNT, pending_account_key)
 second_factor_by_address = _limit(SECOND_FACTOR_PER_ADDRESS)
+
+RESET_PER_ADDRESS = "5 per minute; 30 per hour"
+RESET_PER_ACCOUNT = "3 per hour"
+reset_by_address = _limit(RESET_PER_ADDRESS)
+reset_by_account = _limit(RESET_PER_ACCOUNT, account_key)

@@ -19,6 +19,7 @@ from pyotp.exceptions import OTPVerificationError
 from sqlalchemy import delete, func, select
 
 from clinic.audit.services import record
+from clinic.auth import notices
 from clinic.auth.models import RecoveryCode, User
 from clinic.db import utcnow
 from clinic.extensions import db
@@ -113,6 +114,7 @@ def confirm_enrolment(user: User, secret: str, code: str) -> list[str] | None:
     user.totp_last_step = step
     codes = _new_recovery_codes(user)
     record("user.second_factor_enabled", user)
+    notices.second_factor_changed(user, "enabled")
     return codes
 
 
@@ -176,4 +178,5 @@ def remove(user: User, *, action: str = "user.second_factor_removed") -> None:
     user.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     record(action, user)
+    notices.second_factor_changed(user, "reset" if action == "user.second_factor_reset" else "removed")
     db.session.flush()

@@ -157,6 +157,8 @@ class Invitation(Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first time the link's page was shown
 
     partner: Mapped[Partner] = relationship(lazy="joined")
 

@@ -32,4 +32,7 @@ def accept_invitation(token: str):
         flash("Welcome. Your account is ready.", "success")
         return redirect(url_for("portal.today"))
     status = 422 if form.errors else 200
+    if invitation.opened_at is None:
+        invitations.note_opened(invitation)
+        db.session.commit()
     return render_template("couples/accept_invitation.html", form=form, invitation=invitation), status

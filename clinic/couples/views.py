@@ -85,6 +85,7 @@ def overview(couple_id: int):
         goal_status_form=GoalStatusForm(),
         invite_form=InviteForm(),
         invite_state=invitations.invite_state,
+        latest_invitation=invitations.latest,
     )
 
 
@@ -158,6 +159,7 @@ def add_goal(couple_id: int):
         goal_status_form=GoalStatusForm(formdata=None),
         invite_form=InviteForm(),
         invite_state=invitations.invite_state,
+        latest_invitation=invitations.latest,
     ), 422
 
 
@@ -181,13 +183,17 @@ def invite(couple_id: int, partner_id: int):
     partner = services.get_partner_for(current_user, couple_id, partner_id)
     if not InviteForm().validate_on_submit():
         return redirect(url_for("couples.overview", couple_id=couple_id))
+    by_email = request.form.get("delivery") == "email"
     try:
-        token = invitations.create(partner, current_user)
+        token = invitations.create(partner, current_user, email=by_email)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("couples.overview", couple_id=couple_id))
     db.session.commit()
-    link = url_for("couples_portal.accept_invitation", token=token, _external=True)
+    if by_email:
+        flash("Invitation emailed. Any earlier link no longer works.", "success")
+        return redirect(url_for("couples.overview", couple_id=couple_id))
     # Shown once on this response only: the token itself is never stored.
+    link = invitations.link_for(token)
     return render_template("couples/invitation_link.html", partner=partner, couple=partner.couple, link=link)

@@ -27,6 +27,10 @@ PUBLIC_ENDPOINTS = {
     "couples_portal.accept_invitation",
     "auth.quick_exit",
     "schedule.feed",  # a calendar app reads it by its long random token (tests/appointments)
+    "recovery.forgot_password",
+    "recovery.set_password",
+    "recovery.confirm_email",
+    "reminders.unsubscribe",
 }
 
 

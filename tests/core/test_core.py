@@ -72,7 +72,14 @@ def test_production_refuses_to_start_without_a_real_secret(monkeypatch):
     monkeypatch.delenv("CLINIC_SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="secret key"):
         create_app({"ENV_NAME": "production", "SECRET_KEY": None, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "k" * 40, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app(
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": "k" * 40,
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "EXTERNAL_URL": "https://clinic.example.org",
+        }
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 

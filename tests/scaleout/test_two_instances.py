@@ -221,6 +221,7 @@ def instances(tmp_path_factory):
         "CLINIC_ARGON2_TIME_COST": "1",
         "CLINIC_ARGON2_MEMORY_COST": "1024",
         "CLINIC_ARGON2_PARALLELISM": "1",
+        "CLINIC_EXTERNAL_URL": "http://127.0.0.1",
     }
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     processes = []

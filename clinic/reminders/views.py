@@ -1,0 +1,42 @@
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from clinic.couples.services import partner_for_client
+from clinic.errors import DomainError
+from clinic.extensions import csrf, db
+from clinic.forms import attach_error
+from clinic.reminders import services
+from clinic.reminders.forms import PreferenceForm
+from clinic.security import client_required
+from clinic.settings import time_zone_choices
+
+bp = Blueprint("reminders", __name__)
+
+
+@bp.route("/portal/reminders", methods=["GET", "POST"])
+@client_required
+def preferences():
+    partner = partner_for_client(current_user)
+    row = services.preference_for(partner)
+    form = PreferenceForm(obj=row, time_zone=row.time_zone if row else services.practice_time_zone())
+    form.time_zone.choices = time_zone_choices()
+    if form.validate_on_submit():
+        try:
+            services.save_preference(partner, form.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your reminder choices are saved.", "success")
+            return redirect(url_for("reminders.preferences"))
+    return render_template("reminders/preferences.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/reminders/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # one click from the email (RFC 8058 List-Unsubscribe-Post too); the signed token is the proof
+def unsubscribe(token: str):
+    if not services.unsubscribe(token):
+        return render_template("reminders/unsubscribed.html", ok=False), 404
+    db.session.commit()
+    return render_template("reminders/unsubscribed.html", ok=True)
