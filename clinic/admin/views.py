@@ -31,7 +31,7 @@ def new_staff():
         if done := once.already_done(form.form_token.data, current_user):
             return redirect(done)
         try:
-            accounts.create_user(
+            user = accounts.create_user(
                 email=form.email.data,
                 name=form.name.data,
                 role="therapist",
@@ -45,7 +45,7 @@ def new_staff():
             return render_template("admin/staff_form.html", form=form), 422
         once.claim(form.form_token.data, current_user, url_for("admin.staff"))
         db.session.commit()
-        flash(f"Account created for {user.name}; a set-your-password email is on its way.", "success")
+        flash("Account created; a set-your-password email is on its way.", "success")
         return redirect(url_for("admin.staff"))
     return render_template("admin/staff_form.html", form=form), 422 if form.errors else 200
 
