@@ -11,7 +11,7 @@ from clinic.auth.forms import ButtonForm, ChangePasswordForm, CodeForm, EnrolFor
 from clinic.auth.models import User
 from clinic.auth.reauth import mark_recent_auth, recent_auth_required
 from clinic.auth.sessions import quick_exit as end_for_quick_exit
-from clinic.auth.sessions import seconds_left, sign_in, sign_out
+from clinic.auth.sessions import seconds_left, sign_in, sign_out, sign_out_everywhere
 from clinic.db import utcnow
 from clinic.errors import DomainError
 from clinic.extensions import csrf, db
@@ -59,7 +59,18 @@ def logout():
     record("auth.logout", user)
     sign_out(user)
     db.session.commit()
-    flash("You have signed out.", "info")
+    flash("You have signed out of this browser. Any other device you use stays signed in.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    user = current_user._get_current_object()
+    record("auth.logout_everywhere", user)
+    sign_out_everywhere(user)
+    db.session.commit()
+    flash("You have signed out everywhere: every browser and device that was signed in must sign in again.", "info")
     return redirect(url_for("auth.login"))
 
 

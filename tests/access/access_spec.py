@@ -13,6 +13,7 @@ def _partner(w):
 
 SPECS = [
     RouteSpec("auth.logout", lambda w: "/logout", SIGNED_IN, method="POST"),
+    RouteSpec("auth.logout_everywhere", lambda w: "/logout/everywhere", SIGNED_IN, method="POST"),
     RouteSpec("auth.account", lambda w: "/account", SIGNED_IN),
     RouteSpec("auth.account", lambda w: "/account", SIGNED_IN, method="POST"),
     RouteSpec("auth.session_status", lambda w: "/session/status", SIGNED_IN),
