@@ -41,7 +41,8 @@ class StaffForm(BaseForm):
     def validate_password(self, field) -> None:
         from clinic.auth.passwords import password_problem
 
-        if field.data and (problem := password_problem(field.data, email=self.email.data or "", name=self.name.data or "")):
+        problem = field.data and password_problem(field.data, email=self.email.data or "", name=self.name.data or "")
+        if problem:
             raise ValidationError(problem)
 
 

@@ -222,7 +222,7 @@ def normalise_path(url: str) -> str:
 
 # ---------------------------------------------------------------- crawling
 
-SKIP_PATHS = ("/static/", "/logout", "/exit")  # /logout also covers /logout/everywhere  # /exit is the quick exit: it signs the crawler out
+SKIP_PATHS = ("/static/", "/logout", "/exit")  # /exit is the quick exit: it signs the crawler out
 
 
 @dataclasses.dataclass
@@ -354,7 +354,7 @@ __all__ = ["sa_inspect"]
 
 FORM_ACTORS = ("therapist", "partner_a", "partner_b", "admin")
 # Forms that would sign the crawling actor out or lock the test world's accounts.
-UNSAFE_ACTIONS = re.compile(r"/logout$|/logout/everywhere$|/(deactivate|end_sessions|reset-2fa|remove_admin)$|/session/keepalive$")
+UNSAFE_ACTIONS = re.compile(r"/logout(/everywhere)?$|/(deactivate|end_sessions|reset-2fa|remove_admin)$|/session/keepalive$")
 
 
 def discover_post_forms(app, world, actors=FORM_ACTORS) -> list[tuple[str, Form]]:
