@@ -158,14 +158,35 @@ def process_note_page(therapy_session: TherapySession, form, status=200, **conte
     ), status
 
 
-def process_note_conflict(therapy_session: TherapySession, form):
-    """409: the writer's text stays in the box; the version saved meanwhile is shown above it."""
+def process_note_conflict(therapy_session: TherapySession, form, missing: bool = False):
+    """409: the writer's text stays in the box; the version saved meanwhile is shown beside it, and
+    nothing is saved until the writer keeps one, the other or both."""
     db.session.rollback()
     mine = services.get_process_note(therapy_session, current_user)
     form.version.data = mine.version if mine else 0
+    differs = bool(services.differing_fields({"text": mine.text if mine else ""}, {"text": form.text.data or ""}))
     return edit_conflict(
-        "sessions/process_note.html", ts=therapy_session, couple=therapy_session.couple, form=form, saved=mine
+        "sessions/process_note.html",
+        ts=therapy_session,
+        couple=therapy_session.couple,
+        form=form,
+        saved=mine,
+        differs=differs,
+        missing=missing,
+        choice=keep_choices().get("text"),
     )
+
+
+def resolved_process_text(saved_note, form) -> tuple[str, bool]:
+    """The process note text to save and whether a conflict still waits for the writer's choice."""
+    from flask import request
+
+    text = form.text.data or ""
+    if not request.form.get("resolving"):
+        return text, False
+    saved = {"text": saved_note.text if saved_note else ""}
+    merged, missing = services.resolve_conflict(saved, {"text": text}, keep_choices())
+    return merged["text"] or "", bool(missing)
 
 
 def cycle_map_page(couple, form, current, status=200, **context):

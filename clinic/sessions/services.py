@@ -216,7 +216,9 @@ def get_process_note(therapy_session: TherapySession, author) -> ProcessNote | N
     )
 
 
-def save_process_note(therapy_session: TherapySession, author, text: str, seen_version: int | None) -> ProcessNote:
+def save_process_note(
+    therapy_session: TherapySession, author, text: str, seen_version: int | None, *, autosave: bool = False
+) -> ProcessNote:
     note = get_process_note(therapy_session, author)
     if note is None:
         if seen_version not in (None, 0):
@@ -227,7 +229,7 @@ def save_process_note(therapy_session: TherapySession, author, text: str, seen_v
         note.claim_version(seen_version)
         note.text = text
     db.session.flush()
-    record("process_note.saved", note, couple_id=therapy_session.couple_id)
+    record("process_note.autosaved" if autosave else "process_note.saved", note, couple_id=therapy_session.couple_id)
     return note
 
 

@@ -226,8 +226,11 @@ def process_note(therapy_session_id: int):
         form = ProcessNoteForm()
         if not form.validate_on_submit():
             return pages.process_note_page(therapy_session, form, status=422)
+        text, missing = pages.resolved_process_text(mine, form)
+        if missing:
+            return pages.process_note_conflict(therapy_session, form, missing=True)
         try:
-            services.save_process_note(therapy_session, current_user, form.text.data or "", form.version.data)
+            services.save_process_note(therapy_session, current_user, text, form.version.data)
         except STALE:
             return pages.process_note_conflict(therapy_session, form)
         db.session.commit()
@@ -243,6 +246,31 @@ def process_note(therapy_session_id: int):
         record("process_note.viewed", mine, couple_id=therapy_session.couple_id)
     db.session.commit()
     return pages.process_note_page(therapy_session, form, restored=bool(pending))
+
+
+@bp.post("/sessions/<int:therapy_session_id>/process-note/autosave")
+@therapist_only
+def autosave_process_note(therapy_session_id: int):
+    """The page script's autosave of the author's own process note: a JSON answer, like progress notes."""
+    therapy_session = services.get_session_for(current_user, therapy_session_id)
+    form = ProcessNoteForm()
+    if request.form.get("resolving"):  # a conflict is settled by the writer's choice, never by autosave
+        return jsonify(error="conflict", message="Choose which version to keep, then press Save."), 409
+    if not form.validate_on_submit():
+        return jsonify(error="invalid", message=" ".join(form.text.errors) or "Check the note.", errors=form.errors), 422
+    try:
+        note = services.save_process_note(
+            therapy_session, current_user, form.text.data or "", form.version.data, autosave=True
+        )
+    except STALE:
+        db.session.rollback()
+        message = (
+            "This process note was saved from another tab or device. Your text is still on this page and "
+            "nothing was overwritten: press Save process note to compare both versions and choose what to keep."
+        )
+        return jsonify(error="conflict", message=message), 409
+    db.session.commit()
+    return jsonify(ok=True, version=note.version, saved_at=format_datetime(note.updated_at))
 
 
 @bp.post("/sessions/<int:therapy_session_id>/risk-reviews")
