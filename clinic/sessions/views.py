@@ -257,7 +257,8 @@ def autosave_process_note(therapy_session_id: int):
     if request.form.get("resolving"):  # a conflict is settled by the writer's choice, never by autosave
         return jsonify(error="conflict", message="Choose which version to keep, then press Save."), 409
     if not form.validate_on_submit():
-        return jsonify(error="invalid", message=" ".join(form.text.errors) or "Check the note.", errors=form.errors), 422
+        message = " ".join(form.text.errors) or "Check the note."
+        return jsonify(error="invalid", message=message, errors=form.errors), 422
     try:
         note = services.save_process_note(
             therapy_session, current_user, form.text.data or "", form.version.data, autosave=True
