@@ -74,6 +74,28 @@
   });
   document.querySelectorAll("[data-maxlength]").forEach(updateCounter);
 
+  // Wide tables: each scrolls inside its own focusable region, with a visible hint when it overflows.
+  document.querySelectorAll("main table").forEach(function (table, index) {
+    var wrap = table.parentElement;
+    if (!wrap.classList.contains("table-wrap")) {
+      wrap = document.createElement("div");
+      wrap.className = "table-wrap";
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      var caption = table.querySelector("caption");
+      wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table " + (index + 1));
+      table.parentNode.insertBefore(wrap, table);
+      wrap.appendChild(table);
+    }
+    var hint = document.createElement("p");
+    hint.className = "scroll-hint";
+    hint.textContent = "This table is wider than the screen: scroll sideways to see all of it.";
+    wrap.parentNode.insertBefore(hint, wrap);
+    function check() { hint.hidden = wrap.scrollWidth <= wrap.clientWidth + 1; }
+    check();
+    window.addEventListener("resize", check);
+  });
+
   // Copy buttons: copy the text of the element named by data-copy, and say so.
   document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
   document.addEventListener("click", function (event) {
