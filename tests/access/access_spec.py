@@ -61,6 +61,7 @@ SPECS = [
     RouteSpec(
         "admin.staff_action", lambda w: f"/admin/staff/{w.other_therapist.id}/end_sessions", ADMIN, method="POST"
     ),
+    RouteSpec("admin.staff_action", lambda w: f"/admin/staff/{w.other_therapist.id}/deactivate", ADMIN),
     RouteSpec("admin.settings", lambda w: "/admin/settings", ADMIN),
     RouteSpec("admin.settings", lambda w: "/admin/settings", ADMIN, method="POST"),
     RouteSpec("portal.today", lambda w: "/portal/", PARTNERS | {"outsider"}),
