@@ -168,9 +168,15 @@ def login_code():
     if form.validate_on_submit():
         if totp.check_code(user, form.code.data):
             return complete_sign_in(user, session.get(PENDING_KEY, {}).get("next"), via="password")
+        reused = totp.already_used(user, form.code.data)
         record("auth.second_factor_failed", user, actor=user, outcome="denied")
         db.session.commit()
-        form.code.errors = ["That code didn't work. Codes change every 30 seconds and each works once."]
+        form.code.errors = [
+            "That code was already used (each code works once, including the one that turned your second "
+            "factor on). Wait for your app to show the next code, then enter that one."
+            if reused
+            else "That code didn't work. Codes change every 30 seconds and each works once."
+        ]
         return render_template("auth/login_code.html", form=form), 422
     return render_template("auth/login_code.html", form=form), 422 if form.errors else 200
 
@@ -225,7 +231,7 @@ def _enrol(user: User, *, during_login: bool):
         "auth/enrol.html",
         form=form,
         qr=totp.qr_data_uri(uri),
-        secret=secret,
+        secret=totp.group_key(secret),
         during_login=during_login,
         replacing=user.totp_enabled_at is not None,
     ), 422 if form.errors else 200

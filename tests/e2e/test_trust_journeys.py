@@ -140,3 +140,39 @@ def test_hotline_numbers_are_tap_to_call(new_page):
     page.goto("/handouts/builtin/safety-and-support")
     link = page.get_by_role("link", name="1-800-799-SAFE (7233)")
     expect(link).to_have_attribute("href", "tel:18007997233")
+
+
+def test_copy_buttons_for_the_invitation_link_and_the_authenticator_key(new_page, visit):
+    page = new_page()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    sign_in(page, THERAPIST)
+    page.goto("/caseload")
+    page.get_by_role("link", name="Rivera & Chen").click()
+    page.get_by_role("button", name=re.compile("(New sign-in link|New invitation link|Invite) for Alex Rivera")).click()
+    link = page.get_by_label("Link").input_value()
+    page.get_by_role("button", name="Copy the link").click()
+    expect(page.locator("#invite-copied")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    visit(page, "invitation link with copy button", "therapist")
+
+    page.goto("/account/second-factor/setup")
+    key = page.locator("#totp-key").inner_text()
+    assert re.fullmatch(r"([A-Z2-7]{4} )+[A-Z2-7]{1,4}", key), key
+    page.get_by_role("button", name="Copy the key").click()
+    expect(page.get_by_role("button", name="Copied")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == key.replace(" ", "")
+    visit(page, "authenticator set-up, key in fours", "therapist")
+
+
+def test_deactivating_a_therapist_asks_first_and_says_what_happened(new_page, visit):
+    from tests.e2e.support import ADMIN
+
+    page = new_page()
+    sign_in(page, ADMIN)
+    page.goto("/admin/staff")
+    page.get_by_role("button", name=re.compile("^Deactivate: ")).first.click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Deactivate .+\?$"))).to_be_visible()
+    expect(page.get_by_text("Nothing is deleted")).to_be_visible()
+    visit(page, "deactivation confirmation", "admin")
+    page.get_by_role("button", name=re.compile(r"^Deactivate ")).click()
+    expect(page.get_by_text(re.compile(r"account is deactivated and every session they had is ended"))).to_be_visible()
