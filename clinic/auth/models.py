@@ -20,6 +20,8 @@ class User(UserMixin, TimestampMixin, Model):
 
     __tablename__ = "user"
     __table_args__ = (CheckConstraint(one_of("role", ROLES), name="role_known"),)
+    # Server defaults (ended_sessions) are not read back after an insert: nothing needs them then.
+    __mapper_args__ = {"eager_defaults": False}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
@@ -31,7 +33,9 @@ class User(UserMixin, TimestampMixin, Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     # Sessions signed out on their own device ("sign out" without "everywhere"): [sid, ended at (unix)]
     # pairs, kept only as long as such a session could otherwise still be valid.
-    ended_sessions: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
+    # Deferred and filled by the server default: loaded only where sessions are checked (see
+    # auth.sessions.load_user), and left out of every other query and insert.
+    ended_sessions: Mapped[list] = mapped_column(JSON, server_default="[]", deferred=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Second factor (TOTP); recovery codes live in their own table.

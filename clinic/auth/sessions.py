@@ -11,6 +11,7 @@ import time
 
 from flask import current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_login import login_user, logout_user
+from sqlalchemy.orm import undefer
 
 from clinic.auth.models import PendingSubmission, User
 from clinic.extensions import db, login_manager
@@ -26,7 +27,7 @@ def load_user(login_id: str):
     user_id, _, version = login_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id), options=[undefer(User.ended_sessions)])
     if user is None or not user.is_active or user.session_version != int(version):
         return None
     if session.get("_sid") and any(entry[0] == session["_sid"] for entry in user.ended_sessions or []):
