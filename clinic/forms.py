@@ -33,6 +33,11 @@ class BaseForm(FlaskForm):
                 if has_forbidden_characters(field.data):
                     field.errors = [*field.errors, "Remove the invisible control characters from this text."]
                     ok = False
+                limit = getattr(field.flags, "maxlength", None)
+                if limit and len(field.data) > limit:
+                    # Never cut: the text stays in the field and the message says how much to shorten.
+                    message = f"This is {len(field.data):,} characters; keep it to {limit:,} or fewer."
+                    field.errors = [e for e in field.errors if "longer than" not in str(e)] + [message]
         return ok
 
 

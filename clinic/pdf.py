@@ -118,9 +118,31 @@ def send_pdf(pdf: RenderedPdf, filename: str, *, inline: bool = False) -> Respon
     return response
 
 
+def ascii_slug(text: str) -> str:
+    """`text` transliterated where Unicode allows (Zoë → Zoe) and cut down to letters, digits and
+    hyphens; empty for text written only in a non-Latin script."""
+    import re
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-")
+
+
+def pdf_filename(*parts: str, on: Any = None, ext: str = "pdf") -> str:
+    """A meaningful, ASCII-safe download name: `Rivera-Chen-handout-understanding-fears-2026-12-01.pdf`.
+
+    Each part goes through `ascii_slug`; parts left empty are skipped; `on` (a date) ends the name.
+    The stem is at most 100 characters.
+    """
+    stem = "-".join(word for word in map(ascii_slug, parts) if word)[:100].strip("-") or "document"
+    if on is not None:
+        stem = f"{stem}-{on:%Y-%m-%d}"
+    return f"{stem}.{ext}"
+
+
 def _safe_filename(name: str) -> str:
     cleaned = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "-" for c in name)
-    return (cleaned.strip("-.") or "document")[:80]
+    return (cleaned.strip("-.") or "document")[:120]
 
 
 # ---------------------------------------------------------------- rendering

@@ -6,6 +6,7 @@ from flask import current_app, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from clinic.phones import phone_links
 from clinic.security import has_role
 
 # (label, endpoint) per role; an endpoint that a domain does not provide yet is simply left out.
@@ -100,6 +101,7 @@ def register(app) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_local_iso, "local_time")
+    app.add_template_filter(phone_links, "phone_links")
 
     @app.context_processor
     def practice_context():

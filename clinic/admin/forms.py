@@ -25,6 +25,20 @@ class StaffForm(BaseForm):
     is_admin = BooleanField("Also give admin rights (accounts, settings, audit trail)")
     form_token = OnceField()
 
+    # Checked here as well as in the service, so every mistake shows after one submit.
+    def validate_email(self, field) -> None:
+        from clinic.auth.models import find_user_by_email
+
+        if field.data and find_user_by_email(field.data.strip().lower()) is not None:
+            raise ValidationError("An account with this email already exists.")
+
+    def validate_password(self, field) -> None:
+        from clinic.auth.passwords import password_problem
+
+        problem = field.data and password_problem(field.data, email=self.email.data or "", name=self.name.data or "")
+        if problem:
+            raise ValidationError(problem)
+
 
 class SettingsForm(BaseForm):
     practice_name = StringField("Practice name", validators=[DataRequired(), Length(max=120)], filters=[strip_filter])

@@ -58,3 +58,43 @@ def set_admin_rights(user: User, granted: bool, by: User) -> None:
         raise DomainError("You can't remove your own admin rights; ask another admin.")
     user.is_admin = granted
     record("user.admin_granted" if granted else "user.admin_removed", user)
+
+
+# What each staff action does, said before (on its confirmation page) and after (as the result message).
+STAFF_ACTIONS = {
+    "grant_admin": (
+        "Give admin rights to {name}?",
+        "{name} will be able to add and deactivate staff, change the practice settings and read the audit "
+        "trail. They still see only their own couples.",
+        "{name} now has admin rights.",
+    ),
+    "remove_admin": (
+        "Remove admin rights from {name}?",
+        "{name} will no longer manage staff, settings or the audit trail. Their own couples and notes are "
+        "not affected.",
+        "{name} no longer has admin rights.",
+    ),
+    "deactivate": (
+        "Deactivate {name}?",
+        "{name} is signed out on every device at once and can't sign in again. Nothing is deleted: their "
+        "couples, notes and the audit trail stay as they are, and you can reactivate the account later.",
+        "{name}'s account is deactivated and every session they had is ended. Nothing was deleted.",
+    ),
+    "reactivate": (
+        "Reactivate {name}?",
+        "{name} will be able to sign in again with their existing password and second factor.",
+        "{name}'s account is active again; they can sign in.",
+    ),
+    "end_sessions": (
+        "Sign {name} out everywhere?",
+        "Every browser and device where {name} is signed in is signed out at once. Their account stays "
+        "active: they can sign in again straight away.",
+        "{name} is signed out on every device.",
+    ),
+}
+
+
+def describe_staff_action(action: str, user) -> dict[str, str]:
+    """The confirmation page's title and explanation, and the result message, for `action` on `user`."""
+    keys = ("title", "explanation", "result")
+    return {key: text.format(name=user.name) for key, text in zip(keys, STAFF_ACTIONS[action], strict=True)}

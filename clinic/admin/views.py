@@ -27,9 +27,11 @@ def staff():
 @admin_required
 def new_staff():
     form = StaffForm()
+    # A repeated submit of a form already done goes where the first went (before the checks, which would
+    # now find the account it made).
+    if request.method == "POST" and (done := once.already_done(form.form_token.data, current_user)):
+        return redirect(done)
     if form.validate_on_submit():
-        if done := once.already_done(form.form_token.data, current_user):
-            return redirect(done)
         try:
             user = accounts.create_user(
                 email=form.email.data,
@@ -50,12 +52,17 @@ def new_staff():
     return render_template("admin/staff_form.html", form=form), 422 if form.errors else 200
 
 
-@bp.post("/staff/<int:user_id>/<any(grant_admin, remove_admin, deactivate, reactivate, end_sessions):action>")
+@bp.route(
+    "/staff/<int:user_id>/<any(grant_admin, remove_admin, deactivate, reactivate, end_sessions):action>",
+    methods=["GET", "POST"],
+)
 @admin_required
 def staff_action(user_id: int, action: str):
+    """GET: a confirmation page saying what will happen; POST: do it and say what was done."""
     user = services.get_staff_member(user_id)
-    if not ActionForm().validate_on_submit():
-        return redirect(url_for("admin.staff"))
+    words = services.describe_staff_action(action, user)
+    if request.method == "GET" or not ActionForm().validate_on_submit():
+        return render_template("admin/staff_confirm.html", user=user, action=action, words=words)
     try:
         _apply_staff_action(user, action)
     except DomainError as error:
@@ -63,7 +70,7 @@ def staff_action(user_id: int, action: str):
         flash(error.message, "error")
         return redirect(url_for("admin.staff"))
     db.session.commit()
-    flash(f"Done: {action.replace('_', ' ')}.", "success")
+    flash(words["result"], "success")
     return redirect(url_for("admin.staff"))
 
 

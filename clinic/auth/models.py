@@ -14,12 +14,15 @@ ACCOUNT_TOKEN_PURPOSES = ("reset", "welcome", "email_change")
 class User(UserMixin, TimestampMixin, Model):
     """A person who signs in: a therapist, a client (one partner of a couple) or an admin.
 
-    `session_version` is part of the login id stored in the cookie: bumping it (logout, password
-    change, deactivation) makes every earlier cookie of this user useless.
+    `session_version` is part of the login id stored in the cookie: bumping it (sign out everywhere,
+    password change, deactivation) makes every earlier cookie of this user useless; `ended_sessions`
+    lists the session ids signed out one device at a time.
     """
 
     __tablename__ = "user"
     __table_args__ = (CheckConstraint(one_of("role", ROLES), name="role_known"),)
+    # Server defaults (ended_sessions) are not read back after an insert: nothing needs them then.
+    __mapper_args__ = {"eager_defaults": False}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-cased
@@ -29,6 +32,11 @@ class User(UserMixin, TimestampMixin, Model):
     is_active_account: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Sessions signed out on their own device ("sign out" without "everywhere"): [sid, ended at (unix)]
+    # pairs, kept only as long as such a session could otherwise still be valid.
+    # Deferred and filled by the server default: loaded only where sessions are checked (see
+    # auth.sessions.load_user), and left out of every other query and insert.
+    ended_sessions: Mapped[list] = mapped_column(JSON, server_default="[]", deferred=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Second factor (TOTP); recovery codes live in their own table.

@@ -11,6 +11,7 @@ import time
 
 from flask import current_app, flash, g, jsonify, redirect, request, session, url_for
 from flask_login import login_user, logout_user
+from sqlalchemy.orm import undefer
 
 from clinic.auth.models import PendingSubmission, User
 from clinic.extensions import db, login_manager
@@ -26,9 +27,11 @@ def load_user(login_id: str):
     user_id, _, version = login_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id), options=[undefer(User.ended_sessions)])
     if user is None or not user.is_active or user.session_version != int(version):
         return None
+    if session.get("_sid") and any(entry[0] == session["_sid"] for entry in user.ended_sessions or []):
+        return None  # this session was signed out on its device; a copy of its cookie is refused too
     return user
 
 
@@ -44,9 +47,24 @@ def sign_in(user: User) -> None:
 
 
 def sign_out(user: User | None) -> None:
-    """End this session and every other session of the same user."""
+    """End this session (this browser) only: the user's other devices stay signed in. A copy of this
+    session's cookie is refused from now on (its id is remembered on the user until it would have
+    expired anyway)."""
+    if user is not None and user.is_authenticated:
+        now = int(time.time())
+        oldest = now - current_app.config["ABSOLUTE_SESSION_HOURS"] * 3600
+        kept = [entry for entry in user.ended_sessions or [] if entry[1] >= oldest]
+        user.ended_sessions = [*kept, [session.get("_sid", ""), now]]
+        db.session.flush()
+    logout_user()
+    session.clear()
+
+
+def sign_out_everywhere(user: User | None) -> None:
+    """End this session and every other session of the same user, on every device."""
     if user is not None and user.is_authenticated:
         end_all_sessions(user)
+        user.ended_sessions = []
     logout_user()
     session.clear()
 

@@ -130,6 +130,20 @@ def check_code(user: User, code: str) -> bool:
     return _use_recovery_code(user, code)
 
 
+def already_used(user: User, code: str) -> bool:
+    """True when `code` is a right code that was already spent (e.g. the one that turned the second
+    factor on, typed again within the same 30 seconds): the sign-in page then says to wait for the next."""
+    if not user.totp_secret or user.totp_last_step is None:
+        return False
+    step = _matching_step(user.totp_secret, code, None)
+    return step is not None and step <= user.totp_last_step
+
+
+def group_key(secret: str) -> str:
+    """The key as a person copies it by hand: groups of four (ABCD EFGH …)."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
 def _digest(code: str) -> str:
     normalised = "".join(c for c in code.lower() if c.isalnum())
     return hashlib.sha256(normalised.encode()).hexdigest()

@@ -12,7 +12,7 @@ from clinic.auth.forms import ButtonForm, ChangePasswordForm, CodeForm, EnrolFor
 from clinic.auth.models import User
 from clinic.auth.reauth import mark_recent_auth, recent_auth_required
 from clinic.auth.sessions import quick_exit as end_for_quick_exit
-from clinic.auth.sessions import seconds_left, sign_in, sign_out
+from clinic.auth.sessions import seconds_left, sign_in, sign_out, sign_out_everywhere
 from clinic.db import utcnow
 from clinic.errors import DomainError
 from clinic.extensions import csrf, db
@@ -62,7 +62,18 @@ def logout():
     record("auth.logout", user)
     sign_out(user)
     db.session.commit()
-    flash("You have signed out.", "info")
+    flash("You have signed out of this browser. Any other device you use stays signed in.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/logout/everywhere")
+@login_required
+def logout_everywhere():
+    user = current_user._get_current_object()
+    record("auth.logout_everywhere", user)
+    sign_out_everywhere(user)
+    db.session.commit()
+    flash("You have signed out everywhere: every browser and device that was signed in must sign in again.", "info")
     return redirect(url_for("auth.login"))
 
 
@@ -162,9 +173,15 @@ def login_code():
     if form.validate_on_submit():
         if totp.check_code(user, form.code.data):
             return complete_sign_in(user, session.get(PENDING_KEY, {}).get("next"), via="password")
+        reused = totp.already_used(user, form.code.data)
         record("auth.second_factor_failed", user, actor=user, outcome="denied")
         db.session.commit()
-        form.code.errors = ["That code didn't work. Codes change every 30 seconds and each works once."]
+        form.code.errors = [
+            "That code was already used (each code works once, including the one that turned your second "
+            "factor on). Wait for your app to show the next code, then enter that one."
+            if reused
+            else "That code didn't work. Codes change every 30 seconds and each works once."
+        ]
         return render_template("auth/login_code.html", form=form), 422
     return render_template("auth/login_code.html", form=form), 422 if form.errors else 200
 
@@ -225,7 +242,7 @@ def _enrol(user: User, *, during_login: bool):
         "auth/enrol.html",
         form=form,
         qr=totp.qr_data_uri(uri),
-        secret=secret,
+        secret=totp.group_key(secret),
         during_login=during_login,
         replacing=user.totp_enabled_at is not None,
     ), 422 if form.errors else 200

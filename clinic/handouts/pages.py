@@ -66,7 +66,7 @@ def send_handouts(couple, docs, paper, filename, action, given=None, partner=Non
     else:
         record(action, record_type="couple", record_id=couple.id, couple_id=couple.id)
     db.session.commit()
-    return send_pdf(pdf, f"{filename}.pdf")
+    return send_pdf(pdf, filename)
 
 
 def send_library_pdf(doc: dict, paper: str | None, filename: str, handout=None):
@@ -80,7 +80,7 @@ def send_library_pdf(doc: dict, paper: str | None, filename: str, handout=None):
     else:
         record("handout.printed", record_type="builtin_handout", record_id=None)
     db.session.commit()
-    return send_pdf(pdf, f"{filename}.pdf")
+    return send_pdf(pdf, filename)
 
 
 def send_worksheets(sheets, filename, action, *, couple=None, record_type, record_id, therapist=None):
@@ -93,4 +93,4 @@ def send_worksheets(sheets, filename, action, *, couple=None, record_type, recor
         return pdf_failed(error.message)
     record(action, record_type=record_type, record_id=record_id, couple_id=couple.id if couple else None)
     db.session.commit()
-    return send_pdf(pdf, f"{filename}.pdf")
+    return send_pdf(pdf, filename)

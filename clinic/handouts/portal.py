@@ -9,7 +9,7 @@ from clinic.couples.services import partner_for_client
 from clinic.extensions import db
 from clinic.handouts import pages, services
 from clinic.handouts.documents import handout_document
-from clinic.handouts.printing import handouts_pdf
+from clinic.handouts.printing import file_name, handouts_pdf
 from clinic.homework.services import get_assignment_for_partner
 from clinic.homework.worksheets import assignment_worksheets
 from clinic.pdf import PdfError, send_pdf
@@ -56,7 +56,7 @@ def download(given_id: int):
         return pages.pdf_failed(error.message)
     record("handout.downloaded", given, couple_id=given.couple_id)
     db.session.commit()
-    return send_pdf(pdf, f"handout-{given.id}.pdf")
+    return send_pdf(pdf, file_name("handout", given.title, couple=partner.couple, partner=given.partner))
 
 
 @bp.get("/portal/worksheets/<int:assignment_id>/pdf")
@@ -71,7 +71,7 @@ def worksheet(assignment_id: int):
     ]
     return pages.send_worksheets(
         sheets,
-        f"worksheet-{assignment.id}",
+        file_name("worksheet", assignment.exercise.title, couple=partner.couple, partner=assignment.partner),
         "worksheet.downloaded",
         couple=partner.couple,
         record_type="assignment",

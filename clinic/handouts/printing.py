@@ -10,7 +10,7 @@ from clinic.handouts.documents import handout_document, practice_footer, print_h
 from clinic.handouts.services import given_to_couple
 from clinic.homework.worksheets import partner_worksheets, together_worksheets
 from clinic.measures.paper import due_paper_forms
-from clinic.pdf import PAPER_SIZES, RenderedPdf, build_pdf
+from clinic.pdf import PAPER_SIZES, RenderedPdf, ascii_slug, build_pdf, pdf_filename
 from clinic.settings import get_practice_settings
 
 
@@ -20,6 +20,19 @@ def paper_for(choice: str | None) -> str:
         return choice
     setting = get_practice_settings().paper_size
     return setting if setting in PAPER_SIZES else "letter"
+
+
+def file_name(kind: str, title: str = "", *, couple=None, partner=None, ext: str = "pdf") -> str:
+    """The download name: whose it is, what it is and today's date (practice time), ASCII-safe,
+    e.g. `Rivera-Chen-handout-understanding-fears-2026-12-01.pdf`."""
+    from datetime import datetime
+
+    from clinic.settings import practice_zone
+
+    whose = partner.name if partner is not None else couple.display_name if couple is not None else ""
+    if couple is not None and not ascii_slug(whose):
+        whose = f"couple-{couple.id}"  # a name written only in a non-Latin script
+    return pdf_filename(whose, kind, title.lower(), on=datetime.now(practice_zone()).date(), ext=ext)
 
 
 def scope_for(user, couple=None) -> str:

@@ -15,7 +15,7 @@ from clinic.handouts.documents import handout_document
 from clinic.handouts.forms import GiveForm, HandoutForm, LibraryPrintForm, PacketForm, PrintForm
 from clinic.handouts.library import builtin_handouts
 from clinic.handouts.markdown import MAX_MARKDOWN_CHARS, to_html
-from clinic.handouts.printing import packet_pdf
+from clinic.handouts.printing import file_name, packet_pdf
 from clinic.homework.library import get_exercise_for, library_for
 from clinic.homework.services import get_assignment_for_therapist
 from clinic.homework.worksheets import assignment_worksheets, exercise_worksheet
@@ -59,7 +59,9 @@ def builtin(slug: str):
 def builtin_pdf(slug: str):
     handout = services.get_builtin_or_404(slug)
     form = LibraryPrintForm(request.args)
-    return pages.send_library_pdf(handout_document(handout), form.paper.data if form.validate() else None, slug)
+    return pages.send_library_pdf(
+        handout_document(handout), form.paper.data if form.validate() else None, file_name("handout", handout.title)
+    )
 
 
 @bp.post("/handouts/builtin/<slug>/copy")
@@ -139,7 +141,10 @@ def own_pdf(handout_id: int):
     handout = services.get_handout_for(current_user, handout_id)
     form = LibraryPrintForm(request.args)
     return pages.send_library_pdf(
-        handout_document(handout), form.paper.data if form.validate() else None, f"handout-{handout.id}", handout
+        handout_document(handout),
+        form.paper.data if form.validate() else None,
+        file_name("handout", handout.title),
+        handout,
     )
 
 
@@ -198,8 +203,9 @@ def given_pdf(couple_id: int, given_id: int):
     couple = get_couple_for(current_user, couple_id)
     given = services.get_given_for_couple(couple, given_id)
     doc = handout_document(given, couple=couple, note=given.note, partner=given.partner)
+    name = file_name("handout", given.title, couple=couple, partner=given.partner)
     return pages.send_handouts(
-        couple, [doc], request.args.get("paper"), f"handout-{given.id}", "handout.printed", given, partner=given.partner
+        couple, [doc], request.args.get("paper"), name, "handout.printed", given, partner=given.partner
     )
 
 
@@ -218,7 +224,8 @@ def print_for_couple(couple_id: int):
     except DomainError as error:
         return pages.refuse(couple, form, error, "print_form")
     doc = handout_document(source, couple=couple, note=form.note.data or "", partner=partner)
-    return pages.send_handouts(couple, [doc], form.paper.data, "handout", "handout.printed", partner=partner)
+    name = file_name("handout", doc["title"], couple=couple, partner=partner)
+    return pages.send_handouts(couple, [doc], form.paper.data, name, "handout.printed", partner=partner)
 
 
 @bp.get("/couples/<int:couple_id>/packet")
@@ -250,7 +257,7 @@ def session_packet(couple_id: int):
         return pages.pdf_failed(error.message, couple)
     record("session_packet.printed", record_type="couple", record_id=couple.id, couple_id=couple.id)
     db.session.commit()
-    return send_pdf(pdf, f"session-packet-{couple.id}-{partner.position}.pdf")
+    return send_pdf(pdf, file_name("session-packet", couple=couple, partner=partner))
 
 
 # Worksheets: any homework exercise, or a couple's assignment, printed with room to write by hand.
@@ -262,7 +269,7 @@ def exercise_worksheet_pdf(exercise_id: int):
     exercise = get_exercise_for(current_user, exercise_id)
     return pages.send_worksheets(
         [exercise_worksheet(exercise)],
-        f"worksheet-{exercise.slug}",
+        file_name("worksheet", exercise.title),
         "worksheet.printed",
         record_type="exercise",
         record_id=exercise.id,
@@ -276,7 +283,7 @@ def assignment_worksheet_pdf(couple_id: int, assignment_id: int):
     couple = get_couple_for(current_user, couple_id)
     return pages.send_worksheets(
         assignment_worksheets(assignment, couple),
-        f"worksheet-{assignment.id}",
+        file_name("worksheet", assignment.exercise.title, couple=couple, partner=assignment.partner),
         "worksheet.printed",
         couple=couple,
         record_type="assignment",

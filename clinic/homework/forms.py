@@ -11,7 +11,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from clinic.core.once import OnceField
 from clinic.forms import BaseForm, VersionField, strip_filter
@@ -117,6 +117,23 @@ class AssignForm(BaseForm):
 
     def confirmation(self) -> dict:
         return {"confirmed": bool(self.confirm_risk.data), "reason": self.risk_reason.data or ""}
+
+    # Cross-field shape checks, so they show together with every other mistake (the service checks again).
+    def validate_due_on(self, field) -> None:
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError("The due date can't be before the start date.")
+
+    def validate_partner_id(self, field) -> None:
+        if self.who.data == "one" and not field.data:
+            raise ValidationError("Choose which partner this is for.")
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # An empty optional field skips its own validators, so this cross-field check sits here.
+        if self.frequency_kind.data == "weekly" and self.times_per_week.data is None and not self.times_per_week.errors:
+            self.times_per_week.errors = [*self.times_per_week.errors, "Choose between 1 and 7 times a week."]
+            ok = False
+        return ok
 
     def assignment_data(self) -> dict:
         data = {

@@ -14,27 +14,45 @@ MAX_LABEL = 60
 
 
 def exercise_worksheet(
-    exercise, *, frequency_kind: str | None = None, frequency: str | None = None, for_name: str = "", note: str = ""
+    exercise,
+    *,
+    frequency_kind: str | None = None,
+    frequency: str | None = None,
+    times_per_week: int | None = None,
+    who: str | None = None,
+    for_name: str = "",
+    note: str = "",
 ) -> dict:
-    """A worksheet for one exercise; an assignment's frequency, person and note override the defaults."""
+    """A worksheet for one exercise; an assignment's frequency, who does it, person and note override
+    the exercise's defaults."""
     data = exercise_as_worksheet(exercise)
+    if who:
+        data = {**data, "who": who}
+    kind = frequency_kind or exercise.frequency_kind
     return normalise_worksheet(
         data,
-        frequency_kind=frequency_kind or exercise.frequency_kind,
+        frequency_kind=kind,
         frequency=frequency,
+        times_per_week=times_per_week if frequency_kind else exercise.times_per_week,
         for_name=for_name,
         note=note,
     )
 
 
 def normalise_worksheet(
-    data: dict, *, frequency_kind: str = "once", frequency: str | None = None, for_name: str = "", note: str = ""
+    data: dict,
+    *,
+    frequency_kind: str = "once",
+    frequency: str | None = None,
+    times_per_week: int | None = None,
+    for_name: str = "",
+    note: str = "",
 ) -> dict:
     completion = data.get("completion", "reflection")
     labels = [str(f.get("label", ""))[:300] for f in data.get("fields") or [] if f.get("label")]
     repeated = frequency_kind in ("daily", "weekly")
     meta_parts = [
-        data.get("who"),
+        f"Who: {data['who']}" if data.get("who") else None,
         frequency or data.get("frequency"),
         f"about {data['minutes']} minutes" if data.get("minutes") else None,
         data.get("completion_label"),
@@ -46,9 +64,7 @@ def normalise_worksheet(
         "for": for_name,
         "note": note or "",
         "meta": " · ".join(str(p) for p in meta_parts if p),
-        "week": _week_grid(completion, labels, weeks=_once_a_week(frequency_kind, frequency or data.get("frequency")))
-        if repeated
-        else None,
+        "week": _week_grid(completion, labels, _grid_rows(frequency_kind, times_per_week)) if repeated else None,
         "fields": _fields(completion, labels, repeated),
         "fields_heading": "Your answers",
         "tags": ", ".join(data.get("model_labels") or []),
@@ -68,24 +84,32 @@ def _short(label: str) -> str:
     return label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1].rstrip() + "…"
 
 
-def _once_a_week(frequency_kind: str, label) -> bool:
-    return frequency_kind == "weekly" and label == "Once a week"
-
-
 WEEKS = ("Week 1", "Week 2", "Week 3", "Week 4")
 
 
-def _week_grid(completion: str, labels: list[str], *, weeks: bool = False) -> dict:
-    """A grid of days, or of four weeks for something done once a week (seven rows would be six too many)."""
+def _grid_rows(frequency_kind: str, times_per_week: int | None) -> tuple[str, list[str], str]:
+    """The grid's first column, rows and title: four weeks for something done once a week (seven day rows
+    would be six too many), a row per time (with room to write the day) for a few times a week, and a
+    row per day for daily practice."""
+    times = times_per_week or 1
+    if frequency_kind == "weekly" and times == 1:
+        return "Week", list(WEEKS), "The next four weeks"
+    if frequency_kind == "weekly" and times < len(DAYS):
+        ordinals = ("1st", "2nd", "3rd", "4th", "5th", "6th")
+        return "Time (and day)", [f"{ordinals[i]} time" for i in range(times)], "This week"
+    return "Day", list(DAYS), "This week"
+
+
+def _week_grid(
+    completion: str, labels: list[str], rows: tuple[str, list[str], str] = ("Day", list(DAYS), "This week")
+) -> dict:
     if completion == "rating":
         columns = [_short(f"{labels[0]} (1–5)" if labels else "Rating (1–5)"), "A word about the day"]
     elif completion in ("checklist", "log") and 0 < len(labels) <= MAX_GRID_COLUMNS:
         columns = [_short(label) for label in labels]
     else:
         columns = ["Done?", "A few words"]
-    if weeks:
-        return {"title": "The next four weeks", "rows": list(WEEKS), "columns": columns}
-    return {"title": "This week", "rows": list(DAYS), "columns": columns}
+    return {"title": rows[2], "first": rows[0], "rows": rows[1], "columns": columns}
 
 
 def _fields(completion: str, labels: list[str], repeated: bool) -> list[dict]:
@@ -135,7 +159,13 @@ def partner_worksheets(couple, partner) -> list[dict]:
     """`partner`'s own worksheets: assignments to them alone, and their sheet of those each partner does."""
     return [
         exercise_worksheet(
-            a.exercise, frequency_kind=a.frequency_kind, frequency=a.frequency_label, for_name=partner.name, note=a.note
+            a.exercise,
+            frequency_kind=a.frequency_kind,
+            frequency=a.frequency_label,
+            times_per_week=a.times_per_week,
+            who=a.who_label(),
+            for_name=partner.name,
+            note=a.note,
         )
         for a in _printable(couple)
         if (a.who == "one" and a.partner_id == partner.id) or a.who == "each"
@@ -164,6 +194,8 @@ def assignment_worksheets(assignment, couple) -> list[dict]:
             assignment.exercise,
             frequency_kind=assignment.frequency_kind,
             frequency=assignment.frequency_label,
+            times_per_week=assignment.times_per_week,
+            who=assignment.who_label(),
             for_name=name,
             note=assignment.note,
         )

@@ -20,7 +20,7 @@ from clinic.db import utcnow
 from clinic.extensions import db
 from clinic.handouts import services
 from clinic.handouts.documents import practice_footer, print_header
-from clinic.handouts.printing import paper_for, scope_for
+from clinic.handouts.printing import file_name, paper_for, scope_for
 from clinic.homework.export import couple_homework_summary
 from clinic.measures.charts import csi_chart_svg
 from clinic.measures.export import couple_scores
@@ -107,7 +107,7 @@ def to_plain(value):
 
 
 def record_file_name(couple: Couple, fmt: str) -> str:
-    return f"couple-{couple.id}-record-{utcnow():%Y-%m-%d}.{'json' if fmt == 'json' else 'pdf'}"
+    return file_name("record", couple=couple, ext="json" if fmt == "json" else "pdf")
 
 
 def start_export(couple: Couple, owner: User, *, fmt: str, include_process_notes: bool) -> jobs.Job:
@@ -141,12 +141,17 @@ def export_job(job: jobs.Job, *, couple_id: int, fmt: str, include_process_notes
     record(action, record_type="couple", record_id=couple.id, couple_id=couple.id, actor=owner)
 
 
+def _has_csi4(scores: Any) -> bool:
+    return isinstance(scores, list) and any(isinstance(r, dict) and r.get("measure") == "csi4" for r in scores)
+
+
 def record_pdf(couple: Couple, owner: User, data: dict[str, Any]) -> bytes:
     context = {
         "record": data,
-        "header": print_header(couple, owner),
+        # A record says it is confidential on every page, not who it is "for".
+        "header": {**print_header(couple, owner), "for": "", "confidential": couple.display_name},
         "footer": practice_footer(),
-        "chart": csi_chart_svg(couple),
+        "chart": csi_chart_svg(couple) if _has_csi4(data.get("scores")) else None,  # no empty chart, no blank half page
     }
     pdf = build_pdf(
         "pdf/record.html",

@@ -373,6 +373,22 @@ def display_pairs(template: str, answers: dict, couple) -> list[tuple[str, list[
     return out
 
 
+def field_comparison(template: str, saved: dict, form, names: list[str], couple) -> list[dict]:
+    """For a conflict page: each differing field's label, both versions as text and whether the two
+    can be merged (free text can; a choice can't)."""
+    other = NOTE_FORMS[template](formdata=None, data=saved or {}, couple=couple, meta={"csrf": False})
+    return [
+        {
+            "name": name,
+            "label": form[name].label.text,
+            "saved": _display_value(other[name]),
+            "mine": _display_value(form[name]),
+            "mergeable": not isinstance(getattr(form[name], "choices", None), dict),
+        }
+        for name in names
+    ]
+
+
 def _display_value(field) -> str:
     data = field.data
     if data in (None, "", []):

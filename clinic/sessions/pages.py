@@ -14,7 +14,7 @@ from clinic.forms import attach_error
 from clinic.sessions import services
 from clinic.sessions.forms import AddendumForm, SignForm
 from clinic.sessions.models import CYCLE_STEPS, TherapySession
-from clinic.sessions.note_forms import NoteForm, display_pairs, note_form_class
+from clinic.sessions.note_forms import NoteForm, display_pairs, field_comparison, note_form_class
 from clinic.settings import practice_zone
 
 PRIVATE_FIELDS = {"password", "attest", "csrf_token"}
@@ -113,17 +113,42 @@ def note_page(
     ), status
 
 
-def note_conflict(therapy_session: TherapySession, form: NoteForm):
-    """409: the form keeps the writer's text; the version saved meanwhile is shown beside it."""
+def note_conflict(therapy_session: TherapySession, form: NoteForm, missing: list[str] | None = None):
+    """409: the form keeps the writer's text; each field that differs from the version saved meanwhile
+    is shown side by side with a choice (keep saved, keep mine, keep both). Saving again applies the
+    choices; until each differing field has one, nothing is saved and nothing is discarded."""
     db.session.rollback()  # before reloading: the note is read as it now stands
     note = therapy_session.progress_note
     assert note is not None
     db.session.refresh(note)
-    form.version.data = note.version  # saving again applies this text on top of what was saved meanwhile
-    saved = display_pairs(note.template, note.answers, therapy_session.couple)
+    form.version.data = note.version
+    names = services.differing_fields(note.answers or {}, form.answers())
+    fields = field_comparison(note.template, note.answers or {}, form, names, therapy_session.couple)
+    context = _note_context(therapy_session, form, SignForm(formdata=None))
     return edit_conflict(
-        "sessions/note_form.html", **_note_context(therapy_session, form, SignForm(formdata=None)), saved=saved
+        "sessions/note_form.html", **context, differences=fields, missing=missing or [], choices=keep_choices()
     )
+
+
+def keep_choices() -> dict:
+    """The writer's choices on a conflict page: {field name: "saved" | "mine" | "both"}."""
+    from flask import request
+
+    prefix = "keep-"
+    return {
+        key[len(prefix) :]: value
+        for key, value in request.form.items()
+        if key.startswith(prefix) and value in services.KEEP_CHOICES
+    }
+
+
+def resolved_answers(note, form: NoteForm) -> tuple[dict, list[str]]:
+    """The answers to save: the form's, or after a conflict, merged by the writer's choices."""
+    from flask import request
+
+    if not request.form.get("resolving"):
+        return form.answers(), []
+    return services.resolve_conflict(note.answers or {}, form.answers(), keep_choices())
 
 
 def sign_refused(therapy_session: TherapySession, form: NoteForm, sign_form: SignForm, error: DomainError):
@@ -153,14 +178,35 @@ def process_note_page(therapy_session: TherapySession, form, status=200, **conte
     ), status
 
 
-def process_note_conflict(therapy_session: TherapySession, form):
-    """409: the writer's text stays in the box; the version saved meanwhile is shown above it."""
+def process_note_conflict(therapy_session: TherapySession, form, missing: bool = False):
+    """409: the writer's text stays in the box; the version saved meanwhile is shown beside it, and
+    nothing is saved until the writer keeps one, the other or both."""
     db.session.rollback()
     mine = services.get_process_note(therapy_session, current_user)
     form.version.data = mine.version if mine else 0
+    differs = bool(services.differing_fields({"text": mine.text if mine else ""}, {"text": form.text.data or ""}))
     return edit_conflict(
-        "sessions/process_note.html", ts=therapy_session, couple=therapy_session.couple, form=form, saved=mine
+        "sessions/process_note.html",
+        ts=therapy_session,
+        couple=therapy_session.couple,
+        form=form,
+        saved=mine,
+        differs=differs,
+        missing=missing,
+        choice=keep_choices().get("text"),
     )
+
+
+def resolved_process_text(saved_note, form) -> tuple[str, bool]:
+    """The process note text to save and whether a conflict still waits for the writer's choice."""
+    from flask import request
+
+    text = form.text.data or ""
+    if not request.form.get("resolving"):
+        return text, False
+    saved = {"text": saved_note.text if saved_note else ""}
+    merged, missing = services.resolve_conflict(saved, {"text": text}, keep_choices())
+    return merged["text"] or "", bool(missing)
 
 
 def cycle_map_page(couple, form, current, status=200, **context):

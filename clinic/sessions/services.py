@@ -121,6 +121,34 @@ def homework_summary(couple: Couple, since_at: datetime) -> str:
     return homework_review(couple, since_at).strip()
 
 
+KEEP_CHOICES = ("saved", "mine", "both")
+
+
+def differing_fields(saved: dict, mine: dict) -> list[str]:
+    """The fields whose text differs between the version saved meanwhile and the writer's."""
+    return [name for name in mine if _plain(saved.get(name)) != _plain(mine.get(name))]
+
+
+def _plain(value):
+    return "" if value in (None, [], "") else value
+
+
+def resolve_conflict(saved: dict, mine: dict, choices: dict) -> tuple[dict, list[str]]:
+    """The writer's answers with each differing field settled by their choice: "saved" keeps the version
+    saved meanwhile, "mine" their own, "both" the saved text then theirs (text fields only). Returns the
+    answers and the fields still without a choice: nothing is discarded until every one is chosen."""
+    merged, missing = dict(mine), []
+    for name in differing_fields(saved, mine):
+        choice = choices.get(name)
+        if choice == "saved":
+            merged[name] = saved.get(name)
+        elif choice == "both" and isinstance(saved.get(name) or "", str) and isinstance(mine.get(name) or "", str):
+            merged[name] = "\n\n".join(part for part in (saved.get(name) or "", mine.get(name) or "") if part)
+        elif choice != "mine":
+            missing.append(name)
+    return merged, missing
+
+
 def save_draft(note: ProgressNote, answers: dict, seen_version: int | None, *, autosave: bool = False) -> None:
     """Store the draft's answers; refuses a signed note (NoteLocked) and a stale version (EditConflict)."""
     if note.is_signed:
@@ -229,7 +257,9 @@ def get_process_note(therapy_session: TherapySession, author) -> ProcessNote | N
     )
 
 
-def save_process_note(therapy_session: TherapySession, author, text: str, seen_version: int | None) -> ProcessNote:
+def save_process_note(
+    therapy_session: TherapySession, author, text: str, seen_version: int | None, *, autosave: bool = False
+) -> ProcessNote:
     note = get_process_note(therapy_session, author)
     if note is None:
         if seen_version not in (None, 0):
@@ -240,7 +270,7 @@ def save_process_note(therapy_session: TherapySession, author, text: str, seen_v
         note.claim_version(seen_version)
         note.text = text
     db.session.flush()
-    record("process_note.saved", note, couple_id=therapy_session.couple_id)
+    record("process_note.autosaved" if autosave else "process_note.saved", note, couple_id=therapy_session.couple_id)
     return note
 
 

@@ -109,8 +109,11 @@ def edit_note(therapy_session_id: int):
         form = form_class(couple=therapy_session.couple)
         if not form.validate_on_submit():
             return pages.note_page(therapy_session, form, status=422)
+        answers, missing = pages.resolved_answers(note, form)
+        if missing:
+            return pages.note_conflict(therapy_session, form, missing)
         try:
-            services.save_draft(note, form.answers(), form.version.data)
+            services.save_draft(note, answers, form.version.data)
         except STALE:
             return pages.note_conflict(therapy_session, form)
         db.session.commit()
@@ -145,6 +148,8 @@ def autosave_note(therapy_session_id: int):
     """The page script's autosave: same fields as the form, a JSON answer."""
     therapy_session, note = services.get_note_for(current_user, therapy_session_id)
     form = note_form_class(note.template)(couple=therapy_session.couple)
+    if request.form.get("resolving"):  # a conflict is settled by the writer's choices, never by autosave
+        return jsonify(error="conflict", message="Choose which version to keep, then press Save draft."), 409
     if not form.validate_on_submit():
         message = "Some fields need attention; use Save draft to see where."
         return jsonify(error="invalid", message=message, errors=form.errors), 422
@@ -156,8 +161,8 @@ def autosave_note(therapy_session_id: int):
     except STALE:
         db.session.rollback()
         message = (
-            "This note was saved from another tab or device. Your text is "
-            "still on this page: press Save draft to compare both versions."
+            "This note was saved from another tab or device. Your text is still on this page and "
+            "nothing was overwritten: press Save draft to compare both versions and choose what to keep."
         )
         return jsonify(error="conflict", message=message), 409
     db.session.commit()
@@ -179,8 +184,11 @@ def sign_note(therapy_session_id: int):
     form, sign_form = note_form_class(note.template)(couple=therapy_session.couple), SignForm()
     if not (form.validate_on_submit() & sign_form.validate()):
         return pages.note_page(therapy_session, form, sign_form, status=422)
+    answers, missing = pages.resolved_answers(note, form)
+    if missing:
+        return pages.note_conflict(therapy_session, form, missing)
     try:
-        services.save_draft(note, form.answers(), form.version.data)
+        services.save_draft(note, answers, form.version.data)
         services.sign_note(note, current_user, sign_form.password.data, sign_form.attest.data)
     except STALE:
         return pages.note_conflict(therapy_session, form)
@@ -227,8 +235,11 @@ def process_note(therapy_session_id: int):
         form = ProcessNoteForm()
         if not form.validate_on_submit():
             return pages.process_note_page(therapy_session, form, status=422)
+        text, missing = pages.resolved_process_text(mine, form)
+        if missing:
+            return pages.process_note_conflict(therapy_session, form, missing=True)
         try:
-            services.save_process_note(therapy_session, current_user, form.text.data or "", form.version.data)
+            services.save_process_note(therapy_session, current_user, text, form.version.data)
         except STALE:
             return pages.process_note_conflict(therapy_session, form)
         db.session.commit()
@@ -244,6 +255,32 @@ def process_note(therapy_session_id: int):
         record("process_note.viewed", mine, couple_id=therapy_session.couple_id)
     db.session.commit()
     return pages.process_note_page(therapy_session, form, restored=bool(pending))
+
+
+@bp.post("/sessions/<int:therapy_session_id>/process-note/autosave")
+@therapist_only
+def autosave_process_note(therapy_session_id: int):
+    """The page script's autosave of the author's own process note: a JSON answer, like progress notes."""
+    therapy_session = services.get_session_for(current_user, therapy_session_id)
+    form = ProcessNoteForm()
+    if request.form.get("resolving"):  # a conflict is settled by the writer's choice, never by autosave
+        return jsonify(error="conflict", message="Choose which version to keep, then press Save."), 409
+    if not form.validate_on_submit():
+        message = " ".join(form.text.errors) or "Check the note."
+        return jsonify(error="invalid", message=message, errors=form.errors), 422
+    try:
+        note = services.save_process_note(
+            therapy_session, current_user, form.text.data or "", form.version.data, autosave=True
+        )
+    except STALE:
+        db.session.rollback()
+        message = (
+            "This process note was saved from another tab or device. Your text is still on this page and "
+            "nothing was overwritten: press Save process note to compare both versions and choose what to keep."
+        )
+        return jsonify(error="conflict", message=message), 409
+    db.session.commit()
+    return jsonify(ok=True, version=note.version, saved_at=format_datetime(note.updated_at))
 
 
 @bp.post("/sessions/<int:therapy_session_id>/risk-reviews")

@@ -13,6 +13,7 @@ def _partner(w):
 
 SPECS = [
     RouteSpec("auth.logout", lambda w: "/logout", SIGNED_IN, method="POST"),
+    RouteSpec("auth.logout_everywhere", lambda w: "/logout/everywhere", SIGNED_IN, method="POST"),
     RouteSpec("auth.account", lambda w: "/account", SIGNED_IN),
     RouteSpec("auth.account", lambda w: "/account", SIGNED_IN, method="POST"),
     RouteSpec("auth.session_status", lambda w: "/session/status", SIGNED_IN),
@@ -60,6 +61,7 @@ SPECS = [
     RouteSpec(
         "admin.staff_action", lambda w: f"/admin/staff/{w.other_therapist.id}/end_sessions", ADMIN, method="POST"
     ),
+    RouteSpec("admin.staff_action", lambda w: f"/admin/staff/{w.other_therapist.id}/deactivate", ADMIN),
     RouteSpec("admin.settings", lambda w: "/admin/settings", ADMIN),
     RouteSpec("admin.settings", lambda w: "/admin/settings", ADMIN, method="POST"),
     RouteSpec("portal.today", lambda w: "/portal/", PARTNERS | {"outsider"}),

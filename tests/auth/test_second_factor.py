@@ -19,7 +19,7 @@ def _enrol_while_signed_in(client, user):
     page = client.get("/account/second-factor/setup")
     assert page.status_code == 200, page.status_code
     assert 'src="data:image/svg+xml' in page.text  # the QR code is drawn here, as an SVG data: URI
-    secret = re.search(r'class="secret-key">([A-Z2-7]+)<', page.text).group(1)
+    secret = re.search(r'class="secret-key"[^>]*>([A-Z2-7 ]+)<', page.text).group(1).replace(" ", "")
     done = client.post("/account/second-factor/setup", data={"code": current_code(secret)})
     assert done.status_code == 200 and "shown only now" in done.text
     codes = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", done.text)
@@ -32,7 +32,7 @@ def test_required_setting_sends_staff_to_enrolment_at_sign_in(client, world):
     assert response.headers["Location"].endswith("/login/enrol")
     assert client.get("/caseload").status_code == 302  # not signed in yet
     page = client.get("/login/enrol")
-    secret = re.search(r'class="secret-key">([A-Z2-7]+)<', page.text).group(1)
+    secret = re.search(r'class="secret-key"[^>]*>([A-Z2-7 ]+)<', page.text).group(1).replace(" ", "")
     done = client.post("/login/enrol", data={"code": current_code(secret)})
     assert done.status_code == 200 and "recovery" in done.text
     assert client.get("/caseload").status_code == 200
@@ -160,3 +160,22 @@ def test_remove_is_refused_while_the_practice_requires_it(client, world):
     set_require_totp(False)
     client.post("/account/second-factor/remove")
     assert db.session.get(User, world.therapist.id).totp_enabled_at is None
+
+
+def test_the_key_is_grouped_in_fours_with_a_copy_button(client, world):
+    set_require_totp(False)
+    sign_in(client, world.therapist.email)
+    page = client.get("/account/second-factor/setup").text
+    key = re.search(r'class="secret-key"[^>]*>([A-Z2-7 ]+)<', page).group(1)
+    assert all(len(group) == 4 for group in key.split()[:-1]) and " " in key
+    assert 'data-copy="totp-key"' in page
+
+
+def test_the_code_that_turned_it_on_is_explained_if_typed_again_at_sign_in(app, client, world):
+    secret, _ = _enrol_while_signed_in(client, world.therapist)
+    done_page_code = current_code(secret)
+    fresh = app.test_client()
+    sign_in(fresh, world.therapist.email)
+    refused = fresh.post("/login/code", data={"code": done_page_code})
+    assert refused.status_code == 422
+    assert "already used" in refused.text and "Wait for your app to show the next code" in refused.text

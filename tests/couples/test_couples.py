@@ -246,3 +246,15 @@ def test_overview_states_the_safety_exception_for_either_policy(client, world, l
     assert "Safety comes before the no-secrets rule." in client.get(f"/couples/{world.couple.id}").get_data(
         as_text=True
     )
+
+
+def test_a_couple_name_over_120_characters_is_refused_with_a_message_not_cut(client, world, login):
+    login(client, world.therapist)
+    long_name = "Moreau-Adeyemi " * 9  # 135 characters
+    response = client.post("/couples/new", data=couple_form(display_name=long_name, form_token="token-" + "c" * 24))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "This is 134 characters; keep it to 120 or fewer." in page
+    assert long_name.strip() in page  # kept whole in the field
+    assert not re.search(r'<input[^>]*name="display_name"[^>]*maxlength', page)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Couple)) == 2  # nothing saved

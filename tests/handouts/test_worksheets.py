@@ -40,8 +40,10 @@ def test_every_builtin_exercise_prints_as_a_sound_worksheet(app, world, named_co
     assert " ".join(exercise.steps[0].split())[:40] in text
     if exercise.frequency_kind == "weekly" and exercise.times_per_week == 1:
         assert "Week 1" in text and "Week 4" in text and "Monday" not in text  # four weeks, not seven days
-    elif exercise.frequency_kind in ("daily", "weekly"):
+    elif exercise.frequency_kind == "daily" or exercise.times_per_week == 7:
         assert "Monday" in text and "Sunday" in text  # the week grid
+    elif exercise.frequency_kind == "weekly":
+        assert "1st time" in text and "Sunday" not in text  # a row per time, not per day
     cells = pdftools.text(data, layout=False)
     for field in exercise.fields[:4]:
         assert " ".join(field["label"].split())[:25] in cells

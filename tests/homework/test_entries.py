@@ -57,7 +57,8 @@ def test_entries_are_checked_against_the_exercises_fields(client, world, login):
     login(client, world.partner_a)
     response = client.post(f"/portal/homework/{journal.id}", data=_log(a_situation="", a_surface=""))
     page = text(response)
-    assert response.status_code == 422 and page.count("Please fill this in.") == 2
+    # each message next to its field and again in the summary at the top
+    assert response.status_code == 422 and page.count("Please fill this in.") == 4
     assert "Worried I don't matter" in page  # what was typed is kept
     response = client.post(f"/portal/homework/{checkin.id}", data={"done_on": practice_today().isoformat()})
     assert response.status_code == 422 and "Choose a rating from 1 to 5." in text(response)

@@ -1,5 +1,6 @@
 """The record export runs as a background job: a page that follows it, a file for its owner only."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -38,7 +39,7 @@ def test_a_finished_export_is_named_for_the_couple_and_audited_with_its_therapis
     response = export(client, world.couple.id, format="json")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     disposition = response.headers["Content-Disposition"]
-    assert f"couple-{world.couple.id}-record-" in disposition and disposition.endswith(".json")
+    assert re.search(r'filename="?Owner-Couple-record-\d{4}-\d{2}-\d{2}\.json"?$', disposition), disposition
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "record.exported")).one()
     assert event.actor_id == world.therapist.id and event.couple_id == world.couple.id
 

@@ -354,7 +354,9 @@ __all__ = ["sa_inspect"]
 
 FORM_ACTORS = ("therapist", "partner_a", "partner_b", "admin")
 # Forms that would sign the crawling actor out or lock the test world's accounts.
-UNSAFE_ACTIONS = re.compile(r"/logout$|/(deactivate|end_sessions|reset-2fa|remove_admin)$|/session/keepalive$")
+UNSAFE_ACTIONS = re.compile(
+    r"/logout(/everywhere)?$|/(deactivate|end_sessions|reset-2fa|remove_admin)$|/session/keepalive$"
+)
 
 
 def discover_post_forms(app, world, actors=FORM_ACTORS) -> list[tuple[str, Form]]:

@@ -69,6 +69,14 @@ SPECS = [
         data=lambda w: {"text": "Matrix process note (fictional).", "version": "0"},
     ),
     RouteSpec(
+        "sessions.autosave_process_note",
+        lambda w: _signed(w) + "/process-note/autosave",
+        THERAPIST,
+        method="POST",
+        scoped=True,
+        data=lambda w: {"text": "Matrix process note autosave (fictional).", "version": "0"},
+    ),
+    RouteSpec(
         "sessions.add_risk_review",
         lambda w: _signed(w) + "/risk-reviews",
         THERAPIST,

@@ -111,12 +111,57 @@ def test_edit_conflict_between_two_clients_shows_both_and_overwrites_nothing(app
     assert "Written on the laptop" in conflict.text  # the version saved meanwhile
     assert "Written on the tablet" in conflict.text  # the user's own text, kept in the form
     assert _note(note.id).answers["observations"] == "Written on the laptop"
-    # The conflict page carries the current version: saving again applies the tablet's text knowingly.
+    # The conflict page carries the current version; saving again applies the writer's choice knowingly.
     current = _note(note.id).version
     assert f'name="version" type="hidden" value="{current}"' in conflict.text
-    again = tablet.post(url, data=body({"observations": "Written on the tablet"}, current))
+    choice = {"resolving": "1", "keep-observations": "mine"}
+    again = tablet.post(url, data={**body({"observations": "Written on the tablet"}, current), **choice})
     assert again.status_code == 302
     assert _note(note.id).answers["observations"] == "Written on the tablet"
+
+
+def test_a_conflict_discards_nothing_until_the_writer_chooses_field_by_field(app, world, login):
+    """#18: tab 1 writes the observations; tab 2 (opened before, observations empty) writes the plan."""
+    therapy_session, note = _draft(world)
+    url, seen = f"/sessions/{therapy_session.id}/note", note.version
+    first, second = app.test_client(), app.test_client()
+    for tab in (first, second):
+        login(tab, world.therapist)
+    assert first.post(url, data=body({"observations": "Observed in tab one"}, seen)).status_code == 302
+    conflict = second.post(url, data=body({"plan": "Plan from tab two"}, seen))
+    assert conflict.status_code == 409
+    page = conflict.text
+    for name in ("observations", "plan"):
+        assert f'name="keep-{name}" value="saved"' in page and f'name="keep-{name}" value="mine"' in page
+    assert 'name="resolving"' in page and "data-autosave-url" not in page  # no autosave while choosing
+    current = _note(note.id).version
+    form = {**body({"plan": "Plan from tab two"}, current), "resolving": "1"}
+
+    # Pressing Save draft without choosing saves nothing and discards nothing.
+    unchosen = second.post(url, data=form)
+    assert unchosen.status_code == 409 and "Choose which version to keep" in unchosen.text
+    assert _note(note.id).answers["observations"] == "Observed in tab one"
+    assert second.post(url + "/autosave", data=form).status_code == 409  # autosave can't settle it either
+
+    # Keep tab one's observations and tab two's plan: both survive.
+    chosen = second.post(url, data={**form, "keep-observations": "saved", "keep-plan": "mine"})
+    assert chosen.status_code == 302
+    answers = _note(note.id).answers
+    assert answers["observations"] == "Observed in tab one" and answers["plan"] == "Plan from tab two"
+
+
+def test_keep_both_merges_the_two_texts(app, world, login):
+    therapy_session, note = _draft(world)
+    url, seen = f"/sessions/{therapy_session.id}/note", note.version
+    first, second = app.test_client(), app.test_client()
+    for tab in (first, second):
+        login(tab, world.therapist)
+    first.post(url, data=body({"observations": "From the laptop"}, seen))
+    second.post(url, data=body({"observations": "From the phone"}, seen))
+    current = _note(note.id).version
+    form = {**body({"observations": "From the phone"}, current), "resolving": "1", "keep-observations": "both"}
+    assert second.post(url, data=form).status_code == 302
+    assert _note(note.id).answers["observations"] == "From the laptop\n\nFrom the phone"
 
 
 def _expire(client):

@@ -83,3 +83,48 @@ def test_process_note_conflict_keeps_both(app, world, login, with_process_note):
     clash = two.post(url, data={"text": "From window two", "version": str(seen)})
     assert clash.status_code == 409 and "From window one" in clash.text and "From window two" in clash.text
     assert db.session.scalar(select(ProcessNote)).text == "From window one"
+
+
+def test_process_note_conflict_saves_nothing_until_the_writer_chooses(app, world, login, with_process_note):
+    url = f"/sessions/{with_process_note.id}/process-note"
+    seen = db.session.scalar(select(ProcessNote)).version
+    one, two = app.test_client(), app.test_client()
+    login(one, world.therapist)
+    login(two, world.therapist)
+    one.post(url, data={"text": "From window one", "version": str(seen)})
+    clash = two.post(url, data={"text": "From window two", "version": str(seen)})
+    assert 'name="keep-text" value="both"' in clash.text and "data-autosave-url" not in clash.text
+    current = str(db.session.scalar(select(ProcessNote)).version)
+    form = {"text": "From window two", "version": current, "resolving": "1"}
+    unchosen = two.post(url, data=form)
+    assert unchosen.status_code == 409 and "Choose which version to keep" in unchosen.text
+    assert db.session.scalar(select(ProcessNote)).text == "From window one"
+    assert two.post(url, data={**form, "keep-text": "both"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(ProcessNote)).text == "From window one\n\nFrom window two"
+
+
+def test_process_notes_autosave_like_progress_notes(client, world, login, with_process_note):
+    url = f"/sessions/{with_process_note.id}/process-note"
+    login(client, world.therapist)
+    page = client.get(url).text
+    assert f'data-autosave-url="{url}/autosave"' in page and "js/notes.js" in page
+    seen = db.session.scalar(select(ProcessNote)).version
+    saved = client.post(url + "/autosave", data={"text": "Typed, not yet saved by hand", "version": str(seen)})
+    assert saved.status_code == 200 and saved.json["ok"] and saved.json["version"] == seen + 1
+    db.session.expire_all()
+    assert db.session.scalar(select(ProcessNote)).text == "Typed, not yet saved by hand"
+    stale = client.post(url + "/autosave", data={"text": "Old tab", "version": str(seen)})
+    assert stale.status_code == 409 and stale.json["error"] == "conflict"
+
+
+def test_a_20000_character_paste_is_refused_whole_with_a_message(client, world, login, with_process_note):
+    url = f"/sessions/{with_process_note.id}/process-note"
+    login(client, world.therapist)
+    seen = db.session.scalar(select(ProcessNote)).version
+    long_text = "word " * 4001  # 20,004 characters after trimming
+    response = client.post(url, data={"text": long_text, "version": str(seen)})
+    assert response.status_code == 422
+    assert "This is 20,004 characters; keep it to 20,000 or fewer." in response.text
+    assert long_text.strip() in response.text and "maxlength" not in response.text.split('name="text"')[1][:200]
+    assert client.post(url + "/autosave", data={"text": long_text, "version": str(seen)}).status_code == 422

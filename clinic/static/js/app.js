@@ -56,6 +56,64 @@
     if (window.clinicEscapes.length >= 3) { quickExit(exit); }
   });
 
+  // Length limits: a counter appears near the limit and turns to a warning past it. Nothing is cut:
+  // the server refuses text over the limit with a message, keeping what was typed.
+  function updateCounter(input) {
+    var counter = document.getElementById(input.getAttribute("data-counter"));
+    var limit = parseInt(input.getAttribute("data-maxlength"), 10);
+    if (!counter || !limit) { return; }
+    var length = input.value.length;
+    counter.hidden = length < limit * 0.8;
+    counter.textContent = length > limit
+      ? length + " of " + limit + " characters: " + (length - limit) + " over the limit, please shorten it"
+      : length + " of " + limit + " characters";
+    counter.classList.toggle("over", length > limit);
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("[data-maxlength]")) { updateCounter(event.target); }
+  });
+  document.querySelectorAll("[data-maxlength]").forEach(updateCounter);
+
+  // Wide tables: each scrolls inside its own focusable region, with a visible hint when it overflows.
+  document.querySelectorAll("main table").forEach(function (table, index) {
+    var wrap = table.parentElement;
+    if (!wrap.classList.contains("table-wrap")) {
+      wrap = document.createElement("div");
+      wrap.className = "table-wrap";
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      var caption = table.querySelector("caption");
+      wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table " + (index + 1));
+      table.parentNode.insertBefore(wrap, table);
+      wrap.appendChild(table);
+    }
+    var hint = document.createElement("p");
+    hint.className = "scroll-hint";
+    hint.textContent = "This table is wider than the screen: scroll sideways to see all of it.";
+    wrap.parentNode.insertBefore(hint, wrap);
+    function check() { hint.hidden = wrap.scrollWidth <= wrap.clientWidth + 1; }
+    check();
+    window.addEventListener("resize", check);
+  });
+
+  // Copy buttons: copy the text of the element named by data-copy, and say so.
+  document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) { return; }
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) { return; }
+    var text = (source.value !== undefined ? source.value : source.textContent).replace(/\s+/g, button.hasAttribute("data-copy-keep-spaces") ? " " : "");
+    var status = document.getElementById(button.getAttribute("aria-describedby") || "") || button;
+    function done(ok) {
+      var message = ok ? "Copied" : "Select the text and copy it yourself";
+      if (status === button) { button.textContent = message; } else { status.textContent = message; }
+    }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+    } else { done(false); }
+  });
+
   // Idle warning: ask the server how long is left (asking does not count as activity).
   var body = document.body;
   var statusUrl = body.getAttribute("data-session-status");

@@ -147,7 +147,12 @@
 
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
-  form.addEventListener("submit", function () { keepCopy(); stopped = true; dirty = false; });
+  form.addEventListener("submit", function () {
+    // Settling a two-tab conflict saves a merge of both versions, so the page after it differs from
+    // this form on purpose: no copy, or it would be "restored" over the merge.
+    if (!form.querySelector('input[name="resolving"]')) { keepCopy(); }
+    stopped = true; dirty = false;
+  });
   document.addEventListener("clinic:session-warning", save);
   document.addEventListener("clinic:session-expired", function () { keepCopy(); save(); });
   restoreCopy();
