@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_ui"
-down_revision = "0009_fk_indexes"
+down_revision = "0010_mail"
 branch_labels = None
 depends_on = None
 
