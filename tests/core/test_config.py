@@ -57,5 +57,6 @@ def test_production_refuses_a_missing_or_short_secret(monkeypatch, secret):
 def test_production_starts_with_a_real_secret_from_the_environment(monkeypatch):
     monkeypatch.setenv("CLINIC_ENV", "production")
     monkeypatch.setenv("CLINIC_SECRET_KEY", "s" * 32)
+    monkeypatch.setenv("CLINIC_EXTERNAL_URL", "https://clinic.example.org")
     config = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config
     assert config["SECRET_KEY"] == "s" * 32 and config["SESSION_COOKIE_SECURE"] is True

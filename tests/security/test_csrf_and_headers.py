@@ -41,6 +41,8 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(make_app, app, 
     extra = [
         ("auth.login", "/login", "anonymous", {"email": world.therapist.email, "password": "x" * 12}),
         ("couples_portal.accept_invitation", f"/invite/{token}", "anonymous", new_password),
+        ("recovery.forgot_password", "/password/forgot", "anonymous", {"email": world.therapist.email}),
+        ("recovery.set_password", f"/password/set/{_reset_token(world)}", "anonymous", new_password),
     ]
     cases = [(s.endpoint, s.url(world), _actor_for(s), s.data(world) if s.data else {}) for s in posts] + extra
     ids = login_ids(world)
@@ -63,8 +65,19 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(make_app, app, 
     assert not failures, "\n".join(failures)
     # Quick exit takes no token on purpose: leaving must never fail, and all it can do is end the
     # caller's own session (tests/auth/test_quick_exit.py).
-    tokenless = {("auth.quick_exit", "POST")}
-    assert routes <= declared | tokenless | {("auth.login", "POST"), ("couples_portal.accept_invitation", "POST")}
+    # The one-click unsubscribe link in a reminder email takes no token either: its signed token is the
+    # proof, and all it can do is turn that partner's reminders off (tests/reminders).
+    tokenless = {("auth.quick_exit", "POST"), ("reminders.unsubscribe", "POST")}
+    public = {"auth.login", "couples_portal.accept_invitation", "recovery.forgot_password", "recovery.set_password"}
+    assert routes <= declared | tokenless | {(endpoint, "POST") for endpoint in public}
+
+
+def _reset_token(world) -> str:
+    from datetime import timedelta
+
+    from clinic.auth import recovery
+
+    return recovery.issue(world.therapist, "reset", timedelta(hours=1))
 
 
 def test_a_valid_token_is_accepted(make_app, app, world):
