@@ -115,7 +115,7 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:
 def sign_out(page, checker=None) -> None:
     from playwright.sync_api import expect
 
-    button = page.get_by_role("button", name="Sign out")
+    button = page.get_by_role("button", name="Sign out", exact=True)
     if checker is not None:
         with page.expect_navigation():
             checker.click(button, "Sign out button")

@@ -24,7 +24,7 @@ def add_couple(
     if visit:
         visit(page, "add a couple", "therapist")
         page.get_by_role("button", name="Add couple").click()
-        expect(page.get_by_text("Give the couple a name.")).to_be_visible()
+        expect(page.get_by_text("Give the couple a name.", exact=True)).to_be_visible()
         visit(page, "add a couple - errors", "therapist")
     page.get_by_label("Display name").fill(name)
     page.get_by_label("Primary model").select_option("efct")
@@ -57,7 +57,7 @@ def accept_invite(page, link: str, name: str, password: str, visit=None) -> None
         page.get_by_label("New password", exact=True).fill(password)
         page.get_by_label("Repeat the new password").fill(password + "x")
         page.get_by_role("button", name="Create my account").click()
-        expect(page.get_by_text("The two passwords differ.")).to_be_visible()
+        expect(page.get_by_text("The two passwords differ.", exact=True)).to_be_visible()
         visit(page, "accept invitation - errors", "client")
     page.get_by_label("New password", exact=True).fill(password)
     page.get_by_label("Repeat the new password").fill(password)

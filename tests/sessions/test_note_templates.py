@@ -59,7 +59,7 @@ def test_eft_form_uses_the_model_vocabulary(client, world, login):
         ("cbct", {"week_rating_a": "11"}, "Use a whole number from 0 to 10."),
         ("cbct", {"cognition_types": ["mind_reading"]}, "not a valid choice"),
         ("integrative", {"acceptance": ["wishful_thinking"]}, "not a valid choice"),
-        ("integrative", {"observations": "x" * 4001}, "Field cannot be longer than 4000 characters."),
+        ("integrative", {"observations": "x" * 4001}, "This is 4,001 characters; keep it to 4,000 or fewer."),
         ("cbct", {"agenda": "Budget\x00talk"}, "Remove the invisible control characters"),
     ],
 )
