@@ -26,7 +26,7 @@ install: $(DEPS_STAMP)
 install-test: $(TEST_STAMP)
 
 migrate: install
-	@mkdir -p instance
+	@mkdir -p instance && chmod 700 instance  # the records folder is private (SECURITY.md)
 	$(FLASK) db upgrade
 
 seed: migrate

@@ -53,7 +53,9 @@ def loose(path: Path) -> int | None:
 
 def problems(instance: Path, database_uri: str) -> list[str]:
     """One line per folder or file of the records that others can read, with the fix."""
-    paths = [instance, *sorted(p for p in instance.glob("*") if p.is_file())] if instance.exists() else []
+    # .gitkeep only keeps the empty folder in git: it holds nothing
+    files = sorted(p for p in instance.glob("*") if p.is_file() and p.name != ".gitkeep")
+    paths = [instance, *files] if instance.exists() else []
     url = make_url(database_uri)
     if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
         database = Path(url.database)
