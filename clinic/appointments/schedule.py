@@ -12,6 +12,7 @@ from clinic.appointments.recurrence import to_local
 from clinic.appointments.views import therapist_only
 from clinic.db import utcnow
 from clinic.extensions import db, limiter
+from clinic.mail.links import external_url
 from clinic.settings import practice_zone
 
 bp = Blueprint("schedule", __name__)
@@ -87,7 +88,7 @@ def feed_settings():
         token = changes.turn_on_feed(current_user, bool(form.show_initials.data))
         db.session.commit()
     feed = changes.feed_for(current_user)
-    url = url_for("schedule.feed", token=token, _external=True) if token else None
+    url = external_url("schedule.feed", token=token) if token else None  # never from the Host header
     return render_template("appointments/feed.html", form=form, feed=feed, url=url)
 
 
