@@ -13,6 +13,7 @@ def _hour_or_none(value):
 class PreferenceForm(BaseForm):
     homework = BooleanField("Homework due today or overdue")
     questionnaires = BooleanField("A questionnaire waiting for you")
+    appointments = BooleanField("A session coming up (later today or tomorrow)")
     send_hour = SelectField("Time of day", choices=HOURS, coerce=int, default=18)
     quiet_from = SelectField("Quiet from", choices=QUIET, coerce=_hour_or_none, validate_choice=False)
     quiet_until = SelectField("Quiet until", choices=QUIET, coerce=_hour_or_none, validate_choice=False)

@@ -26,6 +26,7 @@ class ReminderPreference(Model):
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="CASCADE"), unique=True)
     homework: Mapped[bool] = mapped_column(Boolean, default=False)
     questionnaires: Mapped[bool] = mapped_column(Boolean, default=False)
+    appointments: Mapped[bool] = mapped_column(Boolean, default=False)  # a session in the next 36 hours
     send_hour: Mapped[int] = mapped_column(Integer, default=18)
     quiet_from: Mapped[int | None] = mapped_column(Integer)  # hours [quiet_from, quiet_until) send nothing
     quiet_until: Mapped[int | None] = mapped_column(Integer)
@@ -34,7 +35,7 @@ class ReminderPreference(Model):
 
     @property
     def any_on(self) -> bool:
-        return self.homework or self.questionnaires
+        return self.homework or self.questionnaires or self.appointments
 
     def is_quiet(self, hour: int) -> bool:
         start, end = self.quiet_from, self.quiet_until

@@ -3,7 +3,7 @@ most once a day, only when something is waiting, never for a paused or closed co
 safety safeguard paused. The message says only that something is waiting (no exercise or questionnaire
 names)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from clinic.appointments.services import upcoming_for_partner
 from clinic.couples.models import Couple, Partner
 from clinic.db import utcnow
 from clinic.errors import DomainError
@@ -23,6 +24,7 @@ from clinic.reminders.models import ReminderPreference, ReminderSent
 from clinic.settings import get_practice_settings, time_zone_choices
 
 QUIET_STATUSES = ("paused", "closed")
+APPOINTMENT_LEAD = timedelta(hours=36)  # a session later today or tomorrow
 
 
 def preference_for(partner: Partner) -> ReminderPreference | None:
@@ -42,6 +44,7 @@ def save_preference(partner: Partner, data: dict) -> ReminderPreference:
         raise DomainError("Choose a time zone from the list.", "time_zone")
     row = preference_for(partner) or ReminderPreference(partner_id=partner.id)
     row.homework, row.questionnaires = bool(data["homework"]), bool(data["questionnaires"])
+    row.appointments = bool(data.get("appointments"))
     row.send_hour, row.time_zone = int(data["send_hour"]), data["time_zone"]
     row.quiet_from, row.quiet_until = data.get("quiet_from"), data.get("quiet_until")
     if row.any_on and row.is_quiet(row.send_hour):
@@ -70,16 +73,21 @@ def unsubscribe(token: str) -> bool:
         return False
     row = db.session.scalar(select(ReminderPreference).where(ReminderPreference.partner_id == partner_id))
     if row is not None:
-        row.homework = row.questionnaires = False
+        row.homework = row.questionnaires = row.appointments = False
         row.updated_at = utcnow()
     return True
 
 
-def waiting_for(partner: Partner, row: ReminderPreference) -> bool:
-    """Whether something the partner chose reminders for is waiting (homework due/overdue, a questionnaire)."""
+def waiting_for(partner: Partner, row: ReminderPreference, now: datetime | None = None) -> bool:
+    """Whether something the partner chose reminders for is waiting: homework due or overdue, a
+    questionnaire, or a session of theirs starting within the next 36 hours (never the other partner's
+    individual session: `upcoming_for_partner` shows each partner only what they may see)."""
     if row.homework and today_summary(partner, partner.couple)["due"]:
         return True
-    return bool(row.questionnaires and due_requests(partner))
+    if row.questionnaires and due_requests(partner):
+        return True
+    now = now or utcnow()
+    return bool(row.appointments and upcoming_for_partner(partner, now, APPOINTMENT_LEAD))
 
 
 def _candidates(now: datetime) -> list[tuple[Partner, ReminderPreference, datetime]]:
@@ -90,7 +98,7 @@ def _candidates(now: datetime) -> list[tuple[Partner, ReminderPreference, dateti
         .where(
             Couple.status.not_in(QUIET_STATUSES),
             Partner.user_id.is_not(None),
-            (ReminderPreference.homework | ReminderPreference.questionnaires),
+            (ReminderPreference.homework | ReminderPreference.questionnaires | ReminderPreference.appointments),
         )
     ).all()
     found = []
@@ -109,7 +117,7 @@ def send_due_digests(now: datetime | None = None) -> int:
     now = now or utcnow()
     sent = 0
     for partner, row, local in _candidates(now):
-        if partner.user is None or not partner.user.is_active or not waiting_for(partner, row):
+        if partner.user is None or not partner.user.is_active or not waiting_for(partner, row, now):
             continue
         try:
             db.session.add(ReminderSent(partner_id=partner.id, local_day=local.date()))

@@ -70,6 +70,7 @@ def upgrade():
         sa.Column("partner_id", sa.Integer(), nullable=False),
         sa.Column("homework", sa.Boolean(), nullable=False),
         sa.Column("questionnaires", sa.Boolean(), nullable=False),
+        sa.Column("appointments", sa.Boolean(), nullable=False),
         sa.Column("send_hour", sa.Integer(), nullable=False),
         sa.Column("quiet_from", sa.Integer(), nullable=True),
         sa.Column("quiet_until", sa.Integer(), nullable=True),

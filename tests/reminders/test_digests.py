@@ -135,3 +135,29 @@ def test_the_partner_chooses_and_the_therapist_sees_the_choices(app, world, logi
     login(therapist, world.therapist)
     page = therapist.get(f"/couples/{world.couple.id}").text
     assert "Email reminders: homework at 08:00 (America/New_York), quiet 22:00–06:00" in page
+
+
+def test_a_session_coming_up_is_reminded_only_to_the_partner_it_is_for(app, smtp_server, world):
+    from zoneinfo import ZoneInfo
+
+    from clinic.appointments import services as appointments
+    from tests.appointments.helpers import booking, set_zone
+
+    set_zone(ZONE)
+    a, b = world.couple.partner("a"), world.couple.partner("b")
+    for partner in (a, b):
+        _choose(partner, homework=False, questionnaires=False, appointments=True)
+    send_at = _at_local_hour(8)
+    in_three_days = (send_at + timedelta(days=3)).astimezone(ZoneInfo(ZONE)).date()
+    appointments.book(world.couple, booking(starts_on=in_three_days), world.therapist, now=send_at)
+    db.session.commit()
+    assert services.send_due_digests(send_at) == 0  # too far ahead for either of them
+    tomorrow = (send_at + timedelta(days=1)).astimezone(ZoneInfo(ZONE)).date()
+    appointments.book(world.couple, booking(starts_on=tomorrow, attendees="a"), world.therapist, now=send_at)
+    db.session.commit()
+    assert services.send_due_digests(send_at + timedelta(minutes=20)) == 1  # partner A's individual session
+    [message] = smtp_server.messages
+    assert message["To"] == a.user.email
+    text = text_of(message)
+    assert "You have something waiting in your portal" in text and "Room 2" not in text
+    assert not services.waiting_for(b, services.preference_for(b), send_at)  # B never learns of A's session
