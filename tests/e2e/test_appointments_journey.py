@@ -1,5 +1,5 @@
-"""Appointments in a real browser (issue #15): the therapist books a weekly series, cancels one as a late
-cancellation, marks a no-show, starts a session from today's appointment and signs nothing half-done; a
+"""Appointments in a real browser (issue #15): the therapist books a weekly series, moves one, cancels one
+as a late cancellation, marks a no-show, starts a session from today's appointment and signs its note; a
 partner sees the next session on a phone and downloads its .ics."""
 
 import re
@@ -9,7 +9,8 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from tests.e2e.support import THERAPIST, sign_in
+from tests.e2e.support import DEMO_PASSWORD, THERAPIST, sign_in
+from tests.e2e.test_notes_journeys import fill_eft_note
 
 pytestmark = pytest.mark.e2e
 COUPLE = "Rivera & Chen"
@@ -44,7 +45,7 @@ def test_book_cancel_no_show_start_session_and_partner_sees_it(new_page, visit, 
     # A bad booking first: a 0-minute length is refused next to its field, nothing booked.
     page.get_by_label("Length (minutes)").fill("0")
     _book(page, started.date().isoformat(), started.strftime("%H:%M"), weekly_count="4")
-    expect(page.get_by_text("Use a length from 5 to 480 minutes.")).to_be_visible()
+    expect(page.get_by_text("Use a length from 5 to 480 minutes.", exact=True)).to_be_visible()
     expect(page.get_by_text("No appointments booked yet.")).to_be_visible()
 
     # A weekly series of four from today's (already started) time.
@@ -79,6 +80,15 @@ def test_book_cancel_no_show_start_session_and_partner_sees_it(new_page, visit, 
     expect(page.get_by_text("Appointment marked late cancellation.")).to_be_visible()
     visit(page, "appointment cancelled late", "therapist")
 
+    # Week 3's moves to the next day, this one only (the rest of the series keeps its day).
+    moved = started + timedelta(days=15)
+    page.get_by_role("navigation", name="Couple sections").get_by_role("link", name="Appointments").click()
+    page.locator(".appt-list li a").nth(1).click()
+    page.get_by_label("Date", exact=True).fill(moved.date().isoformat())
+    page.get_by_label("This appointment only").check()
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("1 appointment changed.")).to_be_visible()
+
     # Yesterday's: a no-show.
     page.get_by_role("navigation", name="Couple sections").get_by_role("link", name="Appointments").click()
     page.locator(".appt-list li a").nth(4).click()
@@ -92,12 +102,21 @@ def test_book_cancel_no_show_start_session_and_partner_sees_it(new_page, visit, 
     expect(page.get_by_text(re.compile(r"Session \d+ recorded"))).to_be_visible()
     expect(page.get_by_role("button", name="Save draft")).to_be_visible()
 
+    # ...and its note is written and signed (the session has started, so signing is allowed).
+    fill_eft_note(page)
+    page.get_by_label("Observations").fill("Started from the appointment; both arrived on time.")
+    page.get_by_label("Plan for next session").fill("Name the cycle as it starts; keep the weekly time.")
+    expect(page.locator("#autosave-status")).to_have_text(re.compile("Draft saved at"), timeout=15_000)
+    page.get_by_label("I attest that this note is accurate").check()
+    page.get_by_label("Your password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign note").click()
+    expect(page.get_by_text("Note signed and locked.")).to_be_visible()
+
     # A partner on a phone: the next session on Today, and its calendar file.
     alex = new_page(phone=True)
     sign_in(alex, "alex@demo.clinic.test")
     expect(alex.get_by_role("heading", name="Next session")).to_be_visible()
-    week3 = started + timedelta(days=14)
-    expect(alex.locator(".next-session")).to_contain_text(f"{week3:%-d %b %Y}, {week3:%H:%M}")
+    expect(alex.locator(".next-session")).to_contain_text(f"{moved:%-d %b %Y}, {moved:%H:%M}")
     visit(alex, "partner today with next session", "client")
     with alex.expect_download() as download_info:
         alex.get_by_role("link", name="Add to my calendar (.ics)").click()
