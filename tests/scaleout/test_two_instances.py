@@ -221,7 +221,7 @@ def instances(tmp_path_factory):
         "CLINIC_ARGON2_TIME_COST": "1",
         "CLINIC_ARGON2_MEMORY_COST": "1024",
         "CLINIC_ARGON2_PARALLELISM": "1",
-        "CLINIC_EXTERNAL_URL": "http://127.0.0.1",
+        "CLINIC_EXTERNAL_URL": "https://clinic.example.org",  # the Host the tiny browser sends
     }
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     processes = []
@@ -361,3 +361,79 @@ def test_both_instances_seal_one_trail_that_verifies(instances):
         db.engine.dispose()
     assert unsealed == 0, f"{unsealed} audit events still unsealed after 20 s"
     assert report.ok and report.checked > 0 and report.batches >= 1, report
+
+
+SEND_DIGESTS = """
+import sys
+from datetime import datetime
+
+from clinic import create_app
+from clinic.reminders.services import send_due_digests
+
+app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[1], "SECRET_KEY": sys.argv[2], "EXTERNAL_URL": "http://127.0.0.1"})
+with app.app_context():
+    print(send_due_digests(datetime.fromisoformat(sys.argv[3])))
+"""
+
+
+def test_two_instances_sending_reminders_at_once_send_one_digest_each(instances, tmp_path):
+    """Both instances' reminder tasks run at the same moment on the same database: every partner with
+    something waiting gets exactly one digest (the unique claim per partner and local day decides)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import func, select
+
+    from clinic import create_app
+    from clinic.couples.models import Couple, Partner
+    from clinic.extensions import db
+    from clinic.mail.models import MailMessage
+    from clinic.reminders import services
+
+    zone = "America/New_York"
+    now = datetime.now(UTC).replace(minute=5, second=0, microsecond=0)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": DATABASE_URL, "SECRET_KEY": SECRET, "TESTING": True})
+    with app.app_context():
+        partners = db.session.scalars(
+            select(Partner).join(Couple).where(Partner.user_id.is_not(None), Couple.status.in_(("active", "intake")))
+        ).all()
+        choice = {"homework": True, "questionnaires": True, "appointments": True, "time_zone": zone}
+        rows = [
+            services.save_preference(p, {**choice, "send_hour": now.astimezone(ZoneInfo(zone)).hour}) for p in partners
+        ]
+        db.session.commit()
+        waiting = sorted(
+            p.user.email for p, row in zip(partners, rows, strict=True) if services.waiting_for(p, row, now)
+        )
+        db.session.remove()
+    assert waiting, "the demo practice should have partners with something waiting"
+
+    started = datetime.now(UTC)  # the demo seed already queued one digest of its own
+    runs = []
+    for name in ("a", "b"):
+        folder = tmp_path / name
+        folder.mkdir()
+        env = {**os.environ, "CLINIC_INSTANCE_PATH": str(folder)}
+        runs.append(
+            subprocess.Popen(
+                [sys.executable, "-c", SEND_DIGESTS, DATABASE_URL, SECRET, now.isoformat()],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
+    results = [run.communicate(timeout=120) for run in runs]
+    assert all(run.returncode == 0 for run in runs), [err[-2000:] for _, err in results]
+    assert sum(int(out.strip().splitlines()[-1]) for out, _ in results) == len(waiting)
+
+    with app.app_context():
+        sent = db.session.execute(
+            select(MailMessage.to_address, func.count())
+            .where(MailMessage.kind == "reminder_digest", MailMessage.created_at >= started)
+            .group_by(MailMessage.to_address)
+        ).all()
+        db.session.remove()
+        db.engine.dispose()
+    assert sorted(address for address, _ in sent) == waiting
+    assert all(count == 1 for _, count in sent)
