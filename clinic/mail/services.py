@@ -59,12 +59,18 @@ def send(kind: str, to: str, **context) -> MailMessage:
 
 @event.listens_for(Session, "after_commit")
 def _hand_to_queue(session: Session) -> None:
+    if session.in_nested_transaction():
+        # Only a SAVEPOINT was released: the messages are not committed yet (and on SQLite the outer
+        # transaction still holds the write lock the delivery would wait for). They go at the real commit.
+        return
     for message_id in session.info.pop(_PENDING, []):
         current_app.extensions["mail_queue"].deliver(message_id)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget_on_rollback(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT rolled back: messages queued before it still go at the outer commit
     session.info.pop(_PENDING, None)
 
 

@@ -82,3 +82,19 @@ def test_embedded_outbox_writes_private_eml_files_listed_for_the_admin(make_app,
     assert "sam@example.org" in listing and "Written" in listing
     shown = client.get(f"/admin/outbox/{row.id}").get_data(as_text=True)
     assert "http://clinic.test/reset/xyz" in shown
+
+
+def test_a_released_savepoint_sends_nothing_until_the_real_commit(app):
+    """A message queued before a nested block must not be delivered when that SAVEPOINT is released (the
+    outer transaction is not committed, and on SQLite it still holds the write lock): only at the commit."""
+    from clinic.extensions import db
+    from clinic.mail import services as mail_services
+    from clinic.mail.models import MailMessage
+
+    row = mail_services.send("password_changed", "savepoint@example.org", when="now", link="http://clinic.test/")
+    with db.session.begin_nested():
+        db.session.flush()
+    assert db.session.get(MailMessage, row.id).status == "queued"  # nothing delivered at the SAVEPOINT
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(MailMessage, row.id).status == "sent"
