@@ -42,7 +42,7 @@ def new_staff():
             recovery.send_welcome(user)
         except DomainError as error:
             db.session.rollback()
-            field = "password" if error.field == "new_password" else error.field or "email"
+            field = error.field if error.field in form else "email"
             getattr(form, field).errors = [error.message]
             return render_template("admin/staff_form.html", form=form), 422
         once.claim(form.form_token.data, current_user, url_for("admin.staff"))

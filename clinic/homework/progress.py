@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import lazyload
 
 from clinic.couples.models import Partner
@@ -257,7 +257,7 @@ def caseload_provider(couples: list) -> dict[int, CaseloadInfo]:
     start = today - timedelta(days=adherence.WINDOW_DAYS - 1)
     assignments = _window_assignments(ids, start, today)
     by_assignment = entry_index(_window_entry_days(assignments, start, today))
-    partner_ids = _partner_ids(ids)
+    partner_ids = _partner_ids_of(couples)
     per_couple: dict[int, list[Assignment]] = {}
     for a in assignments:
         per_couple.setdefault(a.couple_id, []).append(a)
@@ -297,6 +297,13 @@ def _window_entry_days(assignments: list[Assignment], start: date, today: date) 
             .distinct()
         )
     )
+
+
+def _partner_ids_of(couples: list) -> dict[int, list[int]]:
+    """Partner ids per couple: from the partners the caller already loaded, else one query."""
+    if all("partners" in inspect(c).dict for c in couples):
+        return {c.id: [p.id for p in c.partners] for c in couples}
+    return _partner_ids([c.id for c in couples])
 
 
 def _partner_ids(couple_ids: list[int]) -> dict[int, list[int]]:

@@ -2,8 +2,9 @@
 what a supervisor may read (their active supervisees' couples and progress notes, never process notes,
 never an edit). Operations change and flush; views commit."""
 
-from flask import abort
-from sqlalchemy import func, select
+from flask import abort, g, has_request_context
+from flask_login import current_user
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from clinic.audit.services import record
@@ -319,10 +320,15 @@ ALERTS = {
 }
 
 
+WAITING = "waiting-for-you"  # the marker row of the supervisor's own count in caseload_alerts' statement
+
+
 def caseload_alerts(couples: list) -> dict[int, CaseloadInfo]:
-    """Outstanding co-signatures on these couples' notes, in one query."""
+    """Outstanding co-signatures on these couples' notes and, for the signed-in therapist as supervisor,
+    how many notes await their co-signature: both in one statement (the count is kept in `g` for the
+    caseload's reminder line, so the page reads it without a second query)."""
     ids = [couple.id for couple in couples]
-    query = (
+    on_couples = (
         select(Cosignature.couple_id, Cosignature.status, TherapySession.number)
         .join(ProgressNote, ProgressNote.id == Cosignature.progress_note_id)
         .join(TherapySession, TherapySession.id == ProgressNote.therapy_session_id)
@@ -333,19 +339,30 @@ def caseload_alerts(couples: list) -> dict[int, CaseloadInfo]:
             Cosignature.status.in_(OPEN),
             Couple.therapist_id == Cosignature.associate_id,
         )
-        .order_by(TherapySession.number)
     )
+    viewer = current_user if has_request_context() and current_user.is_authenticated else None
+    query = on_couples if viewer is None else union_all(on_couples, _waiting_count_query(viewer, marker=True))
     found: dict[int, CaseloadInfo] = {}
-    for couple_id, status, number in db.session.execute(query):
+    for couple_id, status, number in sorted(db.session.execute(query), key=lambda row: row[2] or 0):
+        if status == WAITING:
+            g.supervision_waiting_count = int(number or 0)
+            continue
         found.setdefault(couple_id, CaseloadInfo()).alerts.append(ALERTS[status].format(n=number))
     return found
 
 
-def waiting_count(supervisor) -> int:
-    """How many notes await `supervisor`'s co-signature (the caseload's reminder)."""
-    query = (
-        select(func.count(Cosignature.id))
+def _waiting_count_query(supervisor, *, marker: bool = False):
+    columns = (literal(None).label("couple_id"), literal(WAITING).label("status")) if marker else ()
+    return (
+        select(*columns, func.count(Cosignature.id))
         .join(Couple, Couple.id == Cosignature.couple_id)
         .where(Cosignature.supervisor_id == supervisor.id, Cosignature.status == "awaiting", _supervised(supervisor))
     )
-    return db.session.scalar(query) or 0
+
+
+def waiting_count(supervisor) -> int:
+    """How many notes await `supervisor`'s co-signature (the caseload's reminder); read from this request's
+    caseload statement when it already ran."""
+    if has_request_context() and "supervision_waiting_count" in g and supervisor.id == current_user.id:
+        return int(g.supervision_waiting_count)
+    return db.session.scalar(_waiting_count_query(supervisor)) or 0

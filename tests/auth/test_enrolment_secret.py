@@ -15,7 +15,8 @@ SETUP = "/account/second-factor/setup"
 
 
 def _secret(page) -> str:
-    return re.search(r'class="secret-key">([A-Z2-7]+)<', page.get_data(as_text=True)).group(1)
+    key = re.search(r'class="secret-key"[^>]*>([A-Z2-7 ]+)<', page.get_data(as_text=True)).group(1)
+    return key.replace(" ", "")  # shown in groups of four
 
 
 def _signed_in(app, user):

@@ -1,13 +1,13 @@
-"""Access declarations for reminders: a partner's own choices (the unsubscribe link is public, signed)."""
+"""Access declarations for reminders: every client sets their own choices (the unsubscribe link is public, signed)."""
 
-from tests.access.matrix import PARTNERS, RouteSpec
+from tests.access.matrix import CLIENTS, RouteSpec
 
 SPECS = [
-    RouteSpec("reminders.preferences", lambda w: "/portal/reminders", PARTNERS),
+    RouteSpec("reminders.preferences", lambda w: "/portal/reminders", CLIENTS),
     RouteSpec(
         "reminders.preferences",
         lambda w: "/portal/reminders",
-        PARTNERS,
+        CLIENTS,
         method="POST",
         data=lambda w: {"homework": "y", "send_hour": "18", "time_zone": "Europe/London"},
     ),
