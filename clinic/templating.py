@@ -21,7 +21,7 @@ NAVIGATION = {
     ],
     "client": [
         ("Today", "portal.today"),
-        ("Appointments", "appointments_portal.upcoming"),
+        # Appointments and the plan are reached from Today (the phone header stays on one row).
         ("Homework", "homework_portal.list"),
         ("Handouts", "handouts_portal.index"),
         ("Questionnaires", "measures_portal.list"),
@@ -34,7 +34,6 @@ NAVIGATION = {
     ],
 }
 NAVIGATION["admin"].append(("Consent documents", "consent.documents"))
-NAVIGATION["client"].append(("Plan", "plans_portal.shared_plan"))
 
 
 NAVIGATION["admin"] += [("Supervisors", "supervision.links"), ("Transfers", "supervision.transfers")]

@@ -10,5 +10,6 @@ def init_app(app) -> None:
     app.register_blueprint(portal.bp)
     register_caseload_provider(caseload.provide, order=70)
     app.add_template_global(presenters.waiting_for, "plan_waiting_for")
+    app.add_template_global(presenters.state_for, "plan_state_for")
     app.add_template_global(presenters.session_goals, "plan_session_goals")
     app.add_template_global(presenters.course_objectives, "plan_course_objectives")

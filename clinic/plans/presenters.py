@@ -10,6 +10,11 @@ def waiting_for(partner) -> bool:
     return services.awaits_acknowledgement(partner)
 
 
+def state_for(partner) -> str | None:
+    """ "waiting", "shared" or None: what the partner's Today page says about the plan (one query)."""
+    return services.plan_state(partner)
+
+
 def session_goals(therapy_session) -> dict:
     """The current plan's goals and those this session addressed (two queries)."""
     goals = services.current_goals(therapy_session.couple_id)

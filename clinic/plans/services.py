@@ -262,6 +262,27 @@ def awaits_acknowledgement(partner: Partner) -> bool:
     return bool(db.session.scalar(select(latest.is_not(None) & ~acknowledged)))
 
 
+def plan_state(partner: Partner) -> str | None:
+    """For the partner's Today page, in one statement: "waiting" (a signed plan to acknowledge), "shared"
+    (acknowledged, still there to read) or None (no signed plan yet)."""
+    latest = (
+        select(TreatmentPlan.id)
+        .where(TreatmentPlan.couple_id == partner.couple_id, TreatmentPlan.signed_at.is_not(None))
+        .order_by(TreatmentPlan.number.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    acknowledged = (
+        select(PlanAcknowledgement.id)
+        .where(PlanAcknowledgement.plan_id == latest, PlanAcknowledgement.partner_id == partner.id)
+        .exists()
+    )
+    exists, done = db.session.execute(select(latest.is_not(None), acknowledged)).one()
+    if not exists:
+        return None
+    return "shared" if done else "waiting"
+
+
 def acknowledge(partner: Partner, plan_number: int) -> PlanAcknowledgement:
     """Acknowledge the couple's latest signed plan; a stale page (a newer version was signed) is refused."""
     plan = latest_signed(partner.couple_id)

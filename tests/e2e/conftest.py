@@ -92,6 +92,7 @@ def live_server(tmp_path, clock):
         db.session.remove()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["EXTERNAL_URL"] = f"http://127.0.0.1:{server.server_port}"  # links (invitations) point here
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
     try:

@@ -34,7 +34,7 @@ def test_safety_handout_goes_to_one_partner_only(new_page, visit):
     give.get_by_label("Handout").select_option(value)
     give.get_by_label("Personal note (optional)").fill(NOTE)
     give.get_by_role("button", name="Give").click()  # "Both partners" is the default: refused
-    expect(page.get_by_text("one partner at a time")).to_be_visible()
+    expect(page.locator(".field-error", has_text="one partner at a time")).to_be_visible()
     visit(page, "couple handouts - safety to both refused", "therapist")
 
     give = page.get_by_role("region", name="Give a handout")

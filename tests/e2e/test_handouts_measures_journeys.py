@@ -41,7 +41,7 @@ def test_give_a_handout_and_both_download_it(new_page, visit):
     open_couple_section(page, "Rivera & Chen", "Handouts")
     visit(page, "couple handouts", "therapist")
     page.get_by_role("button", name="Give", exact=True).click()  # nothing chosen: a message, nothing given
-    expect(page.get_by_text("Choose a handout.")).to_be_visible()
+    expect(page.locator(".field-error", has_text="Choose a handout.")).to_be_visible()
     visit(page, "couple handouts - errors", "therapist")
     give = page.get_by_role("region", name="Give a handout")
     title = _select_second_option(page, give.get_by_label("Handout"))

@@ -35,8 +35,8 @@ def sign_documents(phone, name: str, visit) -> None:
             visit(phone, f"consent document - {name}", "client")
             phone.get_by_label("Type your full name to sign").fill("Someone Else")
             phone.get_by_role("button", name="Sign this document").click()
-            expect(phone.get_by_text("Type your full name as your therapist has it")).to_be_visible()
-            expect(phone.get_by_text("Tick the box to confirm")).to_be_visible()
+            expect(phone.locator(".field-error", has_text="Type your full name as your therapist has it")).to_be_visible()
+            expect(phone.locator(".field-error", has_text="Tick the box to confirm")).to_be_visible()
             visit(phone, f"consent document - errors - {name}", "client")
         phone.get_by_label("Type your full name to sign").fill(name)
         phone.get_by_label("I have read this document and I agree to it.").check()
@@ -64,7 +64,7 @@ def test_consent_signed_by_both_on_phones_and_the_couple_made_active(new_page, v
     expect(therapist.get_by_role("heading", name="Consent", level=2)).to_be_visible()
     consent_url = therapist.url
     therapist.get_by_role("button", name="Make active anyway").click()
-    expect(therapist.get_by_text("say why the couple may start anyway")).to_be_visible()
+    expect(therapist.locator(".field-error", has_text="say why the couple may start anyway")).to_be_visible()
     visit(therapist, "couple consent - nothing signed", "therapist")
     for index, (name, link) in enumerate(links.items()):
         phone = new_page(phone=True)
@@ -93,7 +93,7 @@ def test_plan_written_signed_and_acknowledged_by_both_partners(new_page, visit):
     therapist.get_by_label("Formulation (for you only").fill("Pursue–withdraw cycle; Alex's fear of being alone.")
     therapist.get_by_label("Diagnosis (optional, ICD-10-CM)").fill("nonsense")
     therapist.get_by_role("button", name="Save plan details").click()
-    expect(therapist.get_by_text("Choose a diagnosis from the list")).to_be_visible()
+    expect(therapist.locator(".field-error", has_text="Choose a diagnosis from the list")).to_be_visible()
     expect(therapist.get_by_label("Presenting problems")).to_have_value(re.compile("Recurring fights"))
     visit(therapist, "plan draft - errors", "therapist")
     therapist.get_by_label("Diagnosis (optional, ICD-10-CM)").fill(

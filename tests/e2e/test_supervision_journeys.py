@@ -107,7 +107,7 @@ def test_a_caseload_transferred(new_page, visit, supervisor):
     page.get_by_role("link", name="Dr. Noor Haddad").click()
     visit(page, "transfer choose couples", "admin")
     page.get_by_role("button", name="Review the transfer").click()
-    expect(page.get_by_text("Choose the therapist who takes over.")).to_be_visible()
+    expect(page.locator(".field-error", has_text="Choose the therapist who takes over.")).to_be_visible()
     page.get_by_label("Transfer to").select_option(label="Dr. Imani Okafor")
     page.get_by_role("button", name="Review the transfer").click()
     expect(page.get_by_role("heading", name="Confirm the transfer")).to_be_visible()

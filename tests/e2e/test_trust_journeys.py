@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.support import THERAPIST, sign_in
+from tests.e2e.test_foundation_journeys import add_couple
 
 pytestmark = pytest.mark.e2e
 PARTNER = "alex@demo.clinic.test"
@@ -146,9 +147,8 @@ def test_copy_buttons_for_the_invitation_link_and_the_authenticator_key(new_page
     page = new_page()
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     sign_in(page, THERAPIST)
-    page.goto("/caseload")
-    page.get_by_role("link", name="Rivera & Chen").click()
-    page.get_by_role("button", name=re.compile("(New sign-in link|New invitation link|Invite) for Alex Rivera")).click()
+    add_couple(page)  # a couple whose partners have not joined yet (a joined partner is never re-invited)
+    page.get_by_role("button", name="Show a link for Sam Okafor").click()
     link = page.get_by_label("Link").input_value()
     page.get_by_role("button", name="Copy the link").click()
     expect(page.locator("#invite-copied")).to_have_text("Copied")

@@ -185,10 +185,15 @@ def test_notes_record_goals_and_course_shows_objectives_against_measures(app, wo
     assert "Not yet" in course and "<td>14</td><td>8</td>" in course
 
 
-def test_caseload_statements_stay_flat_with_more_plans(app, world):
+def test_caseload_statements_stay_flat_with_more_plans(app, world, monkeypatch):
+    from clinic.settings import PracticeSettings, clear_settings_cache
     from tests.couples.test_query_counts import counted
     from tests.factories import make_couple
 
+    # As in production (and tests/couples/test_query_counts.py): a saved settings row, cached per process.
+    monkeypatch.setitem(app.config, "SETTINGS_CACHE_SECONDS", 60)
+    db.session.add(PracticeSettings.with_defaults())
+    clear_settings_cache()
     client = _client(app, world.therapist)
     first = signed_plan(world, review_every=1)
     first.signed_at -= timedelta(days=1)
