@@ -35,7 +35,9 @@ def sign_documents(phone, name: str, visit) -> None:
             visit(phone, f"consent document - {name}", "client")
             phone.get_by_label("Type your full name to sign").fill("Someone Else")
             phone.get_by_role("button", name="Sign this document").click()
-            expect(phone.locator(".field-error", has_text="Type your full name as your therapist has it")).to_be_visible()
+            expect(
+                phone.locator(".field-error", has_text="Type your full name as your therapist has it")
+            ).to_be_visible()
             expect(phone.locator(".field-error", has_text="Tick the box to confirm")).to_be_visible()
             visit(phone, f"consent document - errors - {name}", "client")
         phone.get_by_label("Type your full name to sign").fill(name)
