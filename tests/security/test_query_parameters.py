@@ -22,6 +22,8 @@ TYPED_PARAMETERS = {
     "finished": "a yes/no switch",
     "exercise_id": "a record id (digits only)",
     "therapy_session_id": "a record id (digits only)",
+    "d": "a calendar date, YYYY-MM-DD (the schedule's day or week; no value: today; anything else: 404)",
+    "download": "a switch (the Outbox's .eml download: only the value 1 is read)",
 }
 FREE_TEXT_FIELDS = (wtforms.StringField, wtforms.TextAreaField)  # SearchField, EmailField… derive from these
 _reads: list = []
