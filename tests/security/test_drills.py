@@ -159,6 +159,11 @@ def test_sigkill_mid_write_loses_no_acknowledged_write(drill):
     rng = random.Random(7)
     try:
         for _ in range(kills):
+            # Let the writers get going again after each restart (a busy machine starts gunicorn slowly),
+            # then kill at a random moment while they write.
+            before, deadline = len(acked), time.monotonic() + 15
+            while len(acked) == before and time.monotonic() < deadline:
+                time.sleep(0.05)
             time.sleep(rng.uniform(0.2, 0.9))
             server.kill()
             server.start()
