@@ -15,7 +15,11 @@ from tests.security.crawl import client_for, discover_post_forms, populate_every
 
 EXAMPLES = int(os.environ.get("CLINIC_FUZZ_EXAMPLES", "8"))
 # Columns an action route changes on purpose although its form has no field for them.
-ACTION_OWNS = {"grant_admin": {"is_admin"}, "remove_admin": {"is_admin"}}
+ACTION_OWNS = {
+    "grant_admin": {"is_admin"},
+    "remove_admin": {"is_admin"},
+    "feed": {"token_hash"},  # turning the calendar feed on (again) makes a new secret address on purpose
+}
 PROTECTED = {
     "therapist_id",
     "couple_id",
