@@ -12,7 +12,9 @@ from clinic.extensions import db
 
 def _unsealed():
     db.session.rollback()
-    return db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.seal_id.is_(None)))
+    count = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.seal_id.is_(None)))
+    db.session.rollback()  # outside a request a transaction takes SQLite's write lock: don't hold it while polling
+    return count
 
 
 def test_the_background_sealer_seals_new_events_within_seconds(make_app, app, audit_checkpoint):
