@@ -65,6 +65,15 @@ def unsubscribe_token(partner: Partner) -> str:
     return str(_serializer().dumps(partner.id))
 
 
+def unsubscribe_token_is_valid(token: str) -> bool:
+    """Whether `token` is one of our signed unsubscribe tokens (nothing changes)."""
+    try:
+        int(_serializer().loads(token))
+    except (BadSignature, TypeError, ValueError):
+        return False
+    return True
+
+
 def unsubscribe(token: str) -> bool:
     """Turn every reminder off for the partner the signed token names; False for a forged token."""
     try:

@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from clinic.couples.services import partner_for_client
@@ -36,6 +36,12 @@ def preferences():
 @bp.route("/reminders/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # one click from the email (RFC 8058 List-Unsubscribe-Post too); the signed token is the proof
 def unsubscribe(token: str):
+    """Opening the link (GET) only asks: mail scanners follow links, and must not turn reminders off.
+    The button, or a mail program's RFC 8058 one-click POST, does it."""
+    if request.method == "GET":
+        if not services.unsubscribe_token_is_valid(token):
+            return render_template("reminders/unsubscribed.html", ok=False), 404
+        return render_template("reminders/unsubscribed.html", ask=True, token=token)
     if not services.unsubscribe(token):
         return render_template("reminders/unsubscribed.html", ok=False), 404
     db.session.commit()

@@ -73,7 +73,13 @@ def test_one_click_unsubscribe_works_without_signing_in(app, smtp_server, partne
     link = re.search(r"http://clinic\.test(/reminders/unsubscribe/\S+)", text_of(smtp_server.messages[0])).group(1)
     anonymous = app.test_client()
     assert anonymous.get(link[:-2] + "xx").status_code == 404  # forged
-    assert "Reminders are off" in anonymous.get(link).text
+    asked = anonymous.get(link)  # opening the link (as a mail scanner would) only asks
+    assert "Stop reminder emails?" in asked.text
+    row = db.session.scalar(db.select(ReminderPreference))
+    db.session.refresh(row)
+    assert row.any_on
+    assert anonymous.post(link[:-2] + "xx").status_code == 404  # forged
+    assert "Reminders are off" in anonymous.post(link).text
     row = db.session.scalar(db.select(ReminderPreference))
     db.session.refresh(row)
     assert not row.any_on
