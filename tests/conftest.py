@@ -94,19 +94,28 @@ def make_app(base_config):
         with application.app_context():
             db.session.remove()
             db.engine.dispose()
-    collect_quietly()
+    built.clear()
 
 
 def collect_quietly():
-    """Collect connections leaked by apps built during set-up now, rather than at a random moment inside
-    a test, where their ResourceWarning would fail that test under `filterwarnings = error`."""
+    """Collect what earlier tests left behind (apps, engines, pooled connections) now, quietly, rather
+    than at a random moment inside a test, where a connection's ResourceWarning would fail that test
+    under `filterwarnings = error`; then freeze the survivors.
+
+    Frozen objects are skipped by every later collection, so each collection scans only what was made
+    since the last one. Without the freeze each full collection walks the whole heap (SQLAlchemy's
+    statement caches grow it to ~800,000 objects), which cost 0.6-0.9 s per test and, over the
+    suite, most of its running time.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
+    gc.freeze()
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _collect_setup_connections(base_config):
+@pytest.fixture(autouse=True)
+def _collect_before_each_test(base_config):
+    """Runs before every test, once the previous test's fixtures and arguments are released."""
     collect_quietly()
 
 

@@ -1,6 +1,3 @@
-import gc
-import warnings
-
 import pytest
 
 from clinic.pdf import clear_cache
@@ -11,13 +8,6 @@ def _fresh_pdf_cache():
     clear_cache()
     yield
     clear_cache()
-    # Each test's app leaves a pooled database connection behind (tests/conftest.py builds an app per
-    # test and never disposes its engine); on PostgreSQL psycopg warns when such a connection is
-    # garbage-collected, which `filterwarnings = error` turns into a failure of whichever test is
-    # running then. Collect them here, quietly, after the app fixture has been torn down.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
 
 
 @pytest.fixture

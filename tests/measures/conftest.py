@@ -1,26 +1,9 @@
-"""Measures fixtures: a quiet collection of leaked connections, and a served app for browser journeys."""
+"""Measures fixtures: a served app for browser journeys."""
 
 import pytest
 
 from clinic import create_app
 from clinic.extensions import db
-
-
-@pytest.fixture(autouse=True)
-def _collect_leaked_connections():
-    """Collect engines that earlier fixtures left behind (the session's schema-building app among them)
-    quietly, before the test, so their ResourceWarning can't fail an unrelated test on PostgreSQL."""
-    import gc
-    import os
-    import warnings
-
-    if not os.environ.get("CLINIC_TEST_DATABASE_URL", "").startswith("postgresql"):
-        yield
-        return
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
-        gc.collect()
-    yield
 
 
 @pytest.fixture
