@@ -131,13 +131,21 @@ def app(make_app):
 
 
 def _empty_tables():
+    """Delete every row, children first, and start the ids again from 1.
+
+    On PostgreSQL a DELETE of a few rows is 0.03-0.1 s; the TRUNCATE this replaced took 1-2.5 s per test
+    (it makes new files for all ~50 tables) and was a third of the suite's time there.
+    """
     with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
         if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+            sequences = connection.execute(
+                text("SELECT schemaname || '.' || sequencename FROM pg_sequences WHERE last_value IS NOT NULL")
+            ).scalars()
+            restarts = ", ".join(f"setval('{name}', 1, false)" for name in sequences)
+            if restarts:
+                connection.execute(text(f"SELECT {restarts}"))
 
 
 @pytest.fixture
