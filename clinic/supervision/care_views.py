@@ -32,10 +32,9 @@ def search_supervised():
     found = caseload.search_supervised(current_user, form.q.data) if form.validate_on_submit() else []
     if form.q.data and not form.errors:
         record("supervision.searched", record_type="user", record_id=current_user.id)
+        db.session.commit()
     status = 422 if form.errors else 200
-    return render_template(
-        "supervision/supervised_search.html", form=form, found=found, search_q=form.q.data
-    ), status
+    return render_template("supervision/supervised_search.html", form=form, found=found, search_q=form.q.data), status
 
 
 def shows_names(user) -> bool:
