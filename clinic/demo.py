@@ -27,8 +27,8 @@ DEMO_PASSWORD = "calm-harbour-lantern-42"  # noqa: S105 - the fictional demo's p
 DEMO_LOGINS = (
     ("therapist", "therapist@demo.clinic.test", "Dr. Noor Haddad"),
     ("admin", "admin@demo.clinic.test", "Sam Whitlock"),
-    ("therapist", "supervisor@demo.clinic.test", "Dr. Ingrid Solberg"),  # supervises the associate
-    ("therapist", "associate@demo.clinic.test", "Rowan Baptiste"),  # an associate: notes need co-signing
+    ("therapist", "ingrid@demo.clinic.test", "Dr. Ingrid Solberg"),  # supervisor of Rowan Baptiste
+    ("therapist", "rowan@demo.clinic.test", "Rowan Baptiste"),  # associate: notes need her co-signature
     ("client", "alex@demo.clinic.test", "Alex Rivera"),
     ("client", "jordan@demo.clinic.test", "Jordan Chen"),
     ("client", "priya@demo.clinic.test", "Priya Nair"),
@@ -62,8 +62,8 @@ def seed_demo() -> bool:
         therapist=users[DEMO_LOGINS[0][1]],
         admin=users[DEMO_LOGINS[1][1]],
         clients={e: u for e, u in users.items() if u.role == "client"},
-        supervisor=users["supervisor@demo.clinic.test"],
-        associate=users["associate@demo.clinic.test"],
+        supervisor=users["ingrid@demo.clinic.test"],
+        associate=users["rowan@demo.clinic.test"],
     )
     _seed_couples(practice)
     seed_sessions(practice, DEMO_PASSWORD)
@@ -164,24 +164,34 @@ def _seed_outbox(practice: DemoPractice) -> None:
 
 
 def _seed_plan(practice: DemoPractice) -> None:
-    """Rivera & Chen's signed treatment plan; Alex has acknowledged it, Jordan has not yet."""
-    couple, today = practice.couples["efct"], today_utc()
+    """Nair & Varga's signed treatment plan; Priya has acknowledged it, Tomás has not yet."""
+    couple, today = practice.couples["cbct"], today_utc()
     plan = plans.start_version(couple, practice.therapist)
     plans.update_details(
         plan,
         plan.version,
         {
-            "presenting_problems": "A pursue–withdraw cycle around late work nights; Alex feels alone, "
-            "Jordan feels he can never get it right.",
-            "formulation": "Alex's protest and Jordan's withdrawal feed each other; underneath are fear of "
-            "being alone and fear of failing.",
+            "presenting_problems": "Arguments about money and chores escalate quickly; both want calmer "
+            "problem-solving.",
+            "formulation": "Tomás reads a missed task as not caring; Priya feels blamed and defends. Skills "
+            "deficits in problem-solving keep the arguments going.",
             "diagnosis": "Z63.0",
             "review_every_sessions": 6,
         },
     )
     goals = (
-        ("Slow down the pursue–withdraw cycle", "Both name the cycle at home within a day", "eft_step_3", 16),
-        ("Jordan stays present in hard conversations", "Jordan asks for a pause and comes back", "eft_step_5", None),
+        (
+            "Talk about money without a fight",
+            "Agree a household budget together",
+            "cbct_communication_problem_solving",
+            None,
+        ),
+        (
+            "Feel on the same side again",
+            "Both feel satisfied with the relationship",
+            "cbct_cognitive_restructuring",
+            16,
+        ),
     )
     for text, objective, intervention, threshold in goals:
         goal = plans.add_goal(plan, text, today + timedelta(days=90))
@@ -201,7 +211,8 @@ def _seed_consent(practice: DemoPractice) -> None:
 
 
 def _seed_appointments(practice: DemoPractice) -> None:
-    """Appointments this week and next: a weekly series for Rivera & Chen, single bookings for the others."""
+    """This week and next: a weekly series for Nair & Varga, the intake couple's first appointment and one
+    of the associate's. (Rivera & Chen have none: the browser tests book theirs from scratch.)"""
     today = today_utc()
 
     def book(key: str, by: User, days: int, hour: int, **details) -> None:
@@ -210,10 +221,8 @@ def _seed_appointments(practice: DemoPractice) -> None:
             setattr(booking, name, value)
         appointments.book(practice.couples[key], booking, by)
 
-    therapist = practice.therapist
-    book("efct", therapist, 1, 17, location="Room 2", repeat="weekly", count=6)
-    book("cbct", therapist, 2, 10, format="video", video_link="https://video.demo.clinic.test/nair-varga")
-    book("cbct", therapist, 9, 10, format="video", video_link="https://video.demo.clinic.test/nair-varga")
-    book("new", therapist, 3, 15, location="Room 1", note_for_partners="Please arrive ten minutes early.")
+    video = "https://video.demo.clinic.test/nair-varga"
+    book("cbct", practice.therapist, 2, 10, format="video", video_link=video, repeat="weekly", count=4)
+    book("new", practice.therapist, 3, 15, location="Room 1", note_for_partners="Please arrive ten minutes early.")
     assert practice.associate is not None
     book("associate", practice.associate, 4, 11, location="Room 3")

@@ -10,15 +10,15 @@ from clinic.sessions import services as sessions
 from clinic.supervision import services
 
 COUPLE = {
-    "display_name": "Moreau & Adeyemi",
+    "display_name": "Brennan & Sato",
     "model": "integrative",
     "status": "active",
     "presenting_concerns": "Disagreements about a return to full-time study; both feel unheard.",
     "confidentiality_policy": "no_secrets",
 }
 PARTNERS = (
-    {"name": "Lucie Moreau", "pronouns": "she/her", "email": "", "attachment_style": "anxious"},
-    {"name": "Femi Adeyemi", "pronouns": "he/him", "email": "", "attachment_style": "avoidant"},
+    {"name": "Maeve Brennan", "pronouns": "she/her", "email": "", "attachment_style": "anxious"},
+    {"name": "Kenji Sato", "pronouns": "he/him", "email": "", "attachment_style": "avoidant"},
 )
 NOTES = (
     (
@@ -26,7 +26,7 @@ NOTES = (
         {
             "phase": "assessment",
             "deep_elements": ["differences", "patterns"],
-            "deep_note": "Lucie plans ahead and Femi decides late; each reads the other's style as not caring.",
+            "deep_note": "Maeve plans ahead and Kenji decides late; each reads the other's style as not caring.",
             "plan": "Feedback session next: share the formulation of the study argument.",
         },
     ),

@@ -29,12 +29,12 @@ def test_demo_seeds_the_recent_features_once(app):
     assert seed_demo()
     db.session.commit()
     couples = _couples()
-    rivera, intake = couples["Rivera & Chen"], couples["Okonkwo & Lindqvist"]
+    rivera, nair, intake = couples["Rivera & Chen"], couples["Nair & Varga"], couples["Okonkwo & Lindqvist"]
     # a signed plan acknowledged by one partner only
-    plan = db.session.scalars(select(TreatmentPlan).where(TreatmentPlan.couple_id == rivera.id)).one()
-    assert plan.is_signed and plan.goals and all(g.objectives for g in plan.goals)
+    plan = db.session.scalars(select(TreatmentPlan)).one()
+    assert plan.couple_id == nair.id and plan.is_signed and plan.goals and all(g.objectives for g in plan.goals)
     acks = db.session.scalars(select(PlanAcknowledgement)).all()
-    assert [a.partner_id for a in acks] == [rivera.partner("a").id]
+    assert [a.partner_id for a in acks] == [nair.partner("a").id]
     # consent: both partners of one couple signed everything; the intake couple nothing yet
     signed_by = {s.partner_id for s in db.session.scalars(select(ConsentSignature))}
     assert signed_by == {p.id for p in rivera.partners}
@@ -44,9 +44,10 @@ def test_demo_seeds_the_recent_features_once(app):
     assert any(0 <= (d - today_utc()).days <= 6 for d in starts)
     assert any(7 <= (d - today_utc()).days <= 13 for d in starts)
     assert _count(AppointmentSeries) == 1
+    assert not db.session.scalars(select(Appointment).where(Appointment.couple_id == rivera.id)).all()
     # supervision: one note awaiting co-signature, one co-signed
     users = {u.email: u for u in db.session.scalars(select(User))}
-    supervisor, associate = users["supervisor@demo.clinic.test"], users["associate@demo.clinic.test"]
+    supervisor, associate = users["ingrid@demo.clinic.test"], users["rowan@demo.clinic.test"]
     assert supervision.active_link_for(associate.id).supervisor_id == supervisor.id
     statuses = sorted(c.status for c in db.session.scalars(select(Cosignature)))
     assert statuses == ["awaiting", "cosigned"]
@@ -64,7 +65,7 @@ def test_demo_seeds_the_recent_features_once(app):
 def _main_pages(email: str, couples: dict[str, Couple], ids: dict) -> list[str]:
     """Each demo user's main pages: the therapists' caseload, schedule and every page of their couples,
     the administrator's pages, the supervisor's read views, the partners' portal."""
-    associate_couple = couples["Moreau & Adeyemi"]
+    associate_couple = couples["Brennan & Sato"]
     staff_couple = [
         "/couples/{id}",
         "/couples/{id}/plan",
@@ -77,14 +78,14 @@ def _main_pages(email: str, couples: dict[str, Couple], ids: dict) -> list[str]:
         "therapist@demo.clinic.test": ["/caseload", "/schedule", "/schedule/agenda", "/supervision/"]
         + [u.format(id=c.id) for c in couples.values() if c.therapist_id == ids["therapist"] for u in staff_couple],
         "admin@demo.clinic.test": ["/admin/staff", "/admin/supervision", "/admin/transfers", "/admin/audit/"],
-        "supervisor@demo.clinic.test": [
+        "ingrid@demo.clinic.test": [
             "/caseload",
             "/supervision/",
             f"/supervision/associates/{ids['associate']}",
             f"/supervision/couples/{associate_couple.id}",
             f"/supervision/notes/{ids['waiting_note']}",
         ],
-        "associate@demo.clinic.test": ["/caseload", "/schedule", "/supervision/"]
+        "rowan@demo.clinic.test": ["/caseload", "/schedule", "/supervision/"]
         + [u.format(id=associate_couple.id) for u in staff_couple],
         "alex@demo.clinic.test": portal,
         "jordan@demo.clinic.test": portal,
@@ -98,10 +99,10 @@ def test_every_demo_user_signs_in_and_opens_their_main_pages(app, client):
     db.session.commit()
     couples = _couples()
     users = {u.email: u for u in db.session.scalars(select(User))}
-    waiting = supervision.waiting_for(users["supervisor@demo.clinic.test"])
+    waiting = supervision.waiting_for(users["ingrid@demo.clinic.test"])
     ids = {
         "therapist": users["therapist@demo.clinic.test"].id,
-        "associate": users["associate@demo.clinic.test"].id,
+        "associate": users["rowan@demo.clinic.test"].id,
         "waiting_note": waiting[0].progress_note_id,
     }
     assert {email for _, email, _ in DEMO_LOGINS} == set(users) - {"ada@demo.clinic.test"}
@@ -117,3 +118,10 @@ def test_every_demo_user_signs_in_and_opens_their_main_pages(app, client):
         for url in urls:
             page = client.get(url)
             assert page.status_code == 200, (email, url, page.status_code)
+
+
+def test_seed_demo_prints_the_supervisor_and_associate_logins(app):
+    output = app.test_cli_runner().invoke(args=["seed-demo"]).output
+    assert "ingrid@demo.clinic.test" in output and "Dr. Ingrid Solberg" in output
+    assert "rowan@demo.clinic.test" in output and "Rowan Baptiste" in output
+    assert DEMO_PASSWORD in output
