@@ -46,7 +46,9 @@ def seed_supervision(practice, password: str):
     """Link the associate to the supervisor, give the associate a couple with two signed notes, and co-sign
     the older one; the newer one waits in the supervisor's queue. Returns the associate's couple."""
     supervisor, associate = practice.supervisor, practice.associate
-    services.link(associate.id, supervisor.id, practice.admin)
+    # Set up by the practice owner (Dr. Noor Haddad): the demo administrator holds no records, so the
+    # backup drills can delete and restore that account.
+    services.link(associate.id, supervisor.id, practice.therapist)
     started = today_utc() - timedelta(days=40)
     couple = create_couple(
         associate,
