@@ -5,10 +5,12 @@ practice, staff and couples it calls each domain's seeder in turn (notes, homewo
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 
+from clinic.appointments import services as appointments
 from clinic.auth.models import User, find_user_by_email
 from clinic.auth.services import create_user
+from clinic.consent import services as consent
 from clinic.couples.models import Couple
 from clinic.couples.services import add_goal, create_couple
 from clinic.db import today_utc
@@ -16,13 +18,17 @@ from clinic.extensions import db
 from clinic.handouts.demo import seed_handouts
 from clinic.homework.demo import seed_homework
 from clinic.measures.demo import seed_measures
+from clinic.plans import services as plans
 from clinic.sessions.demo import seed_sessions
 from clinic.settings import edit_practice_settings
+from clinic.supervision.demo import seed_supervision
 
 DEMO_PASSWORD = "calm-harbour-lantern-42"  # noqa: S105 - the fictional demo's published password
 DEMO_LOGINS = (
     ("therapist", "therapist@demo.clinic.test", "Dr. Noor Haddad"),
     ("admin", "admin@demo.clinic.test", "Sam Whitlock"),
+    ("therapist", "ingrid@demo.clinic.test", "Dr. Ingrid Solberg"),  # supervisor of Rowan Baptiste
+    ("therapist", "rowan@demo.clinic.test", "Rowan Baptiste"),  # associate: notes need her co-signature
     ("client", "alex@demo.clinic.test", "Alex Rivera"),
     ("client", "jordan@demo.clinic.test", "Jordan Chen"),
     ("client", "priya@demo.clinic.test", "Priya Nair"),
@@ -34,8 +40,10 @@ DEMO_LOGINS = (
 class DemoPractice:
     therapist: User
     admin: User
-    couples: dict[str, Couple] = field(default_factory=dict)  # "efct", "cbct", "new"
+    couples: dict[str, Couple] = field(default_factory=dict)  # "efct", "cbct", "new" (then "associate")
     clients: dict[str, User] = field(default_factory=dict)  # by email
+    supervisor: User | None = None
+    associate: User | None = None
 
 
 def seed_demo() -> bool:
@@ -54,6 +62,8 @@ def seed_demo() -> bool:
         therapist=users[DEMO_LOGINS[0][1]],
         admin=users[DEMO_LOGINS[1][1]],
         clients={e: u for e, u in users.items() if u.role == "client"},
+        supervisor=users["ingrid@demo.clinic.test"],
+        associate=users["rowan@demo.clinic.test"],
     )
     _seed_couples(practice)
     seed_sessions(practice, DEMO_PASSWORD)
@@ -61,6 +71,10 @@ def seed_demo() -> bool:
     seed_handouts(practice)
     seed_measures(practice)
     _seed_outbox(practice)
+    practice.couples["associate"] = seed_supervision(practice, DEMO_PASSWORD)
+    _seed_plan(practice)
+    _seed_consent(practice)
+    _seed_appointments(practice)
     db.session.flush()
     return True
 
@@ -147,3 +161,68 @@ def _seed_outbox(practice: DemoPractice) -> None:
         alex, {"homework": True, "questionnaires": True, "send_hour": 18, "time_zone": "Europe/London"}
     )
     reminders.queue_digest(alex)
+
+
+def _seed_plan(practice: DemoPractice) -> None:
+    """Nair & Varga's signed treatment plan; Priya has acknowledged it, Tomás has not yet."""
+    couple, today = practice.couples["cbct"], today_utc()
+    plan = plans.start_version(couple, practice.therapist)
+    plans.update_details(
+        plan,
+        plan.version,
+        {
+            "presenting_problems": "Arguments about money and chores escalate quickly; both want calmer "
+            "problem-solving.",
+            "formulation": "Tomás reads a missed task as not caring; Priya feels blamed and defends. Skills "
+            "deficits in problem-solving keep the arguments going.",
+            "diagnosis": "Z63.0",
+            "review_every_sessions": 6,
+        },
+    )
+    goals = (
+        (
+            "Talk about money without a fight",
+            "Agree a household budget together",
+            "cbct_communication_problem_solving",
+            None,
+        ),
+        (
+            "Feel on the same side again",
+            "Both feel satisfied with the relationship",
+            "cbct_cognitive_restructuring",
+            16,
+        ),
+    )
+    for text, objective, intervention, threshold in goals:
+        goal = plans.add_goal(plan, text, today + timedelta(days=90))
+        measure = {"measure": "csi4", "threshold": threshold} if threshold else {}
+        plans.add_objective(plan, goal.id, {"text": objective, "target_on": today + timedelta(days=60), **measure})
+        plans.add_intervention(plan, goal.id, intervention, "")
+    plans.sign(plan, practice.therapist)
+    plans.acknowledge(couple.partner("a"), plan.number)
+
+
+def _seed_consent(practice: DemoPractice) -> None:
+    """Both partners of Rivera & Chen have signed every consent document; the intake couple has not yet."""
+    for partner in practice.couples["efct"].partners:
+        for kind in consent.required_kinds(partner.couple):
+            document = consent.document_for_partner(partner, kind).document
+            consent.sign(partner, partner.user, kind, document.content_hash, partner.name, True)
+
+
+def _seed_appointments(practice: DemoPractice) -> None:
+    """This week and next: a weekly series for Nair & Varga, the intake couple's first appointment and one
+    of the associate's. (Rivera & Chen have none: the browser tests book theirs from scratch.)"""
+    today = today_utc()
+
+    def book(key: str, by: User, days: int, hour: int, **details) -> None:
+        booking = appointments.Booking(starts_on=today + timedelta(days=days), start_time=time(hour, 0), minutes=50)
+        for name, value in details.items():
+            setattr(booking, name, value)
+        appointments.book(practice.couples[key], booking, by)
+
+    video = "https://video.demo.clinic.test/nair-varga"
+    book("cbct", practice.therapist, 2, 10, format="video", video_link=video, repeat="weekly", count=4)
+    book("new", practice.therapist, 3, 15, location="Room 1", note_for_partners="Please arrive ten minutes early.")
+    assert practice.associate is not None
+    book("associate", practice.associate, 4, 11, location="Room 3")

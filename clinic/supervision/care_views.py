@@ -4,13 +4,14 @@ administrator's transfer of couples, reviewed on a confirmation page before anyt
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from clinic.audit.services import record
 from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.forms import attach_error
 from clinic.security import admin_required
 from clinic.supervision import caseload
 from clinic.supervision.forms import SearchForm, TransferForm
-from clinic.supervision.services import therapist_choices
+from clinic.supervision.services import pending_on, therapist_choices
 from clinic.supervision.views import bp, therapist_only
 
 
@@ -21,6 +22,19 @@ def search_caseload():
     found = caseload.search(current_user, form.q.data) if form.validate_on_submit() else []
     status = 422 if form.errors else 200
     return render_template("supervision/search.html", form=form, found=found, search_q=form.q.data), status
+
+
+@bp.post("/supervision/search")
+@therapist_only
+def search_supervised():
+    """A supervisor finds a couple among their active supervisees' caseloads (POST: no names in URLs)."""
+    form = SearchForm()
+    found = caseload.search_supervised(current_user, form.q.data) if form.validate_on_submit() else []
+    if form.q.data and not form.errors:
+        record("supervision.searched", record_type="user", record_id=current_user.id)
+        db.session.commit()
+    status = 422 if form.errors else 200
+    return render_template("supervision/supervised_search.html", form=form, found=found, search_q=form.q.data), status
 
 
 def shows_names(user) -> bool:
@@ -56,7 +70,10 @@ def transfer(therapist_id: int):
         else:
             if form.confirmed.data:
                 return _do_transfer(form, source, target, context)
-            return render_template("supervision/transfer_confirm.html", chosen=chosen, target=target, **context)
+            pending = pending_on([c.id for c in chosen])
+            return render_template(
+                "supervision/transfer_confirm.html", chosen=chosen, target=target, pending=pending, **context
+            )
     elif not form.couples.data:
         form.couples.errors = ["Choose at least one couple to transfer."]  # shown with the other mistakes
     return render_template("supervision/transfer.html", **context), 422

@@ -9,6 +9,7 @@ from clinic.auth.models import User
 from clinic.couples.models import Couple, Partner
 from clinic.errors import DomainError
 from clinic.extensions import db
+from clinic.supervision.services import keep_with_supervisor, pending_on, supervised_condition
 
 SEARCH_LIMIT = 50
 
@@ -23,14 +24,26 @@ def search(therapist, text: str) -> list[Couple]:
     text = (text or "").strip()
     if not text:
         return []
+    return _search(Couple.therapist_id == therapist.id, text)
+
+
+def search_supervised(supervisor, text: str) -> list[Couple]:
+    """The couples of `supervisor`'s *active* supervisees whose couple or partner name contains `text`.
+
+    Read-only results for the supervision pages: an ended link, another therapist's couple and a
+    supervisor who is not a therapist find nothing."""
+    text = (text or "").strip()
+    if not text or supervisor.role != "therapist":
+        return []
+    return _search(supervised_condition(supervisor), text)
+
+
+def _search(scope, text: str) -> list[Couple]:
     pattern = _like(text)
     partner_match = select(Partner.couple_id).where(func.lower(Partner.name).like(pattern, escape="\\"))
     query = (
         select(Couple)
-        .where(
-            Couple.therapist_id == therapist.id,
-            or_(func.lower(Couple.display_name).like(pattern, escape="\\"), Couple.id.in_(partner_match)),
-        )
+        .where(scope, or_(func.lower(Couple.display_name).like(pattern, escape="\\"), Couple.id.in_(partner_match)))
         .options(joinedload(Couple.partners))
         .order_by(Couple.display_name, Couple.id)
         .limit(SEARCH_LIMIT)
@@ -62,6 +75,7 @@ def transfer(couple_ids: list[int], source: User, target: User, by) -> list[Coup
     is wrong.
     """
     couples = check_transfer(couple_ids, source, target, lock=True)
+    keep_with_supervisor(pending_on([c.id for c in couples]))
     for couple in couples:
         couple.therapist_id = target.id
         record("couple.transferred", couple, couple_id=couple.id)
@@ -84,4 +98,14 @@ def check_transfer(couple_ids: list[int], source: User, target: User, *, lock: b
     couples = list(db.session.scalars(query.with_for_update(of=Couple) if lock else query))
     if len(couples) != len(set(couple_ids)) or any(c.therapist_id != source.id for c in couples):
         raise DomainError("Some of these couples are no longer on this caseload; reload the page.", field="couples")
+    revising = [c for c in pending_on([c.id for c in couples]) if c.status == "revising"]
+    if revising:
+        which = ", ".join(
+            f"the session {c.note.therapy_session.number} note of couple {reference(c.couple_id)}" for c in revising
+        )
+        raise DomainError(
+            f"Reopened for revision and not yet signed again: {which}. Ask its author to sign it before the "
+            "transfer (their supervisor then co-signs it), or untick that couple for now.",
+            field="couples",
+        )
     return couples

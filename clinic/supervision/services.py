@@ -4,7 +4,7 @@ never an edit). Operations change and flush; views commit."""
 
 from flask import abort, g, has_request_context
 from flask_login import current_user
-from sqlalchemy import func, literal, select, union_all
+from sqlalchemy import func, literal, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from clinic.audit.services import record
@@ -106,13 +106,54 @@ def supervisees(supervisor) -> list[User]:
 
 
 # --- what a supervisor may read ----------------------------------------------------------------------
-def _supervised(supervisor):
+def supervised_condition(supervisor):
     """SQL condition: the couple's treating therapist is an active supervisee of `supervisor`."""
     return Couple.therapist_id.in_(
         select(SupervisionLink.associate_id).where(
             SupervisionLink.supervisor_id == supervisor.id, SupervisionLink.ended_at.is_(None)
         )
     )
+
+
+def _moved_on(supervisor, statuses=OPEN):
+    """SQL condition on Cosignature: held by `supervisor`, still open, on a couple transferred away from the
+    note's author. Such a co-signature stays with its supervisor until decided (docs/CLINICAL.md,
+    "Transfers and co-signatures"): the supervisor reads that note, not the couple's other records."""
+    return (
+        (Cosignature.supervisor_id == supervisor.id)
+        & Cosignature.status.in_(statuses)
+        & (Couple.therapist_id != Cosignature.associate_id)
+    )
+
+
+def is_transferred(cosignature: Cosignature) -> bool:
+    """The couple has moved from the note's author to another therapist since the note was signed."""
+    couple = db.session.get(Couple, cosignature.couple_id)
+    return couple is not None and couple.therapist_id != cosignature.associate_id
+
+
+def pending_on(couple_ids: list[int]) -> list[Cosignature]:
+    """Outstanding co-signatures on these couples' notes (the transfer's confirmation lists them)."""
+    if not couple_ids:
+        return []
+    query = (
+        select(Cosignature)
+        .where(Cosignature.couple_id.in_(couple_ids), Cosignature.status.in_(OPEN))
+        .options(joinedload(Cosignature.note).joinedload(ProgressNote.therapy_session))
+        .order_by(Cosignature.couple_id, Cosignature.requested_at)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def keep_with_supervisor(cosignatures: list[Cosignature]) -> None:
+    """On a transfer: a note sent back for changes returns to its supervisor's queue (its author can no
+    longer revise it; the comments stay on record). Awaiting notes simply stay where they are."""
+    for cosignature in cosignatures:
+        if cosignature.status == "changes_requested":
+            cosignature.status = "awaiting"
+            cosignature.requested_at = utcnow()
+        record("cosignature.kept_on_transfer", cosignature, couple_id=cosignature.couple_id)
+    db.session.flush()
 
 
 def get_supervisee_for(supervisor, associate_id: int) -> User:
@@ -128,7 +169,7 @@ def supervisee_caseload_query(associate):
 
 def get_supervised_couple(supervisor, couple_id: int) -> Couple:
     """The couple when its therapist is `supervisor`'s active supervisee; 404 otherwise (as if missing)."""
-    query = select(Couple).where(Couple.id == couple_id, _supervised(supervisor))
+    query = select(Couple).where(Couple.id == couple_id, supervised_condition(supervisor))
     couple = db.session.scalars(query.options(joinedload(Couple.partners), joinedload(Couple.goals))).unique().first()
     if couple is None or supervisor.role != "therapist":
         abort(404)
@@ -151,7 +192,8 @@ def get_supervised_note(supervisor, note_id: int) -> ProgressNote:
     query = (
         select(ProgressNote)
         .join(Couple, Couple.id == ProgressNote.couple_id)
-        .where(ProgressNote.id == note_id, _supervised(supervisor))
+        .outerjoin(Cosignature, Cosignature.progress_note_id == ProgressNote.id)
+        .where(ProgressNote.id == note_id, or_(supervised_condition(supervisor), _moved_on(supervisor)))
         .options(joinedload(ProgressNote.therapy_session).joinedload(TherapySession.couple))
     )
     note = db.session.scalars(query).unique().first()
@@ -171,7 +213,11 @@ def waiting_for(supervisor) -> list[Cosignature]:
     query = (
         select(Cosignature)
         .join(Couple, Couple.id == Cosignature.couple_id)
-        .where(Cosignature.supervisor_id == supervisor.id, Cosignature.status == "awaiting", _supervised(supervisor))
+        .where(
+            Cosignature.supervisor_id == supervisor.id,
+            Cosignature.status == "awaiting",
+            or_(supervised_condition(supervisor), _moved_on(supervisor)),
+        )
         .options(
             joinedload(Cosignature.note).joinedload(ProgressNote.therapy_session).joinedload(TherapySession.couple)
         )
@@ -241,6 +287,11 @@ def _password_problem(supervisor, password: str | None) -> str | None:
 
 def request_changes(cosignature: Cosignature, supervisor, comments: str) -> None:
     note = _awaiting_for(cosignature, supervisor)
+    if is_transferred(cosignature):
+        raise DomainError(
+            "This couple has moved to another therapist, so the note's author can no longer revise it. "
+            "Co-sign it as it stands and take any concerns up with the associate in supervision."
+        )
     if not comments.strip():
         raise DomainError("Say what should change, so the associate can revise the note.", field="comments")
     _decide(cosignature, supervisor, note, "changes_requested", comments.strip())
@@ -356,7 +407,11 @@ def _waiting_count_query(supervisor, *, marker: bool = False):
     return (
         select(*columns, func.count(Cosignature.id))
         .join(Couple, Couple.id == Cosignature.couple_id)
-        .where(Cosignature.supervisor_id == supervisor.id, Cosignature.status == "awaiting", _supervised(supervisor))
+        .where(
+            Cosignature.supervisor_id == supervisor.id,
+            Cosignature.status == "awaiting",
+            or_(supervised_condition(supervisor), _moved_on(supervisor)),
+        )
     )
 
 

@@ -52,6 +52,8 @@ PHRASES = {
     "cosignature.changes_requested": "requested changes to the progress note of session {n}",
     "cosignature.refused": "tried to co-sign the progress note of session {n}",
     "cosignature.revising": "reopened the progress note of session {n} to revise it",
+    "cosignature.kept_on_transfer": "kept the co-signature of the progress note of session {n} with the supervisor "
+    "on a transfer",
     "couple.created": "added the couple",
     "couple.viewed": "viewed the couple's overview",
     "couple.updated": "changed the couple's details",
@@ -61,6 +63,7 @@ PHRASES = {
     "supervision.linked": "linked an associate to a supervisor",
     "supervision.ended": "ended a supervision",
     "supervision.caseload_viewed": "viewed the caseload of {user}",
+    "supervision.searched": "searched their supervisees' caseloads by name",
     "handout.given": "gave a handout",
     "handout.withdrawn": "withdrew a handout",
     "safety_screen.sent": "sent a safety screen",

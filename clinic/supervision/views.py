@@ -69,13 +69,17 @@ def note(note_id: int):
 def _note_page(note, cosign_form=None, changes_form=None, status=200, refused: str | None = None):
     record("progress_note.viewed", note)
     ts = note.therapy_session
+    cosignature = services.cosignature_of(note)
+    transferred = cosignature is not None and services.is_transferred(cosignature)
     return render_template(
         "supervision/note.html",
         note=note,
         ts=ts,
         couple=ts.couple,
         pairs=display_pairs(note.template, note.answers, ts.couple),
-        cosignature=services.cosignature_of(note),
+        cosignature=cosignature,
+        transferred=transferred,
+        couple_readable=not transferred or ts.couple.therapist_id in services.supervisee_ids(current_user),
         cosign_form=cosign_form or CosignForm(formdata=None),
         changes_form=changes_form or ChangesForm(formdata=None),
         refused=refused,

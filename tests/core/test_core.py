@@ -109,7 +109,9 @@ def test_cli_seed_demo_is_idempotent(app):
     assert "already present" in second.output
     from clinic.couples.models import Couple
 
-    assert db.session.scalar(db.select(db.func.count()).select_from(Couple)) == 3
+    assert (
+        db.session.scalar(db.select(db.func.count()).select_from(Couple)) == 4
+    )  # three of the demo therapist, one of the associate
 
 
 def test_cli_create_and_deactivate_user(app):

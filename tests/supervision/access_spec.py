@@ -58,6 +58,13 @@ SPECS = [
         method="POST",
         data=lambda w: {"q": "Owner"},
     ),
+    RouteSpec(
+        "supervision.search_supervised",
+        lambda w: "/supervision/search",
+        THERAPIST | SUPERVISOR | {"other_therapist"},  # every therapist; results only from active links
+        method="POST",
+        data=lambda w: {"q": "Owner"},
+    ),
     RouteSpec("supervision.transfers", lambda w: "/admin/transfers", ADMIN),
     RouteSpec("supervision.transfer", lambda w: f"/admin/transfers/{w.other_therapist.id}", ADMIN),
     RouteSpec(
