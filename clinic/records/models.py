@@ -48,9 +48,7 @@ class RecordRelease(Model):
     recipient_kind: Mapped[str] = mapped_column(String(20))
     recipient_name: Mapped[str] = mapped_column(String(120), default="")
     recipient_organisation: Mapped[str] = mapped_column(String(160), default="")
-    recipient_partner_id: Mapped[int | None] = mapped_column(
-        ForeignKey("partner.id", ondelete="RESTRICT"), index=True
-    )
+    recipient_partner_id: Mapped[int | None] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
     purpose: Mapped[str] = mapped_column(Text)
     include_process_notes: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)

@@ -48,7 +48,12 @@ def own_data(partner) -> dict:
         if r.partner_id == partner.id
     ]
     signatures = [
-        {"document": s.version.title, "typed_name": s.typed_name, "signed_at": s.signed_at, "version_hash": s.content_hash}
+        {
+            "document": s.version.title,
+            "typed_name": s.typed_name,
+            "signed_at": s.signed_at,
+            "version_hash": s.content_hash,
+        }
         for s in signature_history(partner.couple)
         if s.partner_id == partner.id
     ]
@@ -72,7 +77,12 @@ def own_pdf(partner, viewer) -> RenderedPdf:
     practice = get_practice_settings()
     context = {
         "mine": own_data(partner),
-        "header": {"for": partner.name, "date": format_date(utcnow()), "therapist": "", "practice": practice.practice_name},
+        "header": {
+            "for": partner.name,
+            "date": format_date(utcnow()),
+            "therapist": "",
+            "practice": practice.practice_name,
+        },
         "footer": practice_footer(),
     }
     return build_pdf(

@@ -74,7 +74,9 @@ def _homework(assignments: list[dict], couple, other) -> list[dict]:
     )
     private_of_other = set(
         db.session.scalars(
-            select(Entry.id).where(Entry.couple_id == couple.id, Entry.partner_id == other.id, Entry.is_shared.is_(False))
+            select(Entry.id).where(
+                Entry.couple_id == couple.id, Entry.partner_id == other.id, Entry.is_shared.is_(False)
+            )
         )
     )
     out = []

@@ -378,9 +378,7 @@ def release_record(release: RecordRelease, owner: User) -> dict:
     hide_given_to = None
     if release.recipient_kind == "partner":
         hide_given_to = next((p for p in couple.partners if p.id != release.recipient_partner_id), None)
-    data = couple_record(
-        couple, exported_by=owner, include_process_notes=process_notes, hide_given_to=hide_given_to
-    )
+    data = couple_record(couple, exported_by=owner, include_process_notes=process_notes, hide_given_to=hide_given_to)
     if release.scope == "individual":
         data = partner_view.individual_sessions_only(data, couple, release.scope_partner)
     elif release.recipient_kind == "partner":

@@ -71,7 +71,14 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_record_release")),
     )
-    for column in ("couple_id", "requested_by_id", "scope_partner_id", "recipient_partner_id", "status", "released_by_id"):
+    for column in (
+        "couple_id",
+        "requested_by_id",
+        "scope_partner_id",
+        "recipient_partner_id",
+        "status",
+        "released_by_id",
+    ):
         op.create_index(op.f(f"ix_record_release_{column}"), "record_release", [column])
     op.create_table(
         "release_decision",
@@ -85,9 +92,7 @@ def upgrade():
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("client_address", sa.String(length=64), nullable=False),
-        sa.CheckConstraint(
-            "decision IN ('authorised', 'declined')", name=op.f("ck_release_decision_decision_known")
-        ),
+        sa.CheckConstraint("decision IN ('authorised', 'declined')", name=op.f("ck_release_decision_decision_known")),
         sa.ForeignKeyConstraint(
             ["release_id"],
             ["record_release.id"],

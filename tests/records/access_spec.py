@@ -42,7 +42,9 @@ SPECS = [
         },
     ),
     RouteSpec("records.release_detail", lambda w: _release(w, "joint"), THERAPIST, scoped=True),
-    RouteSpec("records.withdraw_release", lambda w: _release(w, "joint") + "/withdraw", THERAPIST, method="POST", scoped=True),
+    RouteSpec(
+        "records.withdraw_release", lambda w: _release(w, "joint") + "/withdraw", THERAPIST, method="POST", scoped=True
+    ),
     RouteSpec(
         "records.generate_release",
         lambda w: _release(w, "authorised") + "/generate",
@@ -150,7 +152,11 @@ def _releases(world):
     for p in (a, b):
         db.session.add(
             ReleaseDecision(
-                release_id=authorised.id, partner_id=p.id, decided_by_id=p.user.id, decision="authorised", typed_name=p.name
+                release_id=authorised.id,
+                partner_id=p.id,
+                decided_by_id=p.user.id,
+                decision="authorised",
+                typed_name=p.name,
             )
         )
     db.session.flush()
