@@ -35,7 +35,7 @@ class ReleaseRequestForm(BaseForm):
     )
     purpose = TextAreaField(
         "Purpose of the release",
-        validators=[DataRequired("Say why the record is being released."), Length(max=2000)],
+        validators=[Optional(), Length(max=2000)],  # required: the service checks it with everything else
         filters=TEXT,
         description="Both partners read this before they decide.",
     )

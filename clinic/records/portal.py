@@ -43,6 +43,9 @@ def release(release_id: int):
             )
         except DomainError as error:
             db.session.rollback()
+            if not error.problems:  # no longer open, or already answered: say so on the page
+                flash(error.message, "error")
+                return redirect(url_for("records_portal.release", release_id=release_id))
             item = services.get_release_for_partner(partner, release_id)
             attach_error(form, error)
         else:
@@ -65,6 +68,9 @@ def decline(release_id: int):
             services.decline_release(item, partner, current_user, reason=form.reason.data or "")
         except DomainError as error:
             db.session.rollback()
+            if not error.problems:  # no longer open, or already answered: say so on the page
+                flash(error.message, "error")
+                return redirect(url_for("records_portal.release", release_id=release_id))
             item = services.get_release_for_partner(partner, release_id)
             attach_error(form, error)
         else:
@@ -107,6 +113,7 @@ def download_mine(fmt: str) -> Response:
     if not BaseForm().validate_on_submit():
         abort(400)
     record("own_data.downloaded", record_type="partner", record_id=partner.id, couple_id=partner.couple_id)
+    db.session.commit()
     if fmt == "json":
         response = Response(own.own_json(partner), mimetype="application/json")
         response.headers["Content-Disposition"] = f'attachment; filename="{own.own_file_name(partner, "json")}"'
