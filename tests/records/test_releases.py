@@ -299,6 +299,9 @@ def test_the_same_record_to_a_third_party_is_whole(client, world, login):
     data = release_record(release, world.therapist)
     text = json.dumps(data)
     assert "MARKER-B-PRIVATE-ENTRY" in text and "MARKER-B-INDIVIDUAL-SESSION" in text  # the control
+    login(client, world.therapist)
+    pdf = _generate(client, world.couple, release, fmt="pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
 
 
 def test_an_individual_release_holds_only_that_partners_individual_sessions(world):
