@@ -14,8 +14,7 @@ _LETTERS = ["", "", "ABC", "DEF", "GHI", "JKL", "MNO", "PQRS", "TUV", "WXYZ"]
 KEYPAD = {c: str(d) for d, letters in enumerate(_LETTERS) for c in letters}
 
 # A number: optional + and country code, digits with spaces, dots, dashes or brackets, at least 7 digits;
-# a trailing
-# group of 4+ capitals counts (vanity numbers). A bracketed digit group right after it is its spelling.
+# a trailing group of 4+ capitals counts (vanity numbers). A bracketed digit group right after it is its spelling.
 _NUMBER = re.compile(
     r"(?<![\w/+])(\+?(?:\d{1,3}[\s.-]?)?(?:\(\d+\)[\s.-]?)?\d[\d\s.-]*\d"
     r"(?:[\s.-]?[A-Z]{4,7})?(?:\s\(\d{3,7}\))?)(?!\w)"
