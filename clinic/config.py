@@ -66,6 +66,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_DEFAULT_SENDER": "clinic@localhost",
     "MAIL_MAX_ATTEMPTS": 6,
     "MAIL_RETRY_SECONDS": 60,  # the first retry; each later one waits twice as long
+    "MAIL_SENDING_TIMEOUT_SECONDS": 300,  # a message "sending" longer than this was left by a crash: retried
 }
 
 ENV_PREFIX = "CLINIC"

@@ -30,6 +30,7 @@ from typing import Any
 from flask import Flask, Response, current_app, render_template, request
 
 from clinic.errors import DomainError
+from clinic.phones import plain_for_print
 
 STATIC_ROOT = (Path(__file__).resolve().parent / "static").resolve()
 PRINT_CSS = STATIC_ROOT / "css" / "print.css"
@@ -85,6 +86,7 @@ def build_pdf(
     """
     paper = paper if paper in PAPER_SIZES else "letter"
     html = render_template(template_name, **context, pdf_title=title, pdf_lang=lang, pdf_paper=paper)
+    html = plain_for_print(html)  # phone numbers print as text: tap-to-call links are for screens
     if len(html) > MAX_HTML_CHARS:
         raise PdfError(TOO_BIG)
     key = cache_key(html, title=title, lang=lang, paper=paper, scope=scope)

@@ -9,8 +9,10 @@ default) and dropped at once in the process whose transaction changed the row. O
 change within that time; every page therefore reads settings with no query at all.
 """
 
+import functools
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -143,3 +145,33 @@ def practice_zone() -> ZoneInfo:
 
 def time_zone_choices() -> list[str]:
     return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+
+
+def time_zone_groups() -> dict[str, list[tuple[str, str]]]:
+    """The zones of `time_zone_choices()` grouped by region for a select's optgroups: {"Europe":
+    [("Europe/Paris", "Paris (UTC+01:00)"), …], …}, regions and places in alphabetical order.
+
+    Labels read as places (underscores as spaces, the country or state first part after the city) with
+    the zone's offset from UTC right now, so a list of ~600 names can be searched and scanned.
+    """
+    return _zone_groups(int(time.time() // 3600))  # offsets change on the hour (DST), so cache per hour
+
+
+@functools.lru_cache(maxsize=2)
+def _zone_groups(hour: int) -> dict[str, list[tuple[str, str]]]:
+    moment = datetime.fromtimestamp(hour * 3600 + 1, tz=UTC)
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name in time_zone_choices():
+        region = name.split("/", 1)[0]
+        groups.setdefault(region.replace("_", " "), []).append((name, zone_label(name, moment)))
+    return {region: sorted(zones, key=lambda z: z[1]) for region, zones in sorted(groups.items())}
+
+
+def zone_label(name: str, moment: datetime | None = None) -> str:
+    """'America/Argentina/Buenos_Aires' → 'Buenos Aires, Argentina (UTC-03:00)'."""
+    places = [part.replace("_", " ") for part in name.split("/")[1:]] or [name]
+    offset = (moment or datetime.now(UTC)).astimezone(ZoneInfo(name)).utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{', '.join(reversed(places))} (UTC{sign}{hours:02d}:{rest:02d})"

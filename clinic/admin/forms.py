@@ -48,7 +48,11 @@ class SettingsForm(BaseForm):
         filters=[strip_filter],
         description="Printed on handouts, e.g. an address and phone number.",
     )
-    time_zone = SelectField("Time zone", description="Homework entries and due dates follow this time zone.")
+    time_zone = SelectField(
+        "Time zone",
+        description="Homework entries and due dates follow this time zone.",
+        render_kw={"data-zone-search": ""},  # app.js adds a search box that filters the list
+    )
     paper_size = SelectField("Paper size for PDFs", choices=PAPER_SIZES)
     idle_timeout_minutes = IntegerField(
         "Sign out after this many idle minutes",

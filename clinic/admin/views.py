@@ -11,7 +11,7 @@ from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
 from clinic.registry import audit_shows_names, describe_audit
 from clinic.security import admin_required
-from clinic.settings import edit_practice_settings, get_practice_settings, practice_zone, time_zone_choices
+from clinic.settings import edit_practice_settings, get_practice_settings, practice_zone, time_zone_groups
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -95,7 +95,7 @@ def _apply_staff_action(user, action: str) -> None:
 def settings():
     current = get_practice_settings() if request.method == "GET" else edit_practice_settings()
     form = SettingsForm(obj=current)
-    form.time_zone.choices = time_zone_choices()
+    form.time_zone.choices = time_zone_groups()
     if form.validate_on_submit():
         try:
             services.update_settings(current, form.version.data, form.data)

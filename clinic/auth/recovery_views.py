@@ -9,7 +9,7 @@ from clinic.auth.reauth import recent_auth_required
 from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.forms import attach_error
-from clinic.security import ADMIN, THERAPIST, roles_required
+from clinic.security import ADMIN, CLIENT, THERAPIST, roles_required
 
 bp = Blueprint("recovery", __name__)
 
@@ -50,9 +50,11 @@ def set_password(token: str):
 
 
 @bp.route("/account/email", methods=["GET", "POST"])
-@roles_required(THERAPIST, ADMIN)
+@roles_required(THERAPIST, ADMIN, CLIENT)
 @recent_auth_required(5)
+@throttle.email_change_by_account
 def change_email():
+    """Staff and partners alike: a link to the new address confirms it, the current address is told."""
     form = EmailChangeForm()
     if form.validate_on_submit():
         try:

@@ -80,3 +80,20 @@ RESET_PER_ADDRESS = "5 per minute; 30 per hour"
 RESET_PER_ACCOUNT = "3 per hour"
 reset_by_address = _limit(RESET_PER_ADDRESS)
 reset_by_account = _limit(RESET_PER_ACCOUNT, account_key)
+
+# An email change mails two addresses (the new one and the current one): only requests that sent mail
+# count, per signed-in account, so a typo costs nothing and nobody can flood an inbox from an account.
+EMAIL_CHANGE_PER_ACCOUNT = "3 per hour; 6 per day"
+
+
+def signed_in_account_key() -> str:
+    from flask_login import current_user
+
+    return f"email-change:{current_user.get_id() if current_user.is_authenticated else 'none'}"
+
+
+def _sent_mail(response) -> bool:
+    return response.status_code in (301, 302, 303)
+
+
+email_change_by_account = _limit(EMAIL_CHANGE_PER_ACCOUNT, signed_in_account_key, deduct_when=_sent_mail)

@@ -74,13 +74,61 @@ def _forget_on_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
-def deliver(message_id: int, now: datetime | None = None) -> float | None:
-    """Send one queued message if this worker claims it; returns the seconds to wait before a retry."""
+STUCK_REASON = "A try stopped part-way (the sending process ended)"
+
+
+def sending_timeout() -> timedelta:
+    return timedelta(seconds=float(current_app.config["MAIL_SENDING_TIMEOUT_SECONDS"]))
+
+
+def recover_stuck(now: datetime | None = None) -> list[int]:
+    """Messages left "sending" past the timeout (their worker crashed or was killed mid-send) go back to
+    the queue, due now, or are given up when they have used every attempt. Returns the ids requeued.
+
+    While a message is sending, `next_attempt_at` holds the time after which it counts as stuck (set
+    when it is claimed), and its attempt is already counted, so a crash uses up one of the attempts.
+    A message the server had accepted before the crash may then arrive twice: better than never.
+    """
     now = now or utcnow()
+    left_before = now - sending_timeout()  # rows claimed before claims set the time: by their age
+    stuck = (MailMessage.status == "sending") & (
+        (MailMessage.next_attempt_at <= now)
+        | (MailMessage.next_attempt_at.is_(None) & (MailMessage.created_at <= left_before))
+    )
+    limit = int(current_app.config["MAIL_MAX_ATTEMPTS"])
+    given_up = (
+        update(MailMessage)
+        .where(stuck, MailMessage.attempts >= limit)
+        .values(
+            status="failed", error=f"{STUCK_REASON}; gave up.", text_body=None, html_body=None, next_attempt_at=None
+        )
+    )
+    db.session.execute(given_up)
+    ids = list(db.session.scalars(select(MailMessage.id).where(stuck).order_by(MailMessage.id).limit(200)))
+    if ids:
+        requeue = (
+            update(MailMessage)
+            .where(MailMessage.id.in_(ids), stuck)
+            .values(status="retrying", error=f"{STUCK_REASON}; trying again.", next_attempt_at=now)
+        )
+        db.session.execute(requeue)
+    db.session.commit()
+    return ids
+
+
+def deliver(message_id: int, now: datetime | None = None) -> float | None:
+    """Send one queued message if this worker claims it; returns the seconds to wait before a retry.
+
+    Each send first returns messages stuck in "sending" to the queue (`recover_stuck`), so a crashed
+    send is noticed at the next one as well as by the periodic sweep."""
+    now = now or utcnow()
+    for stuck_id in recover_stuck(now):
+        if stuck_id != message_id:
+            current_app.extensions["mail_queue"].deliver(stuck_id)
     claim = (
         update(MailMessage)
         .where(MailMessage.id == message_id, MailMessage.status.in_(("queued", "retrying")))
-        .values(status="sending")
+        .values(status="sending", attempts=MailMessage.attempts + 1, next_attempt_at=now + sending_timeout())
     )
     claimed = db.session.execute(claim).rowcount  # type: ignore[attr-defined]
     db.session.commit()
@@ -88,7 +136,6 @@ def deliver(message_id: int, now: datetime | None = None) -> float | None:
         return None
     row = db.session.get(MailMessage, message_id)
     assert row is not None
-    row.attempts += 1
     delay = None
     try:
         _transmit(row)
@@ -140,7 +187,9 @@ def due_ids(now: datetime | None = None) -> list[int]:
 
 
 def deliver_due(now: datetime | None = None) -> int:
-    """Send every message that is due (the periodic task); returns how many were tried."""
+    """Send every message that is due (the periodic task), after returning stuck ones to the queue;
+    returns how many were tried."""
+    recover_stuck(now)
     ids = due_ids(now)
     for message_id in ids:
         deliver(message_id, now)

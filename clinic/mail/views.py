@@ -1,5 +1,6 @@
 from flask import Blueprint, abort, render_template, request
 
+from clinic.db import utcnow
 from clinic.extensions import db
 from clinic.mail import outbox, services
 from clinic.security import admin_required
@@ -11,7 +12,8 @@ bp = Blueprint("mail", __name__, url_prefix="/admin/outbox")
 @admin_required
 def outbox_list():
     page = db.paginate(services.outbox_query(), per_page=50, error_out=False)
-    return render_template("mail/outbox.html", page=page, has_files=outbox.is_outbox_backend())
+    has_files = outbox.is_outbox_backend()
+    return render_template("mail/outbox.html", page=page, has_files=has_files, now=utcnow())
 
 
 @bp.get("/<int:message_id>")

@@ -8,7 +8,7 @@ from clinic.forms import attach_error
 from clinic.reminders import services
 from clinic.reminders.forms import PreferenceForm
 from clinic.security import client_required
-from clinic.settings import time_zone_choices
+from clinic.settings import time_zone_groups
 
 bp = Blueprint("reminders", __name__)
 
@@ -19,7 +19,7 @@ def preferences():
     partner = partner_for_client(current_user)
     row = services.preference_for(partner)
     form = PreferenceForm(obj=row, time_zone=row.time_zone if row else services.practice_time_zone())
-    form.time_zone.choices = time_zone_choices()
+    form.time_zone.choices = time_zone_groups()
     if form.validate_on_submit():
         try:
             services.save_preference(partner, form.data)

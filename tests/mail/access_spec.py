@@ -1,14 +1,14 @@
 """Access declarations for the mail domain: the Outbox is the administrator's alone."""
 
-from tests.access.matrix import ADMIN, THERAPIST, RouteSpec
+from tests.access.matrix import ADMIN, CLIENTS, THERAPIST, RouteSpec
 
 STAFF = THERAPIST | {"other_therapist"} | ADMIN
 
 SPECS = [
     RouteSpec("mail.outbox_list", lambda w: "/admin/outbox/", ADMIN),
     RouteSpec("mail.outbox_message", lambda w: f"/admin/outbox/{w.extra['mail_message'].id}", ADMIN),
-    RouteSpec("recovery.change_email", lambda w: "/account/email", STAFF),
-    RouteSpec("recovery.change_email", lambda w: "/account/email", STAFF, method="POST"),
+    RouteSpec("recovery.change_email", lambda w: "/account/email", STAFF | CLIENTS),
+    RouteSpec("recovery.change_email", lambda w: "/account/email", STAFF | CLIENTS, method="POST"),
 ]
 
 

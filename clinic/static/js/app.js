@@ -114,6 +114,66 @@
     } else { done(false); }
   });
 
+  // Time zones: a search box above a long grouped list (select[data-zone-search]) that narrows it as
+  // you type. Without JavaScript the grouped list alone works. The chosen zone always stays in the list,
+  // so filtering never changes what the form sends.
+  function normal(text) { return text.toLowerCase().replace(/[_/,()]+/g, " "); }
+  document.querySelectorAll("select[data-zone-search]").forEach(function (select) {
+    var groups = Array.prototype.map.call(select.querySelectorAll("optgroup"), function (group) {
+      return {
+        label: group.label,
+        options: Array.prototype.map.call(group.querySelectorAll("option"), function (option) {
+          return { value: option.value, text: option.textContent, key: normal(group.label + " " + option.value + " " + option.textContent) };
+        })
+      };
+    });
+    if (!groups.length) { return; }
+    var box = document.createElement("input");
+    box.type = "search";
+    box.id = select.id + "-search";
+    box.autocomplete = "off";
+    box.setAttribute("aria-controls", select.id);
+    box.setAttribute("aria-describedby", select.id + "-matches");
+    var label = document.createElement("label");
+    label.htmlFor = box.id;
+    label.textContent = "Search the list (a city, region or UTC offset)";
+    var status = document.createElement("small");
+    status.id = select.id + "-matches";
+    status.className = "help";
+    status.setAttribute("aria-live", "polite");
+    var anchor = select;  // between the field's label and the list
+    anchor.parentNode.insertBefore(label, anchor);
+    anchor.parentNode.insertBefore(box, anchor);
+    anchor.parentNode.insertBefore(status, anchor);
+
+    function show(query) {
+      var words = normal(query).split(/\s+/).filter(Boolean);
+      var chosen = select.value;
+      var count = 0;
+      select.textContent = "";
+      groups.forEach(function (group) {
+        var element = document.createElement("optgroup");
+        element.label = group.label;
+        group.options.forEach(function (item) {
+          var match = words.every(function (word) { return item.key.indexOf(word) !== -1; });
+          if (!match && item.value !== chosen) { return; }
+          if (match) { count += 1; }
+          var option = document.createElement("option");
+          option.value = item.value;
+          option.textContent = item.text;
+          element.appendChild(option);
+        });
+        if (element.children.length) { select.appendChild(element); }
+      });
+      select.value = chosen;
+      status.textContent = words.length ? (count === 1 ? "1 time zone matches" : count + " time zones match") : "";
+    }
+    box.addEventListener("input", function () { show(box.value); });
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); select.focus(); }  // never submits the form
+    });
+  });
+
   // Idle warning: ask the server how long is left (asking does not count as activity).
   var body = document.body;
   var statusUrl = body.getAttribute("data-session-status");

@@ -8,6 +8,38 @@
     try { window.sessionStorage.removeItem("clinic-note-copy:" + el.getAttribute("data-clear-note-copy")); }
     catch (e) { /* storage off */ }
   });
+
+  // Folding note sections (<details>, all open as sent). On a phone the parts not started yet start
+  // folded, except the first of them (where writing goes on), so the page is short; a part with a problem
+  // is never folded. A link to anything inside a folded part (the jump list, the error summary, a
+  // #fragment) opens it first. Folding only hides: every field is still sent with the form.
+  var sections = document.querySelectorAll("details.note-section");
+  if (sections.length && window.matchMedia && window.matchMedia("(max-width: 700px)").matches) {
+    var keptOne = false;
+    sections.forEach(function (section) {
+      if (!section.hasAttribute("data-empty") || section.hasAttribute("data-has-errors")) { return; }
+      if (!keptOne) { keptOne = true; return; }
+      section.open = false;
+    });
+  }
+  function reveal(id) {
+    var target = id ? document.getElementById(id) : null;
+    var details = target ? target.closest("details") : null;
+    while (details) {
+      details.open = true;
+      details = details.parentElement ? details.parentElement.closest("details") : null;
+    }
+  }
+  function fragment(href) {
+    try { return decodeURIComponent((href || "").replace(/^#/, "")); } catch (e) { return ""; }
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest('a[href^="#"]') : null;
+    if (link) { reveal(fragment(link.getAttribute("href"))); }
+  });
+  window.addEventListener("hashchange", function () { reveal(fragment(window.location.hash)); });
+  if (window.location.hash) { reveal(fragment(window.location.hash)); }
+
   var form = document.querySelector("form[data-autosave-url]");
   if (!form) { return; }
   var url = form.getAttribute("data-autosave-url");
