@@ -22,8 +22,17 @@ $(TEST_STAMP): $(DEPS_STAMP)
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
+# The Nu HTML Checker for the browser journeys (tests/e2e/nu.py), from the npm registry; it runs on Java.
+VNU_VERSION := 26.9.27
+VNU_JAR := $(VENV)/npm/node_modules/vnu-jar/build/dist/vnu.jar
+
+$(VNU_JAR):
+	@if command -v npm >/dev/null; then \
+	  npm install --silent --no-audit --no-fund --ignore-scripts --prefix $(VENV)/npm vnu-jar@$(VNU_VERSION); \
+	else echo "npm not found: the browser journeys will run without the Nu HTML checker"; fi
+
 install: $(DEPS_STAMP)
-install-test: $(TEST_STAMP)
+install-test: $(TEST_STAMP) $(VNU_JAR)
 
 migrate: install
 	@mkdir -p instance && chmod 700 instance  # the records folder is private (SECURITY.md)

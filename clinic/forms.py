@@ -26,6 +26,13 @@ def has_forbidden_characters(value: str) -> bool:
 class BaseForm(FlaskForm):
     """FlaskForm plus a check, on every text field, for characters no person types."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The CSRF input needs no id, and with several forms on a page the same id would repeat.
+        token = getattr(self, "csrf_token", None)
+        if token is not None and hasattr(token, "render_kw"):
+            token.render_kw = {**(token.render_kw or {}), "id": False}
+
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         for field in self:

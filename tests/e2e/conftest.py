@@ -7,6 +7,7 @@ in the SQLite pass only.
 
 import json
 import logging
+import os
 import threading
 from pathlib import Path
 
@@ -157,9 +158,27 @@ def new_page(browser, live_server):
 
 
 def pytest_terminal_summary(terminalreporter):
+    from tests.e2e.nu import used_checker
+
     if not A11Y.pages:
         return
     data = A11Y.as_json()
     terminalreporter.section("accessibility (axe-core, WCAG 2.1 A/AA)")
     for line in A11yLog.summary_lines(data):
         terminalreporter.write_line(line)
+    checker = used_checker()
+    if checker is not None:
+        terminalreporter.section("valid HTML")
+        terminalreporter.write_line(checker.summary())
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With CLINIC_REQUIRE_NU=1 (CI), browser journeys that ran without the Nu checker fail the run."""
+    from tests.e2e.nu import used_checker
+
+    checker = used_checker()
+    if checker is None:
+        return
+    checker.close()
+    if os.environ.get("CLINIC_REQUIRE_NU") == "1" and checker.missing:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -226,7 +226,8 @@ class PageChecker:
         self._check_html(page, name)
 
     def _check_html(self, page, name: str) -> None:
-        """Valid HTML: the document as the server sent it, through an HTML5 parser that reports parse errors."""
+        """Valid HTML: the document as the server sent it, through an HTML5 parser that reports parse errors
+        and through the Nu HTML Checker (tests/e2e/nu.py)."""
         response = getattr(page, "clinic_document", None)
         if response is None or response.url in self.html_checked:
             return
@@ -241,6 +242,10 @@ class PageChecker:
         parser.parse(source)
         for (line, column), code, details in parser.errors[:5]:
             self.problems.append(f"{name}: invalid HTML at line {line}, column {column}: {code} {details or ''}")
+        from tests.e2e.nu import nu_checker
+
+        for error in nu_checker().check(source)[:5]:
+            self.problems.append(f"{name}: Nu HTML checker: {error}")
 
     def _scan(self, page, name: str, role: str, width: int) -> None:
         violations = run_axe(page)
