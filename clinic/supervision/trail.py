@@ -76,6 +76,19 @@ PHRASES = {
     "user.sessions_ended": "ended every session of {user}",
     "user.admin_granted": "gave admin rights to {user}",
     "user.admin_removed": "removed admin rights from {user}",
+    "user.email_change_requested": "asked to change the sign-in email of {user}",
+    "user.email_changed": "confirmed a new sign-in email for {user}",
+    "user.recovery_code_used": "signed in with a recovery code",
+    "user.second_factor_enabled": "turned on the second factor for {user}",
+    "user.welcome_sent": "sent a set-your-password email to {user}",
+    "auth.logout_everywhere": "signed out on every device",
+    "auth.password_ok": "gave the right password (second factor next)",
+    "auth.password_reset": "reset their password from an emailed link",
+    "auth.password_reset_requested": "asked for a password reset email",
+    "consent.override": "made the couple active without every consent signed, giving a reason",
+    "consent_signature.created": "signed a consent document",
+    "safety_decision.severe_override": "overrode the severe-risk rule, giving a reason",
+    "therapy_session.entered_in_error": "marked session {n} as entered in error",
 }
 
 

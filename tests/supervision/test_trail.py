@@ -74,3 +74,15 @@ def test_csv_export_follows_filters_and_hides_names(client, world, login):
     client.post("/admin/audit/names", data={"reason": "Records request (fictional)."})
     named = client.get("/admin/audit/export.csv").text
     assert "'=HYPERLINK(1)" in named  # never a formula in a spreadsheet
+
+
+def test_account_changes_read_as_sentences(client, world, login):
+    """Email changes, resets and second-factor events have their own words, not the generic fallback."""
+    record("user.email_changed", record_type="user", record_id=world.therapist.id, actor=world.therapist)
+    record("auth.password_reset_requested", record_type="user", record_id=world.therapist.id, actor=world.therapist)
+    db.session.commit()
+    login(client, world.admin)
+    page = client.get("/admin/audit/").text
+    assert "Dr. Test Owner confirmed a new sign-in email for Dr. Test Owner" in page
+    assert "Dr. Test Owner asked for a password reset email" in page
+    assert "email changed the user" not in page
