@@ -104,6 +104,22 @@ def note_signed(note, signer) -> None:
         hook(note, signer)
 
 
+# --- a user's sign-in email changed (couples keeps the partner's contact address in step) -----------
+EmailChanged = Callable[[Any, str], None]
+_email_changed: list[EmailChanged] = []
+
+
+def register_email_changed(hook: EmailChanged) -> None:
+    if hook not in _email_changed:
+        _email_changed.append(hook)
+
+
+def email_changed(user, new_email: str) -> None:
+    """Run every registered hook for a confirmed change of `user`'s sign-in email (same transaction)."""
+    for hook in _email_changed:
+        hook(user, new_email)
+
+
 # --- the audit trail in words (supervision describes events; admin shows them) --------------------
 AuditDescriber = Callable[[list, Any], list]
 _audit_describer: list[AuditDescriber] = []

@@ -15,6 +15,7 @@ from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.mail import services as mail
 from clinic.mail.links import external_url
+from clinic.registry import email_changed
 
 RESET_MINUTES = 60
 WELCOME_HOURS = 72
@@ -113,5 +114,6 @@ def confirm_email_change(row: AccountToken) -> User:
     user.email = new_email
     user.session_version += 1
     row.used_at = utcnow()
+    email_changed(user, new_email)
     record("user.email_changed", user, actor=user)
     return user

@@ -169,3 +169,11 @@ def count_by_status(therapist) -> dict[str, int]:
         select(Couple.status, func.count()).where(Couple.therapist_id == therapist.id).group_by(Couple.status)
     )
     return dict(rows.all())
+
+
+def follow_sign_in_email(user, new_email: str) -> None:
+    """A partner who changed their sign-in email is reached at the new address (the therapist's contact
+    details and invitations read `Partner.email`)."""
+    partner = db.session.scalar(select(Partner).where(Partner.user_id == user.id))
+    if partner is not None:
+        partner.email = new_email

@@ -53,6 +53,8 @@ def test_a_partner_changes_their_email_from_the_account_page(smtp_app, smtp_serv
     assert smtp_app.test_client().get(path).status_code == 302
     db.session.refresh(world.partner_a)
     assert world.partner_a.email == "new.home@example.org"
+    db.session.refresh(world.couple.partner("a"))
+    assert world.couple.partner("a").email == "new.home@example.org"  # the therapist's contact detail follows
     assert partner.get("/portal/").status_code == 302  # every session ended: sign in with the new address
     assert smtp_app.test_client().get(path).status_code == 404  # single use
 
