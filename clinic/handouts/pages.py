@@ -26,7 +26,7 @@ def couple_forms(couple, give=None, print_form=None, packet=None):
     print_form = print_form or PrintForm(formdata=None, prefix="print")
     packet = packet or PacketForm(formdata=None, prefix="packet")
     give.source.choices = {"": "Choose a handout…", **choices}
-    print_form.source.choices = choices
+    print_form.source.choices = {"": "Choose a handout…", **choices}
     give.for_partner.choices = print_form.for_partner.choices = recipients
     packet.for_partner.choices = {k: v for k, v in recipients.items() if k != "both"}
     packet.handouts.choices = choices

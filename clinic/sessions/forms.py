@@ -130,7 +130,8 @@ class SessionDetailsForm(TherapySessionForm):
 
 class EnteredInErrorForm(BaseForm):
     reason = StringField(
-        "Reason",
+        "Why it was entered in error",
+        id="error-reason",  # the addendum form on the same page has its own "reason"
         filters=TEXT,
         description="For example: recorded for the wrong couple, or twice.",
         validators=[DataRequired("Give the reason."), Length(max=300)],

@@ -54,7 +54,7 @@ def test_write_autosave_sign_and_amend_a_note(new_page, visit):
     page.get_by_label("Your password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign note").click()
     expect(page.get_by_text("Your draft is saved, but the note was not signed.")).to_be_visible()
-    expect(page.get_by_text("Choose the stage you worked in.")).to_be_visible()
+    expect(page.locator(".field-error", has_text="Choose the stage you worked in.")).to_be_visible()
     visit(page, "note editor - sign refused", "therapist")
 
     fill_eft_note(page)

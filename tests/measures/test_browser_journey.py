@@ -77,8 +77,9 @@ def _request_answer_and_chart(new_page, visit):
     _open_measures(therapist)
     visit(therapist, "couple measures (before)", "therapist")
     stop = therapist.locator("#requests").get_by_role("button", name=re.compile("^Stop"))
-    while stop.count():
+    while remaining := stop.count():
         stop.first.click()
+        expect(stop).to_have_count(remaining - 1)  # the page has reloaded before the next count
     _request(therapist, "csi4")
     expect(therapist.get_by_text("Requested for both partners.")).to_be_visible()
     _request(therapist, "ecr_rs")
