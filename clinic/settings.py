@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
 from flask import current_app, g, has_app_context
-from sqlalchemy import Boolean, Integer, String, Text, event, true
+from sqlalchemy import Boolean, Integer, String, Text, event, false, true
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from clinic.db import VersionedMixin
@@ -54,6 +54,8 @@ class PracticeSettings(VersionedMixin, Model):
     quick_exit_url: Mapped[str] = mapped_column(String(200), default=DEFAULTS["quick_exit_url"])
     rescreen_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
     screen_before_conjoint: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Email to partners may greet them by first name (off: "Hello," only). Never more than the first name.
+    mail_first_name: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     @classmethod
     def with_defaults(cls) -> "PracticeSettings":

@@ -77,6 +77,10 @@ class SettingsForm(BaseForm):
         "left empty, the setting stays as it was.",
     )
     screen_before_conjoint = BooleanField("Screen each partner before the first conjoint session")
+    mail_first_name = BooleanField(
+        "Greet partners by first name in email",
+        description='Off: messages begin "Hello,". On: "Hello Priya,". Nothing else about a person is ever in email.',
+    )
     version = VersionField()
 
     def validate_quick_exit_url(self, field):

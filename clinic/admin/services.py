@@ -20,6 +20,7 @@ SETTING_FIELDS = (
     "quick_exit_url",
     "rescreen_days",
     "screen_before_conjoint",
+    "mail_first_name",
 )
 
 

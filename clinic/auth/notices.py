@@ -14,14 +14,26 @@ SECOND_FACTOR_CHANGES = {
 }
 
 
+def client_name(user: User) -> str | None:
+    """A partner's name for the greeting (mail.send uses the first name only if the practice allows it)."""
+    return user.name if user.role == "client" else None
+
+
 def password_changed(user: User) -> None:
-    mail.send("password_changed", user.email, when=format_datetime(utcnow()), link=external_url("auth.login"))
+    mail.send(
+        "password_changed",
+        user.email,
+        partner_name=client_name(user),
+        when=format_datetime(utcnow()),
+        link=external_url("auth.login"),
+    )
 
 
 def second_factor_changed(user: User, change: str) -> None:
     mail.send(
         "second_factor_changed",
         user.email,
+        partner_name=client_name(user),
         change=SECOND_FACTOR_CHANGES[change],
         when=format_datetime(utcnow()),
         link=external_url("auth.login"),

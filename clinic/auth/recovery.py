@@ -62,7 +62,13 @@ def request_reset(email: str) -> None:
     if user is None or not user.is_active:
         return
     token = issue(user, "reset", timedelta(minutes=RESET_MINUTES))
-    mail.send("password_reset", user.email, link=external_url("recovery.set_password", token=token), minutes=60)
+    mail.send(
+        "password_reset",
+        user.email,
+        partner_name=notices.client_name(user),
+        link=external_url("recovery.set_password", token=token),
+        minutes=60,
+    )
     record("auth.password_reset_requested", user, actor=user)
 
 
@@ -99,7 +105,9 @@ def request_email_change(user: User, new_email: str) -> None:
         raise DomainError("That address can't be used for this account. Choose another one.", "new_email")
     token = issue(user, "email_change", timedelta(hours=EMAIL_CHANGE_HOURS), new_email=new_email)
     link = external_url("recovery.confirm_email", token=token)
-    mail.send("email_change_confirm", new_email, link=link, hours=EMAIL_CHANGE_HOURS)
+    mail.send(
+        "email_change_confirm", new_email, partner_name=notices.client_name(user), link=link, hours=EMAIL_CHANGE_HOURS
+    )
     mail.send(
         "email_change_notice", user.email, when=notices.format_datetime(utcnow()), link=external_url("auth.login")
     )

@@ -57,7 +57,7 @@ def create(partner: Partner, by: User, *, email: bool = False) -> str:
     db.session.flush()
     record("invitation.created", invitation, couple_id=partner.couple_id)
     if email:
-        mail.send("invitation", partner.email, link=link_for(token), valid_days=days)
+        mail.send("invitation", partner.email, partner_name=partner.name, link=link_for(token), valid_days=days)
         invitation.emailed_at = utcnow()
         record("invitation.emailed", invitation, couple_id=partner.couple_id)
     return token

@@ -34,13 +34,18 @@ SUBJECTS = {
 _PENDING = "mail_pending_ids"
 
 
-def send(kind: str, to: str, **context) -> MailMessage:
-    """Render `kind` for `to` and queue it; it is handed to the queue when the transaction commits."""
+def send(kind: str, to: str, *, partner_name: str | None = None, **context) -> MailMessage:
+    """Render `kind` for `to` and queue it; it is handed to the queue when the transaction commits.
+
+    `partner_name` is given for mail to a partner (a client): the message greets them by first name only
+    when the practice allows it (Settings), and otherwise says "Hello,".
+    """
     practice = get_practice_settings()
     values = {
         "practice_name": practice.practice_name,
         "contact_line": practice.contact_line,
         "home_link": external_url("core.index"),
+        "greet": first_name(partner_name) if practice.mail_first_name else "",
         **context,
     }
     row = MailMessage(
@@ -55,6 +60,12 @@ def send(kind: str, to: str, **context) -> MailMessage:
     row.outbox_file = f"{row.id:06d}-{kind}.eml"
     db.session.info.setdefault(_PENDING, []).append(row.id)
     return row
+
+
+def first_name(full_name: str | None) -> str:
+    """The first word of a name, for a greeting ("Priya Nair" -> "Priya")."""
+    words = (full_name or "").split()
+    return words[0][:40] if words else ""
 
 
 @event.listens_for(Session, "after_commit")

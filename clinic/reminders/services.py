@@ -149,6 +149,7 @@ def queue_digest(partner: Partner) -> None:
     mail.send(
         "reminder_digest",
         partner.user.email,
+        partner_name=partner.name,
         link=external_url("portal.today"),
         unsubscribe_link=external_url("reminders.unsubscribe", token=unsubscribe_token(partner)),
     )
