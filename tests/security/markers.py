@@ -35,6 +35,8 @@ THERAPIST_ONLY_COLUMNS = {("couple", "presenting_concerns")}
 # Treatment plans: partners see goals and objectives only, never the problems, formulation or interventions.
 THERAPIST_ONLY_TABLES |= {"plan_intervention", "consent_override"}
 THERAPIST_ONLY_COLUMNS |= {("treatment_plan", "presenting_problems"), ("treatment_plan", "formulation")}
+# Releases of the record: a partner's reason for declining is for the therapist only.
+THERAPIST_ONLY_COLUMNS |= {("release_decision", "reason")}
 PARTNER_PRIVATE_TABLES = {"measure_response", "safety_screen"}
 SKIP_TABLES = {
     "audit_event",
