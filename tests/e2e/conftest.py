@@ -138,6 +138,9 @@ def visit(request, a11y_log, screenshot_dir):
     checker = PageChecker(request.node.name, a11y_log, screenshot_dir)
     yield checker
     checker.close()
+    # Every journey answers for the pages it visited (axe, console errors, valid HTML), even one that
+    # does not call `assert_clean()` itself.
+    checker.assert_clean()
 
 
 @pytest.fixture
