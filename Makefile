@@ -41,12 +41,11 @@ migrate: install
 seed: migrate
 	$(FLASK) seed-demo
 
-## run: install, migrate, seed the fictional demo practice (first run only), start the background job
-## consumer and serve on http://$(HOST):$(PORT); Ctrl+C stops both
-run: seed
-	@echo "Serving on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
-	@$(FLASK) jobs & jobs=$$!; trap 'kill $$jobs 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --host $(HOST) --port $(PORT)
+## run: install, then one process migrates, seeds the fictional demo practice (first run only), starts the
+## background job consumer and serves on http://$(HOST):$(PORT); Ctrl+C stops it
+run: install
+	@mkdir -p instance && chmod 700 instance  # the records folder is private (SECURITY.md)
+	@$(FLASK) start --host $(HOST) --port $(PORT)
 
 ## serve: the production server (gunicorn) locally; configure with CLINIC_* variables
 serve: migrate
