@@ -74,6 +74,14 @@ class Job(Model):
         db.session.commit()
 
 
+class JobFailed(Exception):
+    """Raised by a job function to fail with a message meant for its owner (fixed wording, no record text)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def job(kind: str) -> Callable[[JobFunction], JobFunction]:
     """Declare a job function `fn(job, **arguments)`; it runs in an app context in the consumer."""
 
@@ -134,6 +142,10 @@ def _execute(job_id: str, arguments: dict[str, Any]) -> None:
     db.session.commit()
     try:
         _FUNCTIONS[row.kind](row, **arguments)
+    except JobFailed as failure:
+        db.session.rollback()
+        row.status, row.error, row.finished_at = "failed", failure.message[:200], utcnow()
+        row.file_path().unlink(missing_ok=True)
     except Exception as error:
         db.session.rollback()
         # The error's type and where it happened, never its message: messages can carry record text.

@@ -70,10 +70,8 @@ class PrintForm(BaseForm):
 
 
 class PacketForm(BaseForm):
-    """One partner's packet (never both partners' private items in one file), plus an optional couple part."""
-
-    class Meta:
-        csrf = False
+    """One partner's packet (never both partners' private items in one file), plus an optional couple part.
+    Sent by POST: it starts a background job."""
 
     for_partner = RadioField("Packet for", validators=[DataRequired(message="Choose whose packet to print.")])
     handouts = MultiCheckboxField("Extra handouts for this partner", validators=[Optional()])

@@ -5,7 +5,6 @@ worksheets printed from homework exercises and assignments."""
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from clinic.audit.services import record
 from clinic.core import once
 from clinic.couples.services import get_couple_for
 from clinic.errors import DomainError, EditConflict
@@ -15,11 +14,11 @@ from clinic.handouts.documents import handout_document
 from clinic.handouts.forms import GiveForm, HandoutForm, LibraryPrintForm, PacketForm, PrintForm
 from clinic.handouts.library import builtin_handouts
 from clinic.handouts.markdown import MAX_MARKDOWN_CHARS, to_html
-from clinic.handouts.printing import file_name, packet_pdf
+from clinic.handouts.packets import start_packet
+from clinic.handouts.printing import file_name
 from clinic.homework.library import get_exercise_for, library_for
 from clinic.homework.services import get_assignment_for_therapist
 from clinic.homework.worksheets import assignment_worksheets, exercise_worksheet
-from clinic.pdf import PdfError, send_pdf
 from clinic.security import therapist_required
 
 bp = Blueprint("handouts", __name__)
@@ -228,36 +227,19 @@ def print_for_couple(couple_id: int):
     return pages.send_handouts(couple, [doc], form.paper.data, name, "handout.printed", partner=partner)
 
 
-@bp.get("/couples/<int:couple_id>/packet")
+@bp.post("/couples/<int:couple_id>/packet")
 @therapist_required
 def session_packet(couple_id: int):
-    """One partner's session packet (their private items only), with an optional part for both."""
+    """One partner's session packet (their private items only), with an optional part for both.
+
+    The PDF is made in the background; the therapist goes to the job's page to watch and download it."""
     couple = get_couple_for(current_user, couple_id)
-    _, _, form = pages.couple_forms(couple, packet=PacketForm(request.args, prefix="packet"))
+    _, _, form = pages.couple_forms(couple, packet=PacketForm(prefix="packet"))
     if not form.validate():
         return pages.couple_section(couple, 422, packet=form)
     partner = services.resolve_partner(couple, form.for_partner.data)
-    docs = [
-        handout_document(services.resolve_source(current_user, s), couple=couple, partner=partner)
-        for s in form.handouts.data or []
-    ]
-    try:
-        pdf, _counts = packet_pdf(
-            couple,
-            partner,
-            user=current_user,
-            docs=docs,
-            include_given=form.given.data,
-            include_worksheets=form.worksheets.data,
-            include_forms=form.forms.data,
-            include_couple_part=form.couple_part.data,
-            paper=form.paper.data,
-        )
-    except PdfError as error:
-        return pages.pdf_failed(error.message, couple)
-    record("session_packet.printed", record_type="couple", record_id=couple.id, couple_id=couple.id)
-    db.session.commit()
-    return send_pdf(pdf, file_name("session-packet", couple=couple, partner=partner))
+    job = start_packet(couple, partner, current_user, form.data)
+    return redirect(url_for("records.export_status", job_id=job.id))
 
 
 # Worksheets: any homework exercise, or a couple's assignment, printed with room to write by hand.

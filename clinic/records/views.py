@@ -35,11 +35,21 @@ def export_record(couple_id: int):
     return redirect(url_for("records.export_status", job_id=job.id))
 
 
+# What each kind of background job makes, as its page names it (the file's own name says whose it is).
+JOB_TITLES = {
+    "records.export": ("Record export", "The record"),
+    "records.release": ("Record release", "The released record"),
+    "handouts.packet": ("Session packet", "The session packet"),
+}
+
+
 @bp.get("/exports/<job_id>")
 @therapist_required
 def export_status(job_id: str):
+    """Any background file of the signed-in therapist's: progress while it is made, then the download."""
     job = _own_job(job_id)
-    return render_template("records/job.html", job=job), 200
+    title, subject = JOB_TITLES.get(job.kind, ("Your file", "The file"))
+    return render_template("records/job.html", job=job, title=title, subject=subject), 200
 
 
 @bp.get("/exports/<job_id>/file")

@@ -85,9 +85,11 @@ SPECS = [
     ),
     RouteSpec(
         "handouts.session_packet",
-        lambda w: _couple(w) + "/packet?packet-for_partner=a&packet-handouts=b:growing-together&packet-couple_part=y",
+        lambda w: _couple(w) + "/packet",
         THERAPIST,
+        method="POST",
         scoped=True,
+        data=lambda w: {"packet-for_partner": "a", "packet-handouts": "b:growing-together", "packet-couple_part": "y"},
     ),
     RouteSpec(
         "handouts.print_for_couple",

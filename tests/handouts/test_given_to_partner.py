@@ -11,6 +11,7 @@ from clinic.handouts import services
 from clinic.handouts.library import get_builtin
 from clinic.handouts.models import GivenHandout
 from tests.handouts import pdftools
+from tests.handouts.packets import make_packet
 from tests.security.crawl import crawl
 
 SAFETY = "b:safety-and-support"
@@ -205,8 +206,8 @@ def _packet(client, couple, partner, couple_part=True):
     query = {"packet-for_partner": partner, "packet-given": "y", "packet-worksheets": "y", "packet-forms": "y"}
     if couple_part:
         query["packet-couple_part"] = "y"
-    response = client.get(f"/couples/{couple.id}/packet", query_string=query)
-    assert response.status_code == 200 and pdftools.qpdf_ok(response.data)
+    response = make_packet(client, couple.id, query)
+    assert pdftools.qpdf_ok(response.data)
     return pdftools.text(response.data).upper()
 
 
@@ -239,5 +240,5 @@ def test_without_the_couple_part_the_packet_holds_nothing_shared(app, world, nam
 
 def test_the_packet_asks_whose_it_is(app, world, named_couple, login):
     therapist = _client(app, login, world.therapist)
-    response = therapist.get(f"/couples/{named_couple.id}/packet", query_string={"packet-worksheets": "y"})
+    response = therapist.post(f"/couples/{named_couple.id}/packet", data={"packet-worksheets": "y"})
     assert response.status_code == 422 and 'id="packet-for_partner-error"' in response.get_data(as_text=True)

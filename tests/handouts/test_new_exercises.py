@@ -13,6 +13,7 @@ from clinic.homework.models import Entry, Exercise
 from clinic.homework.services import practice_today
 from clinic.homework.worksheets import couple_worksheets, exercise_worksheet, partner_worksheets
 from tests.handouts import pdftools
+from tests.handouts.packets import make_packet
 from tests.homework import support
 
 NEW = {
@@ -138,16 +139,11 @@ def test_the_safety_plan_is_never_printed_for_the_couple(app, world, named_coupl
     client = app.test_client()
     login(client, world.therapist)
     for position in ("a", "b"):
-        response = client.get(
-            f"/couples/{named_couple.id}/packet",
-            query_string={
-                "packet-worksheets": "y",
-                "packet-paper": "a4",
-                "packet-for_partner": position,
-                "packet-couple_part": "y",
-            },
+        response = make_packet(
+            client,
+            named_couple.id,
+            {"packet-worksheets": "y", "packet-paper": "a4", "packet-for_partner": position, "packet-couple_part": "y"},
         )
-        assert response.status_code == 200
         text = pdftools.text(response.data).upper()
         assert "CARING DAYS" in text and "SAFETY PLAN" not in text
 

@@ -8,6 +8,7 @@ from clinic.audit.models import AuditEvent
 from clinic.extensions import db
 from clinic.handouts.models import GivenHandout, Handout
 from tests.handouts import pdftools
+from tests.handouts.packets import make_packet
 from tests.records.client import export
 
 
@@ -180,16 +181,16 @@ def test_partners_get_their_own_cached_copies(app, world, login):
 def test_session_packet_holds_the_chosen_handouts(app, world, named_couple, login):
     client = app.test_client()
     login(client, world.therapist)
-    response = client.get(
-        f"/couples/{named_couple.id}/packet",
-        query_string=[
+    response = make_packet(
+        client,
+        named_couple.id,
+        [
             ("packet-handouts", "b:supporting-a-partner"),
             ("packet-handouts", "b:growing-together"),
             ("packet-worksheets", "y"),
             ("packet-for_partner", "a"),
         ],
     )
-    assert response.status_code == 200
     text = pdftools.text(response.data)
     assert "session packet" in text.lower() and "Supporting a partner who fears abandonment" in text
     assert "Gratitude and appreciation" in text and pdftools.qpdf_ok(response.data)
