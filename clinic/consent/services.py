@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import abort, has_request_context, request
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from clinic.audit.services import record
 from clinic.consent.models import KINDS, POLICY_KIND, ConsentOverride, ConsentSignature, ConsentVersion, content_hash
@@ -120,6 +121,35 @@ def status_for_partners(couple: Couple, partners: list[Partner]) -> dict[int, li
     kinds = required_kinds(couple)
     latest = _latest_signatures([p.id for p in partners])
     return {p.id: [Item(documents[k], latest.get((p.id, k))) for k in kinds] for p in partners}
+
+
+def status_for_partner(partner: Partner) -> list[Item]:
+    """`status_for_partners` for one partner in one query: each kind's current saved version beside this
+    partner's latest signature of that kind (the partner's Today page asks this on every visit)."""
+    signed_kind = aliased(ConsentVersion)
+    latest_signature = (
+        select(func.max(ConsentSignature.id))
+        .join(signed_kind, ConsentSignature.version_id == signed_kind.id)
+        .where(ConsentSignature.partner_id == partner.id, signed_kind.kind == ConsentVersion.kind)
+        .scalar_subquery()
+    )
+    current = select(func.max(ConsentVersion.id)).group_by(ConsentVersion.kind)
+    rows = db.session.execute(
+        select(ConsentVersion, ConsentSignature)
+        .outerjoin(ConsentSignature, ConsentSignature.id == latest_signature)
+        .where(ConsentVersion.id.in_(current))
+    )
+    saved = {version.kind: (version, signature) for version, signature in rows}
+    items = []
+    for kind in required_kinds(partner.couple):
+        if kind in saved:
+            version, signature = saved[kind]
+            document = Document(kind, version.title, version.body, version.content_hash, version.id)
+            items.append(Item(document, signature))
+        else:  # never saved: the shipped default, which nobody can have signed without saving it
+            body = default_text(kind)
+            items.append(Item(Document(kind, KINDS[kind], body, content_hash(KINDS[kind], body), None), None))
+    return items
 
 
 def _latest_signatures(partner_ids: list[int]) -> dict[tuple[int, str], ConsentSignature]:

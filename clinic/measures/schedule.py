@@ -39,27 +39,44 @@ def last_session_times(couple_ids: list[int]) -> SessionTimes:
         .where(model.couple_id.in_(couple_ids), column <= utcnow())
         .group_by(model.couple_id)
     )
-    return {couple_id: _aware(at) for couple_id, at in rows if at is not None}
+    return {couple_id: aware(at) for couple_id, at in rows if at is not None}
 
 
-def _aware(value):
+def aware(value):
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value
 
 
 def is_due(request, now: datetime, sessions: SessionTimes) -> bool:
-    """Whether `request` is waiting for an answer at `now`."""
+    """Whether `request` is waiting for an answer at `now` (its responses loaded)."""
+    last = max((r.answered_at for r in request.responses), default=None)
+    latest_session = sessions.get(request.couple_id) if sessions is not None else None
+    return due_after(request, last, now, latest_session, sessions_known=sessions is not None)
+
+
+def due_after(
+    request, last: datetime | None, now: datetime, latest_session: datetime | None, *, sessions_known: bool = True
+) -> bool:
+    """Whether `request`, last answered at `last` (None: never), is due at `now`, given the couple's latest
+    started session (`sessions_known` False: the app records no sessions, so a weekly rhythm)."""
     if request.stopped_at is not None:
         return False
-    if not request.responses:
+    if last is None:
         return True
-    last = max(r.answered_at for r in request.responses)
     if request.schedule == "once":
         return False
     if request.schedule == "every_n_days":
         return now - last >= timedelta(days=request.interval_days or 1) - timedelta(hours=12)
-    if sessions is None:
+    if not sessions_known:
         return now - last >= WEEKLY
-    latest_session = sessions.get(request.couple_id)
     return latest_session is not None and latest_session > last
+
+
+def latest_session_column(couple_id_column, now: datetime):
+    """A correlated scalar subquery for a select: the latest session of the row's couple started by `now`;
+    None when the app records no sessions."""
+    model, column = _session_model()
+    if model is None:
+        return None
+    return select(func.max(column)).where(model.couple_id == couple_id_column, column <= now).scalar_subquery()

@@ -1,9 +1,11 @@
 """Measure requests and answers. Functions check rules, change, audit and flush; views commit."""
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from clinic.audit.services import record
 from clinic.couples.models import Couple, Partner
@@ -93,15 +95,29 @@ def due_requests(partner: Partner) -> list[MeasureRequest]:
     """The partner's own requests that are waiting for an answer now (none once the couple is closed)."""
     if partner.couple.is_closed:
         return []
-    requests = list(
-        db.session.scalars(
-            select(MeasureRequest)
-            .where(MeasureRequest.partner_id == partner.id, MeasureRequest.stopped_at.is_(None))
-            .order_by(MeasureRequest.id)
-        )
+    # One statement: each request with its last answer and the couple's latest session beside it.
+    now = utcnow()
+    last_answer = (
+        select(func.max(MeasureResponse.answered_at))
+        .where(MeasureResponse.request_id == MeasureRequest.id)
+        .scalar_subquery()
     )
-    sessions = schedule.last_session_times([partner.couple_id])
-    return [r for r in requests if schedule.is_due(r, utcnow(), sessions)]
+    latest_session = schedule.latest_session_column(MeasureRequest.couple_id, now)
+    columns: list[Any] = (
+        [MeasureRequest, last_answer] if latest_session is None else [MeasureRequest, last_answer, latest_session]
+    )
+    rows = db.session.execute(
+        select(*columns)
+        .where(MeasureRequest.partner_id == partner.id, MeasureRequest.stopped_at.is_(None))
+        .order_by(MeasureRequest.id)
+        .options(lazyload(MeasureRequest.responses))
+    )
+    due = []
+    for request, last, *session in rows:
+        session_at = schedule.aware(session[0]) if session else None
+        if schedule.due_after(request, schedule.aware(last), now, session_at, sessions_known=bool(session)):
+            due.append(request)
+    return due
 
 
 def is_due(request: MeasureRequest) -> bool:
