@@ -146,3 +146,19 @@ def register_audit_names(check: Callable[[Any], bool]) -> None:
 def audit_shows_names(viewer) -> bool:
     """Whether `viewer` sees client names in the audit trail (a clinical role, or a break-glass reason)."""
     return bool(_audit_names) and _audit_names[0](viewer)
+
+
+# --- whether a couple's safety safeguard holds (measures owns the screen; a note opens its risk check) ---
+SafetyFlag = Callable[[Any], bool]
+_safety_flag: list[SafetyFlag] = []
+
+
+def register_safety_flag(provider: SafetyFlag) -> None:
+    _safety_flag[:] = [provider]
+
+
+def safety_flag(couple) -> bool:
+    """Whether the couple's safety safeguard holds (clinician-only; one statement)."""
+    if not _safety_flag:
+        raise LookupError("no safety flag provider registered (clinic.measures.init_app not run)")
+    return _safety_flag[0](couple)

@@ -2,10 +2,11 @@
 
 
 def init_app(app) -> None:
-    from clinic.measures import caseload, portal, presenters, views
-    from clinic.registry import register_caseload_provider
+    from clinic.measures import caseload, portal, presenters, safety, views
+    from clinic.registry import register_caseload_provider, register_safety_flag
 
     app.register_blueprint(views.bp)
     app.register_blueprint(portal.bp)
     register_caseload_provider(caseload.provide, order=60)
+    register_safety_flag(safety.safety_flag)
     app.add_template_global(presenters.waiting_for, "measures_waiting_for")

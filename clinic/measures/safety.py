@@ -6,6 +6,7 @@ The other partner never learns that a screen was sent, answered or flagged.
 """
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from clinic.audit.services import record
 from clinic.auth.passwords import verify_password
@@ -54,6 +55,20 @@ def safeguard_active(couple: Couple) -> bool:
 
 
 has_open_safety_alert = safeguard_active  # the earlier name, which homework still calls
+
+
+def safety_flag(couple: Couple) -> bool:
+    """`safeguard_active` in one statement (screens outer-joined to their decisions), for pages that
+    only need the yes or no: a progress note opens its risk check when it holds (clinic.registry)."""
+    rows = db.session.execute(
+        select(SafetyScreen, SafetyDecision)
+        .outerjoin(SafetyDecision, SafetyDecision.screen_id == SafetyScreen.id)
+        .where(SafetyScreen.couple_id == couple.id)
+        .options(lazyload(SafetyScreen.decisions), lazyload(SafetyScreen.partner), lazyload(SafetyDecision.decided_by))
+    ).all()
+    screens = list({s.id: s for s, _ in rows}.values())
+    decisions = [d for _, d in rows if d is not None]
+    return safeguard_state(screens, decisions)
 
 
 def current_tier(couple: Couple) -> str:

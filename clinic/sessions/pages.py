@@ -11,7 +11,8 @@ from werkzeug.datastructures import MultiDict
 from clinic.errors import DomainError, edit_conflict
 from clinic.extensions import db
 from clinic.forms import attach_error
-from clinic.sessions import services
+from clinic.registry import safety_flag
+from clinic.sessions import services, stages
 from clinic.sessions.forms import AddendumForm, SignForm
 from clinic.sessions.models import CYCLE_STEPS, TherapySession
 from clinic.sessions.note_forms import NoteForm, display_pairs, field_comparison, note_form_class
@@ -94,6 +95,8 @@ def _correction_forms(therapy_session: TherapySession) -> dict:
 
 def _note_context(therapy_session: TherapySession, form: NoteForm, sign_form: SignForm) -> dict:
     couple = therapy_session.couple
+    earlier = stages.earlier_signed_notes(therapy_session, form.template)
+    stage = stages.current_stage(form.template, earlier.same_template, earlier.same_number)
     return {
         "ts": therapy_session,
         "couple": couple,
@@ -101,7 +104,21 @@ def _note_context(therapy_session: TherapySession, form: NoteForm, sign_form: Si
         "form": form,
         "sign_form": sign_form,
         "cycle_map": services.current_cycle_map(couple) if form.template == "efct" else None,
+        "stage": stage,
+        "parts": stages.note_parts(form, stage, _risk_reason(form, couple, earlier)),
     }
+
+
+def _risk_reason(form: NoteForm, couple, earlier: stages.EarlierNotes) -> str:
+    """Why the risk check opens before anything is typed in it ("" when it may fold). The safety flag is
+    asked only when needed (one statement, through the registry: measures owns the screen)."""
+    if stages.risk_raised(earlier.any_template):
+        return "The last signed note recorded a moderate or high risk."
+    if any(form[name].data or form[name].errors for name in ("risk_a", "risk_b", "risk_note_a", "risk_note_b")):
+        return ""  # open for its own content or problem
+    if safety_flag(couple):
+        return "The couple's safety safeguard holds (see the safety screen)."
+    return ""
 
 
 def note_page(

@@ -30,25 +30,31 @@ from clinic.sessions.note_legacy import kept_legacy
 REOPENING = "notes_reopening_for_revision"  # see sessions.models._guard_locked_records
 
 
-def get_session_for(user, therapy_session_id: int) -> TherapySession:
-    """The session if `user` is the couple's treating therapist; 404 for missing and foreign alike."""
+def get_session_for(user, therapy_session_id: int, *, addenda: bool = True) -> TherapySession:
+    """The session if `user` is the couple's treating therapist; 404 for missing and foreign alike.
+
+    `addenda=False` leaves the note's addenda unread (the draft editor shows none)."""
+    note = joinedload(TherapySession.progress_note)
     found = db.session.scalar(
         select(TherapySession)
         .join(Couple, Couple.id == TherapySession.couple_id)
         .where(TherapySession.id == therapy_session_id, Couple.therapist_id == user.id)
-        .options(joinedload(TherapySession.progress_note), joinedload(TherapySession.individual_partner))
+        .options(
+            note if addenda else note.lazyload(ProgressNote.addenda),
+            joinedload(TherapySession.individual_partner),
+        )
     )
     if found is None or user.role != "therapist":
         abort(404)
     return found
 
 
-def get_note_for(user, therapy_session_id: int) -> tuple[TherapySession, ProgressNote]:
+def get_note_for(user, therapy_session_id: int, *, addenda: bool = True) -> tuple[TherapySession, ProgressNote]:
     """The session and its progress note, for the couple's treating therapist; 404 as `get_session_for`.
 
     Every recorded session opens a note, so a session without one is treated as missing too.
     """
-    therapy_session = get_session_for(user, therapy_session_id)
+    therapy_session = get_session_for(user, therapy_session_id, addenda=addenda)
     if therapy_session.progress_note is None:
         abort(404)
     return therapy_session, therapy_session.progress_note

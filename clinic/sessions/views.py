@@ -101,7 +101,7 @@ def therapy_session(therapy_session_id: int):
 @bp.route("/sessions/<int:therapy_session_id>/note", methods=["GET", "POST"])
 @therapist_only
 def edit_note(therapy_session_id: int):
-    therapy_session, note = services.get_note_for(current_user, therapy_session_id)
+    therapy_session, note = services.get_note_for(current_user, therapy_session_id, addenda=False)
     if note.is_signed:
         return _signed_note_edit(therapy_session)
     form_class = note_form_class(note.template)

@@ -9,19 +9,11 @@
     catch (e) { /* storage off */ }
   });
 
-  // Folding note sections (<details>, all open as sent). On a phone the parts not started yet start
-  // folded, except the first of them (where writing goes on), so the page is short; a part with a problem
-  // is never folded. A link to anything inside a folded part (the jump list, the error summary, a
-  // #fragment) opens it first. Folding only hides: every field is still sent with the form.
-  var sections = document.querySelectorAll("details.note-section");
-  if (sections.length && window.matchMedia && window.matchMedia("(max-width: 700px)").matches) {
-    var keptOne = false;
-    sections.forEach(function (section) {
-      if (!section.hasAttribute("data-empty") || section.hasAttribute("data-has-errors")) { return; }
-      if (!keptOne) { keptOne = true; return; }
-      section.open = false;
-    });
-  }
+  // Folding note parts (#18): each part is a <details> the server sends open or folded (open: the
+  // couple's current stage, the plan, anything with text or a problem, the risk check when it matters).
+  // Without this script a folded part opens by its summary. A link to anything inside a folded part (the
+  // jump list, the error summary, a #fragment) opens it first; a jump-list link then moves focus to the
+  // part's summary, an error-summary link to the field. Folding only hides: every field is still sent.
   function reveal(id) {
     var target = id ? document.getElementById(id) : null;
     var details = target ? target.closest("details") : null;
@@ -29,13 +21,26 @@
       details.open = true;
       details = details.parentElement ? details.parentElement.closest("details") : null;
     }
+    return target;
+  }
+  function focusTarget(target) {
+    if (!target) { return; }
+    var focusable = target.matches("details") ? target.querySelector("summary") :
+      (target.matches("input, select, textarea, button") ? target :
+        target.querySelector("input, select, textarea"));
+    if (focusable) { focusable.focus(); }
   }
   function fragment(href) {
     try { return decodeURIComponent((href || "").replace(/^#/, "")); } catch (e) { return ""; }
   }
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest('a[href^="#"]') : null;
-    if (link) { reveal(fragment(link.getAttribute("href"))); }
+    if (!link) { return; }
+    var target = reveal(fragment(link.getAttribute("href")));
+    if (target && (link.closest(".note-jump") || link.closest("#form-errors"))) {
+      // after the browser has followed the link (its scroll), so the focus stays where it was put
+      window.setTimeout(function () { focusTarget(target); }, 0);
+    }
   });
   window.addEventListener("hashchange", function () { reveal(fragment(window.location.hash)); });
   if (window.location.hash) { reveal(fragment(window.location.hash)); }
@@ -159,6 +164,7 @@
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || PRIVATE[el.name] || el.name === "csrf_token") { return; }
       var values = copy.getAll(el.name);
+      var before = el.type === "checkbox" || el.type === "radio" ? el.checked : el.value;
       if (el.type === "checkbox" || el.type === "radio") {
         el.checked = values.indexOf(el.value) !== -1;
       } else if (values.length) {
@@ -166,6 +172,9 @@
       } else if (el.type !== "hidden" && el.tagName !== "SELECT") {
         el.value = "";
       }
+      var after = el.type === "checkbox" || el.type === "radio" ? el.checked : el.value;
+      var part = el.closest("details.note-section");
+      if (part && before !== after) { part.open = true; }  // what was put back is in sight
     });
     var notice = document.createElement("div");
     notice.className = "restored";
