@@ -22,6 +22,41 @@ def decide(world, found, choice, **extra):
     return safety.record_decision(world.couple, found, data, world.therapist)
 
 
+def test_the_one_statement_safety_flag_agrees_with_the_safeguard_at_every_step(world):
+    """The registry's safety flag (the note's risk check opens on it, #18) is safeguard_active in one statement."""
+    from clinic.registry import safety_flag
+    from tests.couples.test_query_counts import counted
+
+    def same() -> bool:
+        db.session.expire_all()
+        assert world.couple.id  # reloaded outside the count
+        with counted() as statements:
+            flag = safety_flag(world.couple)
+        assert len([s for s in statements if s.startswith("SELECT")]) == 1, statements
+        assert flag == safety.safeguard_active(world.couple)
+        return flag
+
+    assert not same()
+    calm_a = screen_for(world, "a", NONE)
+    assert not same()
+    concern_b = screen_for(world, "b", CONCERN)
+    assert same()
+    decide(world, concern_b, "conjoint_appropriate")
+    assert not same()
+    decide(world, calm_a, "conjoint_with_safety_plan")
+    assert same()
+    decide(world, calm_a, "conjoint_appropriate")
+    assert not same()
+    flagged = screen_for(world, "a", POSITIVE)
+    assert same()
+    decide(world, flagged, "conjoint_with_safety_plan")
+    assert same()
+    newer = screen_for(world, "a", NEGATIVE)
+    assert same()
+    decide(world, newer, "conjoint_appropriate")
+    assert not same()
+
+
 @pytest.mark.parametrize(
     ("answers", "conjoint_ok"), [(NONE, True), (CONCERN, True), (POSITIVE, False), (SEVERE, False)]
 )
