@@ -1,4 +1,4 @@
-"""Folding note parts on a phone: parts not started fold, the jump list opens them, problems open (#18)."""
+"""Folding note parts on a phone: parts outside the current stage fold, the jump list opens them, problems open (#18)."""
 
 import re
 from pathlib import Path
@@ -27,8 +27,8 @@ def test_parts_fold_on_a_phone_and_open_from_the_jump_list_and_for_problems(new_
     page.goto("/caseload")
     record_session(page)
     expect(page.get_by_role("navigation", name="Parts of this note")).to_be_visible()
-    assert _open(page, "Stage and steps")  # the first part not started stays open
-    assert not _open(page, "Attachment injury") and not _open(page, "Plan for next session")
+    assert _open(page, "Stage and steps")  # the current stage's parts are open (#18: stages.py)
+    assert not _open(page, "Attachment injury") and not _open(page, "Narrative")
     visit(page, "note parts on a phone", "therapist")
 
     jump = page.get_by_role("navigation", name="Parts of this note")
