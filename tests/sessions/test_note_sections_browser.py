@@ -1,4 +1,4 @@
-"""Folding note parts on a phone: parts outside the current stage fold, the jump list opens them, problems open (#18)."""
+"""Folding note parts on a phone: parts outside the current stage fold, the jump list opens them (#18)."""
 
 import re
 from pathlib import Path
