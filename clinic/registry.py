@@ -1,13 +1,15 @@
 """The one declared registry: where a lower domain uses what a higher one provides.
 
-Domains depend downwards only (see `[tool.importlinter]` in pyproject.toml). Two things must point
-the other way, and both are registered here by the providing domain's `init_app`:
+Domains depend downwards only (see `[tool.importlinter]` in pyproject.toml). Some things must point
+the other way; each is registered here by the providing domain's `init_app`, among them:
 
 - caseload providers: what sessions, homework and measures add to the couples caseload and the couple
   overview. A provider takes a list of couples and returns {couple_id: CaseloadInfo}, in a fixed
   number of queries (never one per couple);
 - the homework review: the plain-text summary of homework since a date that a new progress note is
-  prefilled with (sessions sits below homework, which links assignments to sessions).
+  prefilled with (sessions sits below homework, which links assignments to sessions);
+- the safety flag: whether a couple's safety safeguard holds (measures owns the screen), which opens
+  the risk check of a progress note.
 
 A missing provider is an error at the call, never a silently empty section.
 """
