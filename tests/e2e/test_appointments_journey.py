@@ -10,7 +10,7 @@ from icalendar import Calendar
 from playwright.sync_api import expect
 
 from tests.e2e.support import DEMO_PASSWORD, THERAPIST, sign_in
-from tests.e2e.test_notes_journeys import fill_eft_note
+from tests.e2e.test_notes_journeys import fill_eft_note, open_part
 
 pytestmark = pytest.mark.e2e
 COUPLE = "Rivera & Chen"
@@ -104,6 +104,7 @@ def test_book_cancel_no_show_start_session_and_partner_sees_it(new_page, visit, 
 
     # ...and its note is written and signed (the session has started, so signing is allowed).
     fill_eft_note(page)
+    open_part(page, "Change events and observations")  # folded: not a part of the current stage
     page.get_by_label("Observations").fill("Started from the appointment; both arrived on time.")
     page.get_by_label("Plan for next session").fill("Name the cycle as it starts; keep the weekly time.")
     expect(page.locator("#autosave-status")).to_have_text(re.compile("Draft saved at"), timeout=15_000)

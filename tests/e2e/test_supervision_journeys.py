@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.support import ADMIN, DEMO_PASSWORD, THERAPIST, sign_in, sign_out
-from tests.e2e.test_notes_journeys import fill_eft_note, record_session
+from tests.e2e.test_notes_journeys import fill_eft_note, open_part, record_session
 
 pytestmark = pytest.mark.e2e
 SUPERVISOR = "supervisor@demo.clinic.test"
@@ -44,6 +44,7 @@ def test_associate_note_cosigned_after_one_round_of_changes(new_page, visit, sup
     sign_in(page, THERAPIST)
     record_session(page)
     fill_eft_note(page)
+    open_part(page, "Change events and observations")  # folded: not a part of the current stage
     page.get_by_label("Observations").fill("They named the chase together (fictional).")
     page.get_by_label("Plan for next session").fill("Keep slowing the cycle (fictional).")
     sign(page)
