@@ -169,6 +169,7 @@ class Part:
     has_text: bool = False  # a free-text field holds words
     answered: bool = False  # a choice or number is filled in
     is_open: bool = False
+    current: bool = False  # one of the current stage's own parts (not one always open for the model)
     why: str = ""  # shown inside an open part when it opened for a reason other than its content
 
     @property
@@ -197,6 +198,7 @@ def note_parts(form, stage: Stage, risk_reason: str = "") -> list[Part]:
                     part.answered = True
         if heading == RISK_PART:
             part.why = risk_reason
+        part.current = heading in stage.parts and heading not in ALWAYS_OPEN.get(form.template, ())
         part.is_open = bool(part.errors or part.filled or part.why or heading in stage.parts + COMMON_OPEN)
         parts.append(part)
     return parts

@@ -9,6 +9,7 @@ from tests.couples.test_query_counts import counted
 from tests.measures.helpers import POSITIVE, screen_for
 from tests.sessions.helpers import COMPLETE, PASSWORD, STAGE2, body, new_session
 
+INJURY = "Attachment injury"
 STAGE2_PART = "Stage 2, per partner (steps 5–7 run once for each partner)"
 # The note edit page ran 11 statements before #18 (settings, user, session with note, partners, addenda,
 # kept text, cycle map, co-signature, and the audit insert with its BEGINs). #18 reads the earlier signed
@@ -58,6 +59,8 @@ def test_the_page_opens_at_the_stage_of_the_last_signed_note(client, world, logi
     assert " open" in parts["Stage and steps"] and " open" in parts["Plan for next session"]
     assert " open" not in parts["The cycle this session"]  # Stage 1's part folds now
     assert " open" not in parts["Attachment injury"] and " open" not in parts["Risk check"]
+    assert "current stage" in _link(page, STAGE2_PART) and "current stage" in _link(page, "Enactment")
+    assert "current stage" not in _link(page, "Stage and steps") and "current stage" not in _link(page, INJURY)
     assert _jump(page).index("Current stage:") < _jump(page).index("<ol>")  # the stage first, then the parts
     assert page.index('class="note-jump"') < page.index('id="note-form"')  # right after the note's header
     form = page.split('id="note-form"', 1)[1].split("</form>", 1)[0]
