@@ -208,3 +208,15 @@
   });
   window.setTimeout(check, 5000);
 })();
+
+// A couple's sections scroll sideways on a phone: bring the current one into view, sideways only
+// (never moving the page up or down).
+(function () {
+  "use strict";
+  document.querySelectorAll(".section-nav ul").forEach(function (list) {
+    var current = list.querySelector("[aria-current=page]");
+    if (current && list.scrollWidth > list.clientWidth) {
+      list.scrollLeft = Math.max(0, current.offsetLeft - list.offsetLeft - 16);
+    }
+  });
+})();
