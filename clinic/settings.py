@@ -12,13 +12,15 @@ change within that time; every page therefore reads settings with no query at al
 import functools
 import threading
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import current_app, g, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import Boolean, Integer, String, Text, event, false, true
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from wtforms.fields.choices import SelectChoice
 
 from clinic.db import VersionedMixin
 from clinic.extensions import Model, db
@@ -143,6 +145,62 @@ def _forget_change_on_rollback(session: Session) -> None:
 
 def practice_zone() -> ZoneInfo:
     return ZoneInfo(get_practice_settings().time_zone)
+
+
+def viewer_zone() -> ZoneInfo:
+    """The zone the signed-in person reads and types times in: their own (`User.time_zone`), else the
+    practice's. Worked out once per request (kept on `flask.g`) from the user row Flask-Login already
+    loaded, so it costs no query. A background job sets `g.viewer_zone` to the zone of whoever asked."""
+    if has_app_context() and "viewer_zone" in g:
+        return g.viewer_zone
+    zone = None
+    if has_request_context():
+        from flask_login import current_user
+
+        name = getattr(current_user, "time_zone", None) if current_user.is_authenticated else None
+        zone = zone_or_none(name)
+    zone = zone or practice_zone()
+    if has_app_context():
+        g.viewer_zone = zone
+    return zone
+
+
+def use_viewer_zone(name: str | None) -> None:
+    """Read and show times in the zone `name` for the rest of this app context (a background job
+    rendering for a person); an unknown or empty name means the practice's zone."""
+    g.viewer_zone = zone_or_none(name) or practice_zone()
+
+
+def zone_or_none(name: str | None) -> ZoneInfo | None:
+    """The zone named `name`, or None when the name is empty or not a zone of `time_zone_choices()`."""
+    if not name or name not in _known_zones():
+        return None
+    return ZoneInfo(name)
+
+
+@functools.lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    return frozenset(time_zone_choices())
+
+
+LIKELY_GROUP = "Likely for this practice"
+
+
+def zone_select_choices(likely: Sequence[str] = (), practice_choice: bool = False) -> list[SelectChoice]:
+    """The choices of a time-zone select: optionally "Practice's time zone (…)" (the value "", meaning
+    the practice's zone), then the group "Likely for this practice" (the practice's zone first, then
+    `likely`), then every zone grouped by region (`time_zone_groups()`)."""
+    practice = get_practice_settings().time_zone
+    choices: list[SelectChoice] = []
+    if practice_choice:
+        choices.append(SelectChoice(value="", label=f"Practice's time zone ({practice})"))
+    names = [practice, *(name for name in likely if name != practice)]
+    for name in names:
+        if name in _known_zones():
+            choices.append(SelectChoice(value=name, label=zone_label(name), optgroup=LIKELY_GROUP))
+    for region, zones in time_zone_groups().items():
+        choices.extend(SelectChoice(value=value, label=label, optgroup=region) for value, label in zones)
+    return choices
 
 
 def time_zone_choices() -> list[str]:

@@ -74,7 +74,7 @@ def format_datetime(value) -> str:
 
 
 def format_local_iso(value) -> str:
-    """An ISO timestamp (as the record export stores them, in UTC) in the practice's zone, zone named:
+    """An ISO timestamp (as the record export stores them, in UTC) in the viewer's zone, zone named:
     "2 Mar 2026, 10:00 EST (America/New_York)". Used by the record PDF."""
     if not value:
         return "—"
@@ -89,14 +89,29 @@ def format_local_iso(value) -> str:
 
 
 def _zone():
-    from clinic.settings import practice_zone
+    from clinic.settings import viewer_zone
 
-    return practice_zone()
+    return viewer_zone()
+
+
+def zone_name() -> str:
+    """The viewer's zone as a name for "Times in …" lines, e.g. "Europe/London"."""
+    return _zone().key
+
+
+def printed_at(moment: datetime | None = None) -> str:
+    """When a document was printed, local to the viewer with the zone named:
+    "Printed 6 Dec 2026, 14:05 GMT (Europe/London)"."""
+    from datetime import UTC
+
+    return "Printed " + format_local_iso(moment or datetime.now(UTC))
 
 
 def register(app) -> None:
     app.add_template_global(url_if)
     app.add_template_global(navigation)
+    app.add_template_global(zone_name, "viewer_zone_name")
+    app.add_template_global(printed_at)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_local_iso, "local_time")

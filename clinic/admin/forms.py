@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from clinic.core.once import OnceField
-from clinic.forms import BaseForm, EmailAddress, VersionField, strip_filter
+from clinic.forms import BaseForm, EmailAddress, VersionField, ZoneSelectField, strip_filter
 from clinic.settings import PAPER_SIZES
 
 
@@ -48,7 +48,7 @@ class SettingsForm(BaseForm):
         filters=[strip_filter],
         description="Printed on handouts, e.g. an address and phone number.",
     )
-    time_zone = SelectField(
+    time_zone = ZoneSelectField(
         "Time zone",
         description="Homework entries and due dates follow this time zone.",
         render_kw={"data-zone-search": ""},  # app.js adds a search box that filters the list

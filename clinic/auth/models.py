@@ -43,6 +43,8 @@ class User(UserMixin, TimestampMixin, Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # The zone this person reads and types times in (an IANA name); None: the practice's zone (#15).
+    time_zone: Mapped[str | None] = mapped_column(String(60))
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -98,9 +98,9 @@ def print_header(couple, therapist, *, when=None, partner=None) -> dict:
 def _date_text(when=None) -> str:
     from datetime import datetime
 
-    from clinic.settings import practice_zone
+    from clinic.settings import viewer_zone
 
-    moment = when.astimezone(practice_zone()) if when else datetime.now(practice_zone())
+    moment = when.astimezone(viewer_zone()) if when else datetime.now(viewer_zone())
     return f"{moment:%-d %B %Y}"
 
 
