@@ -150,18 +150,16 @@ def practice_zone() -> ZoneInfo:
 def viewer_zone() -> ZoneInfo:
     """The zone the signed-in person reads and types times in: their own (`User.time_zone`), else the
     practice's. Worked out once per request (kept on `flask.g`) from the user row Flask-Login already
-    loaded, so it costs no query. A background job sets `g.viewer_zone` to the zone of whoever asked."""
+    loaded, so it costs no query. A background job sets the zone of whoever asked (`use_viewer_zone`);
+    other work outside a request (the command line) reads the practice's."""
     if has_app_context() and "viewer_zone" in g:
         return g.viewer_zone
-    zone = None
-    if has_request_context():
-        from flask_login import current_user
+    if not has_request_context():
+        return practice_zone()
+    from flask_login import current_user
 
-        name = getattr(current_user, "time_zone", None) if current_user.is_authenticated else None
-        zone = zone_or_none(name)
-    zone = zone or practice_zone()
-    if has_app_context():
-        g.viewer_zone = zone
+    name = getattr(current_user, "time_zone", None) if current_user.is_authenticated else None
+    g.viewer_zone = zone = zone_or_none(name) or practice_zone()
     return zone
 
 

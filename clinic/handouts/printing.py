@@ -122,7 +122,7 @@ def packet_pdf(
     context = {
         "sections": sections,
         "header": print_header(couple, user, partner=partner),
-        "footer": practice_footer(),
+        "footer": practice_footer(printed=True),
         "counts": counts,
         "couple_name": couple.display_name,
         "partner_name": partner.name,
