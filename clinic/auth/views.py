@@ -155,7 +155,7 @@ def account_time_zone():
             if changed:
                 name = current_user.time_zone or "the practice's time zone"
                 flash(f"Times are now shown in {name}.", "success")
-            return redirect(url_for("auth.account") + "#time-zone-heading")
+            return redirect(url_for("auth.account"))
     return _account_page(zone_form=form), 422
 
 

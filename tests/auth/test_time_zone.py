@@ -66,7 +66,7 @@ def test_likely_zones_is_one_group_by_query(app):
 def test_choosing_a_zone_saves_it_audits_it_and_shows_times_in_it(client, world, login):
     login(client, world.therapist)
     response = client.post("/account/time-zone", data={"time_zone": "Europe/London"})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/account#time-zone-heading")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/account")
     assert _zone_of(world.therapist) == "Europe/London"
     assert _events("auth.time_zone_changed") == 1
     page = client.get("/account").get_data(as_text=True)
