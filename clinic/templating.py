@@ -73,9 +73,10 @@ def format_datetime(value) -> str:
     return f"{value.astimezone(_zone()):%-d %b %Y, %H:%M}"
 
 
-def format_local_iso(value) -> str:
+def format_local_iso(value, zone_name: str | None = None) -> str:
     """An ISO timestamp (as the record export stores them, in UTC) in the viewer's zone, zone named:
-    "2 Mar 2026, 10:00 EST (America/New_York)". Used by the record PDF."""
+    "2 Mar 2026, 10:00 EST (America/New_York)". Used by the record PDF. `zone_name`: another person's
+    zone instead (an email to them), the practice's when empty or unknown."""
     if not value:
         return "—"
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -83,7 +84,7 @@ def format_local_iso(value) -> str:
         from datetime import UTC
 
         moment = moment.replace(tzinfo=UTC)
-    zone = _zone()
+    zone = _zone() if zone_name is None else _named_zone(zone_name)
     local = moment.astimezone(zone)
     return f"{local:%-d %b %Y, %H:%M} {local.tzname()} ({zone.key})"
 
@@ -92,6 +93,12 @@ def _zone():
     from clinic.settings import viewer_zone
 
     return viewer_zone()
+
+
+def _named_zone(name: str):
+    from clinic.settings import practice_zone, zone_or_none
+
+    return zone_or_none(name) or practice_zone()
 
 
 def zone_name() -> str:

@@ -119,3 +119,12 @@ def test_signed_out_visitors_cannot_change_a_zone(client):
     response = client.post("/account/time-zone", data={"time_zone": "Europe/London"})
     assert response.status_code in (302, 401)
     assert "/login" in response.headers.get("Location", "/login")
+
+
+def test_security_notices_give_the_time_in_the_recipients_zone(app, world):
+    from clinic.auth.notices import when_for
+
+    world.partner_a.time_zone = "Asia/Tokyo"
+    db.session.commit()
+    assert when_for(world.partner_a).endswith("JST (Asia/Tokyo)")
+    assert re.search(r" E[SD]T \(America/New_York\)$", when_for(world.therapist))  # no zone: the practice's
