@@ -163,6 +163,41 @@ def viewer_zone() -> ZoneInfo:
     return zone
 
 
+def to_utc(local: datetime, zone: ZoneInfo) -> datetime | None:
+    """The UTC time of a naive local time in `zone`; None when that local time does not exist (a DST gap).
+
+    An ambiguous time (the hour repeated when clocks go back) is read as its first occurrence.
+    """
+    aware = local.replace(tzinfo=zone, fold=0)
+    utc = aware.astimezone(UTC)
+    if utc.astimezone(zone).replace(tzinfo=None) != local:
+        return None
+    return utc
+
+
+def gap_message(local: datetime, zone: ZoneInfo) -> str:
+    """Why the naive `local` can't be used in `zone`, naming the gap: "02:30 on Sun 8 Mar 2026 doesn't
+    exist in America/New_York: the clocks go forward from 02:00 to 03:00 that night. Choose another time."
+    """
+    start = local.replace(second=0, microsecond=0)
+    for _ in range(48 * 60):  # back to the first skipped minute (a gap is an hour, at most a day)
+        if to_utc(start - timedelta(minutes=1), zone) is not None:
+            break
+        start -= timedelta(minutes=1)
+    after = local.replace(tzinfo=zone, fold=1).utcoffset() or timedelta(0)
+    before = local.replace(tzinfo=zone, fold=0).utcoffset() or timedelta(0)
+    end = start + abs(after - before)
+    span = (
+        f"from {start:%H:%M} to {end:%H:%M} that night"
+        if end.date() == start.date()
+        else f"from {start:%H:%M} on {start:%-d %b} to {end:%H:%M} on {end:%-d %b}"
+    )
+    return (
+        f"{local:%H:%M} on {local:%a %-d %b %Y} doesn't exist in {zone.key}: the clocks go forward {span}. "
+        "Choose another time."
+    )
+
+
 def use_viewer_zone(name: str | None) -> None:
     """Read and show times in the zone `name` for the rest of this app context (a background job
     rendering for a person); an unknown or empty name means the practice's zone."""

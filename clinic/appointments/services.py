@@ -262,10 +262,7 @@ def _series_starts(data: Booking, zone: ZoneInfo, now: datetime) -> tuple[list[d
 
 
 def _gap_message(local: datetime, zone: ZoneInfo) -> str:
-    return (
-        f"{local:%H:%M} on {local:%a %-d %b %Y} doesn't exist in {zone.key}: the clocks go forward that night. "
-        "Choose another time."
-    )
+    return recurrence.gap_message(local, zone)
 
 
 def _clashes(therapist_id: int, starts: list[datetime], minutes: int, *, ignore: set[int] = frozenset()) -> list:  # type: ignore[assignment]

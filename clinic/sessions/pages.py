@@ -2,7 +2,7 @@
 timed-out post. No routes here and no commits; views call these and commit once."""
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import render_template
 from flask_login import current_user
@@ -15,7 +15,8 @@ from clinic.sessions import services
 from clinic.sessions.forms import AddendumForm, SignForm
 from clinic.sessions.models import CYCLE_STEPS, TherapySession
 from clinic.sessions.note_forms import NoteForm, display_pairs, field_comparison, note_form_class
-from clinic.settings import viewer_zone
+from clinic.settings import gap_message, viewer_zone
+from clinic.settings import to_utc as zone_to_utc
 
 PRIVATE_FIELDS = {"password", "attest", "csrf_token"}
 
@@ -40,15 +41,9 @@ def to_utc(local: datetime) -> datetime:
     """A naive time typed in the viewer's zone, as an aware UTC datetime. A time that does not exist
     there (the hour skipped when the clocks go forward) is refused next to the field."""
     zone = viewer_zone()
-    aware = local.replace(tzinfo=zone, fold=0)
-    utc = aware.astimezone(UTC)
-    if utc.astimezone(zone).replace(tzinfo=None) != local:
-        raise DomainError(
-            problems={
-                "starts_at": f"{local:%H:%M} on {local:%a %-d %b %Y} doesn't exist in {zone.key}: "
-                "the clocks go forward that night. Choose another time."
-            }
-        )
+    utc = zone_to_utc(local, zone)
+    if utc is None:
+        raise DomainError(problems={"starts_at": gap_message(local, zone)})
     return utc
 
 

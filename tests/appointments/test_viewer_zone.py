@@ -104,8 +104,11 @@ def test_a_typed_time_is_read_in_the_typists_zone(app, world):
     )
 
 
-@pytest.mark.parametrize(("zone", "skipped"), [("Europe/London", "01:30"), ("America/Los_Angeles", "02:30")])
-def test_a_time_the_clocks_skip_is_refused_next_to_the_field(app, world, zone, skipped):
+GAPS = [("Europe/London", "01:30", "01:00 to 02:00"), ("America/Los_Angeles", "02:30", "02:00 to 03:00")]
+
+
+@pytest.mark.parametrize(("zone", "skipped", "gap"), GAPS)
+def test_a_time_the_clocks_skip_is_refused_next_to_the_field(app, world, zone, skipped, gap):
     _zones(world, zone, None)
     client = app.test_client()
     login_as(client, world.therapist)
@@ -113,7 +116,10 @@ def test_a_time_the_clocks_skip_is_refused_next_to_the_field(app, world, zone, s
     response = client.post(f"/couples/{world.couple.id}/appointments", data=_booking_form(gap_day, skipped))
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    message = f"{skipped} on {gap_day:%a %-d %b %Y} doesn&#39;t exist in {zone}: the clocks go forward that night."
+    message = (
+        f"{skipped} on {gap_day:%a %-d %b %Y} doesn&#39;t exist in {zone}: the clocks go forward from {gap} "
+        "that night. Choose another time."
+    )
     assert f'id="start_time-error" class="field-error" role="alert">{message}' in page
     assert db.session.scalars(select(Appointment)).all() == []
     # the same local time is fine for someone in a zone whose clocks don't change that night
@@ -124,8 +130,8 @@ def test_a_time_the_clocks_skip_is_refused_next_to_the_field(app, world, zone, s
     )
 
 
-@pytest.mark.parametrize(("zone", "skipped"), [("Europe/London", "01:30"), ("America/Los_Angeles", "02:30")])
-def test_a_session_time_the_clocks_skip_is_refused_next_to_the_field(app, world, zone, skipped):
+@pytest.mark.parametrize(("zone", "skipped", "gap"), GAPS)
+def test_a_session_time_the_clocks_skip_is_refused_next_to_the_field(app, world, zone, skipped, gap):
     _zones(world, zone, None)
     client = app.test_client()
     login_as(client, world.therapist)
@@ -137,7 +143,7 @@ def test_a_session_time_the_clocks_skip_is_refused_next_to_the_field(app, world,
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert 'id="starts_at-error" class="field-error" role="alert">' in page
-    assert f"{skipped} on {gap_day:%a %-d %b %Y} doesn&#39;t exist in {zone}" in page
+    assert f"{skipped} on {gap_day:%a %-d %b %Y} doesn&#39;t exist in {zone}: the clocks go forward from {gap}" in page
     body["starts_at"] = f"{gap_day.isoformat()}T12:00"
     assert client.post(f"/couples/{world.couple.id}/sessions", data=body).status_code == 302
 
@@ -190,5 +196,19 @@ def test_moving_one_appointment_reads_the_typed_time_in_the_viewers_zone(app, wo
     assert made.starts_at == datetime(2026, 7, 6, 15, 0, tzinfo=UTC)  # 16:00 BST
     with pytest.raises(DomainError) as refused:
         changes.move(made, booking(starts_on=date(2026, 3, 29), start_time=time(1, 30)), "this", made.version, now=NOW)
-    assert "doesn't exist in Europe/London" in refused.value.problems["start_time"]
+    assert (
+        "doesn't exist in Europe/London: the clocks go forward from 01:00 to 02:00"
+        in refused.value.problems["start_time"]
+    )
     assert made.starts_at - datetime(2026, 7, 6, tzinfo=UTC) == timedelta(hours=15)
+
+
+def test_the_message_names_a_gap_of_half_an_hour_or_a_whole_day():
+    from clinic.settings import gap_message
+
+    assert "forward from 02:00 to 02:30 that night" in gap_message(
+        datetime(2026, 10, 4, 2, 15), ZoneInfo("Australia/Lord_Howe")
+    )
+    assert "forward from 00:00 on 30 Dec to 00:00 on 31 Dec" in gap_message(
+        datetime(2011, 12, 30, 10, 0), ZoneInfo("Pacific/Apia")
+    )
