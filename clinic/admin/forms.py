@@ -50,7 +50,7 @@ class SettingsForm(BaseForm):
     )
     time_zone = ZoneSelectField(
         "Time zone",
-        description="Homework entries and due dates follow this time zone.",
+        description="Times for everyone who hasn't chosen their own zone (Account). Homework days always count here.",
         render_kw={"data-zone-search": ""},  # app.js adds a search box that filters the list
     )
     paper_size = SelectField("Paper size for PDFs", choices=PAPER_SIZES)
