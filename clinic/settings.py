@@ -205,10 +205,19 @@ def use_viewer_zone(name: str | None) -> None:
 
 
 def zone_or_none(name: str | None) -> ZoneInfo | None:
-    """The zone named `name`, or None when the name is empty or not a zone of `time_zone_choices()`."""
-    if not name or name not in _known_zones():
+    """The zone named `name` (as stored), or None when the name is empty or no zone (e.g. removed from the
+    tz database since). Cheap: zoneinfo keeps each zone it has read."""
+    if not name:
         return None
-    return ZoneInfo(name)
+    try:
+        return ZoneInfo(name)
+    except (LookupError, ValueError, OSError):
+        return None
+
+
+def is_listed_zone(name: str | None) -> bool:
+    """Whether `name` is one of the zones the time-zone selects offer (`time_zone_choices()`)."""
+    return bool(name) and name in _known_zones()
 
 
 @functools.lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ __all__ = ["end_all_sessions", "sign_in"]  # session primitives other domains ca
 from clinic.db import utcnow
 from clinic.errors import DomainError
 from clinic.extensions import db
-from clinic.settings import zone_or_none
+from clinic.settings import is_listed_zone
 
 LOGIN_FAILED = "That email and password don't match an account. Check both and try again."
 
@@ -115,7 +115,7 @@ def change_time_zone(user: User, name: str | None) -> bool:
     """Set the zone `user` reads and types times in (None or "": the practice's). Unknown names are
     refused next to the field. Audited when it changes; returns whether it did."""
     name = name or None
-    if name is not None and zone_or_none(name) is None:
+    if name is not None and not is_listed_zone(name):
         raise DomainError(problems={"time_zone": "Choose a time zone from the list."})
     if user.time_zone == name:
         return False
