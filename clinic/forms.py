@@ -4,7 +4,7 @@ import re
 from collections.abc import Mapping
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
 # Tab, newline and carriage return are fine in text; every other C0/C1 control and NUL is not.
@@ -46,6 +46,27 @@ class BaseForm(FlaskForm):
                     message = f"This is {len(field.data):,} characters; keep it to {limit:,} or fewer."
                     field.errors = [e for e in field.errors if "longer than" not in str(e)] + [message]
         return ok
+
+
+class ZoneSelectField(SelectField):
+    """A time-zone select whose zones may be listed twice (under "Likely for this practice" and under
+    their region): only the first option with the chosen value is marked selected, as HTML requires."""
+
+    def iter_groups(self):
+        seen = False
+        for group, choices in super().iter_groups():
+            kept = []
+            for choice in choices:
+                kept.append(choice._replace(selected=choice.selected and not seen))
+                seen = seen or choice.selected
+            yield group, kept
+
+    def iter_choices(self):
+        seen, kept = False, []
+        for choice in super().iter_choices():
+            kept.append(choice._replace(selected=choice.selected and not seen))
+            seen = seen or choice.selected
+        return kept
 
 
 class VersionField(HiddenField):

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from clinic.db import UTCDateTime, one_of, utcnow
 from clinic.extensions import Model, db
+from clinic.settings import use_viewer_zone, viewer_zone
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +99,14 @@ def files_folder() -> Path:
     return folder
 
 
-def start(kind: str, owner_id: int, download_name: str, **arguments: Any) -> Job:
-    """Add a job for `owner_id` and queue it (commits: the consumer must see the row)."""
+TIME_ZONE_ARGUMENT = "_time_zone"
+
+
+def start(kind: str, owner_id: int, download_name: str, *, time_zone: str | None = None, **arguments: Any) -> Job:
+    """Add a job for `owner_id` and queue it (commits: the consumer must see the row).
+
+    The job reads and prints times in `time_zone` (default: the zone of the person asking, `viewer_zone()`),
+    passed by name so the consumer renders as that person would see the page."""
     if kind not in _FUNCTIONS:
         raise LookupError(f"no job function declared for {kind!r}")
     minutes = int(current_app.config.get("JOB_FILE_MINUTES", 30))
@@ -110,6 +117,7 @@ def start(kind: str, owner_id: int, download_name: str, **arguments: Any) -> Job
         download_name=download_name,
         expires_at=utcnow() + timedelta(minutes=minutes),
     )
+    arguments[TIME_ZONE_ARGUMENT] = time_zone or viewer_zone().key  # read before the commit ends the transaction
     db.session.add(row)
     db.session.commit()
     current_app.extensions["jobs"].run_job(row.id, arguments)
@@ -140,6 +148,8 @@ def _execute(job_id: str, arguments: dict[str, Any]) -> None:
         return
     row.status, row.step = "running", "Starting"
     db.session.commit()
+    arguments = dict(arguments)
+    use_viewer_zone(arguments.pop(TIME_ZONE_ARGUMENT, None))  # times as the person who asked reads them
     try:
         _FUNCTIONS[row.kind](row, **arguments)
     except JobFailed as failure:

@@ -12,13 +12,15 @@ change within that time; every page therefore reads settings with no query at al
 import functools
 import threading
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask import current_app, g, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import Boolean, Integer, String, Text, event, false, true
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from wtforms.fields.choices import SelectChoice
 
 from clinic.db import VersionedMixin
 from clinic.extensions import Model, db
@@ -143,6 +145,104 @@ def _forget_change_on_rollback(session: Session) -> None:
 
 def practice_zone() -> ZoneInfo:
     return ZoneInfo(get_practice_settings().time_zone)
+
+
+def viewer_zone() -> ZoneInfo:
+    """The zone the signed-in person reads and types times in: their own (`User.time_zone`), else the
+    practice's. Worked out once per request (kept on `flask.g`) from the user row Flask-Login already
+    loaded, so it costs no query. A background job sets the zone of whoever asked (`use_viewer_zone`);
+    other work outside a request (the command line) reads the practice's."""
+    if has_app_context() and "viewer_zone" in g:
+        return g.viewer_zone
+    if not has_request_context():
+        return practice_zone()
+    from flask_login import current_user
+
+    name = getattr(current_user, "time_zone", None) if current_user.is_authenticated else None
+    g.viewer_zone = zone = zone_or_none(name) or practice_zone()
+    return zone
+
+
+def to_utc(local: datetime, zone: ZoneInfo) -> datetime | None:
+    """The UTC time of a naive local time in `zone`; None when that local time does not exist (a DST gap).
+
+    An ambiguous time (the hour repeated when clocks go back) is read as its first occurrence.
+    """
+    aware = local.replace(tzinfo=zone, fold=0)
+    utc = aware.astimezone(UTC)
+    if utc.astimezone(zone).replace(tzinfo=None) != local:
+        return None
+    return utc
+
+
+def gap_message(local: datetime, zone: ZoneInfo) -> str:
+    """Why the naive `local` can't be used in `zone`, naming the gap: "02:30 on Sun 8 Mar 2026 doesn't
+    exist in America/New_York: the clocks go forward from 02:00 to 03:00 that night. Choose another time."
+    """
+    start = local.replace(second=0, microsecond=0)
+    for _ in range(48 * 60):  # back to the first skipped minute (a gap is an hour, at most a day)
+        if to_utc(start - timedelta(minutes=1), zone) is not None:
+            break
+        start -= timedelta(minutes=1)
+    after = local.replace(tzinfo=zone, fold=1).utcoffset() or timedelta(0)
+    before = local.replace(tzinfo=zone, fold=0).utcoffset() or timedelta(0)
+    end = start + abs(after - before)
+    span = (
+        f"from {start:%H:%M} to {end:%H:%M} that night"
+        if end.date() == start.date()
+        else f"from {start:%H:%M} on {start:%-d %b} to {end:%H:%M} on {end:%-d %b}"
+    )
+    return (
+        f"{local:%H:%M} on {local:%a %-d %b %Y} doesn't exist in {zone.key}: the clocks go forward {span}. "
+        "Choose another time."
+    )
+
+
+def use_viewer_zone(name: str | None) -> None:
+    """Read and show times in the zone `name` for the rest of this app context (a background job
+    rendering for a person); an unknown or empty name means the practice's zone."""
+    g.viewer_zone = zone_or_none(name) or practice_zone()
+
+
+def zone_or_none(name: str | None) -> ZoneInfo | None:
+    """The zone named `name` (as stored), or None when the name is empty or no zone (e.g. removed from the
+    tz database since). Cheap: zoneinfo keeps each zone it has read."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (LookupError, ValueError, OSError):
+        return None
+
+
+def is_listed_zone(name: str | None) -> bool:
+    """Whether `name` is one of the zones the time-zone selects offer (`time_zone_choices()`)."""
+    return bool(name) and name in _known_zones()
+
+
+@functools.lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    return frozenset(time_zone_choices())
+
+
+LIKELY_GROUP = "Likely for this practice"
+
+
+def zone_select_choices(likely: Sequence[str] = (), practice_choice: bool = False) -> list[SelectChoice]:
+    """The choices of a time-zone select: optionally "Practice's time zone (…)" (the value "", meaning
+    the practice's zone), then the group "Likely for this practice" (the practice's zone first, then
+    `likely`), then every zone grouped by region (`time_zone_groups()`)."""
+    practice = get_practice_settings().time_zone
+    choices: list[SelectChoice] = []
+    if practice_choice:
+        choices.append(SelectChoice(value="", label=f"Practice's time zone ({practice})"))
+    names = [practice, *(name for name in likely if name != practice)]
+    for name in names:
+        if name in _known_zones():
+            choices.append(SelectChoice(value=name, label=zone_label(name), optgroup=LIKELY_GROUP))
+    for region, zones in time_zone_groups().items():
+        choices.extend(SelectChoice(value=value, label=label, optgroup=region) for value, label in zones)
+    return choices
 
 
 def time_zone_choices() -> list[str]:

@@ -73,9 +73,10 @@ def format_datetime(value) -> str:
     return f"{value.astimezone(_zone()):%-d %b %Y, %H:%M}"
 
 
-def format_local_iso(value) -> str:
-    """An ISO timestamp (as the record export stores them, in UTC) in the practice's zone, zone named:
-    "2 Mar 2026, 10:00 EST (America/New_York)". Used by the record PDF."""
+def format_local_iso(value, zone_name: str | None = None) -> str:
+    """An ISO timestamp (as the record export stores them, in UTC) in the viewer's zone, zone named:
+    "2 Mar 2026, 10:00 EST (America/New_York)". Used by the record PDF. `zone_name`: another person's
+    zone instead (an email to them), the practice's when empty or unknown."""
     if not value:
         return "—"
     moment = datetime.fromisoformat(value) if isinstance(value, str) else value
@@ -83,20 +84,41 @@ def format_local_iso(value) -> str:
         from datetime import UTC
 
         moment = moment.replace(tzinfo=UTC)
-    zone = _zone()
+    zone = _zone() if zone_name is None else _named_zone(zone_name)
     local = moment.astimezone(zone)
     return f"{local:%-d %b %Y, %H:%M} {local.tzname()} ({zone.key})"
 
 
 def _zone():
-    from clinic.settings import practice_zone
+    from clinic.settings import viewer_zone
 
-    return practice_zone()
+    return viewer_zone()
+
+
+def _named_zone(name: str):
+    from clinic.settings import practice_zone, zone_or_none
+
+    return zone_or_none(name) or practice_zone()
+
+
+def zone_name() -> str:
+    """The viewer's zone as a name for "Times in …" lines, e.g. "Europe/London"."""
+    return _zone().key
+
+
+def printed_at(moment: datetime | None = None) -> str:
+    """When a document was printed, local to the viewer with the zone named:
+    "Printed 6 Dec 2026, 14:05 GMT (Europe/London)"."""
+    from datetime import UTC
+
+    return "Printed " + format_local_iso(moment or datetime.now(UTC))
 
 
 def register(app) -> None:
     app.add_template_global(url_if)
     app.add_template_global(navigation)
+    app.add_template_global(zone_name, "viewer_zone_name")
+    app.add_template_global(printed_at)
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_local_iso, "local_time")

@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from clinic.core.once import OnceField
-from clinic.forms import BaseForm, EmailAddress, VersionField, strip_filter
+from clinic.forms import BaseForm, EmailAddress, VersionField, ZoneSelectField, strip_filter
 from clinic.settings import PAPER_SIZES
 
 
@@ -48,9 +48,9 @@ class SettingsForm(BaseForm):
         filters=[strip_filter],
         description="Printed on handouts, e.g. an address and phone number.",
     )
-    time_zone = SelectField(
+    time_zone = ZoneSelectField(
         "Time zone",
-        description="Homework entries and due dates follow this time zone.",
+        description="Times for everyone who hasn't chosen their own zone (Account). Homework days always count here.",
         render_kw={"data-zone-search": ""},  # app.js adds a search box that filters the list
     )
     paper_size = SelectField("Paper size for PDFs", choices=PAPER_SIZES)

@@ -11,7 +11,7 @@ from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
 from clinic.registry import audit_shows_names, describe_audit
 from clinic.security import admin_required
-from clinic.settings import edit_practice_settings, get_practice_settings, practice_zone, time_zone_groups
+from clinic.settings import edit_practice_settings, get_practice_settings, viewer_zone, zone_select_choices
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -95,7 +95,7 @@ def _apply_staff_action(user, action: str) -> None:
 def settings():
     current = get_practice_settings() if request.method == "GET" else edit_practice_settings()
     form = SettingsForm(obj=current)
-    form.time_zone.choices = time_zone_groups()
+    form.time_zone.choices = zone_select_choices(accounts.likely_zones())
     if form.validate_on_submit():
         try:
             services.update_settings(current, form.version.data, form.data)
@@ -117,7 +117,7 @@ def audit_trail():
     form.user.choices = {"": "Anyone", **services.people_for_audit_filter(include_clients=names)}
     form.action.choices = {"": "Any action", **{a: a for a in audit.known_actions()}}
     ok = form.validate()
-    query = audit.trail_query(**(form.trail_filters() if ok else {}), zone=practice_zone())
+    query = audit.trail_query(**(form.trail_filters() if ok else {}), zone=viewer_zone())
     page = db.paginate(query, per_page=50, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     rows = describe_audit(page.items, current_user)

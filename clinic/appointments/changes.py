@@ -16,15 +16,19 @@ from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.forms import has_forbidden_characters
 from clinic.sessions import services as sessions
-from clinic.settings import practice_zone
+from clinic.settings import viewer_zone, zone_or_none
 
 LATE_CANCELLATION_HOURS = 24
 
 
 def move(appointment: Appointment, data: Booking, scope: str, seen_version: int | None, *, now=None) -> list:
     """Change time, length, format and place of this appointment, or of it and the scheduled ones after it
-    in its series (each keeps its own date, moved by the same local-time shift). All or nothing."""
-    now, zone = now or utcnow(), practice_zone()
+    in its series (each keeps its own date, moved by the same local-time shift). All or nothing.
+
+    The typed date and time are read in the viewer's zone. The shift is then applied to each appointment
+    at its local time in the series' own zone (`AppointmentSeries.time_zone`), so a weekly series stays
+    at one local time there on both sides of a daylight-saving change."""
+    now, zone = now or utcnow(), viewer_zone()
     if appointment.status != "scheduled":
         raise DomainError("Only a scheduled appointment can be changed.", field="starts_on")
     problems = _when_problems(data, now)
@@ -37,16 +41,21 @@ def move(appointment: Appointment, data: Booking, scope: str, seen_version: int 
         raise DomainError(problems=problems)
     appointment.claim_version(seen_version)
     targets = _following(appointment) if scope == "following" and appointment.series_id else [appointment]
-    shift = recurrence.combine(data.starts_on, data.start_time) - recurrence.to_local(  # type: ignore[arg-type]
-        appointment.starts_at, zone
-    )
-    new_starts = []
-    for target in targets:
-        local = recurrence.to_local(target.starts_at, zone) + shift
-        utc = recurrence.to_utc(local, zone)
-        if utc is None:
-            raise DomainError(problems={"start_time": _gap_message(local, zone)})
-        new_starts.append(utc)
+    typed = recurrence.combine(data.starts_on, data.start_time)  # type: ignore[arg-type]
+    moved_to = recurrence.to_utc(typed, zone)
+    if moved_to is None:
+        raise DomainError(problems={"start_time": _gap_message(typed, zone)})
+    new_starts = [moved_to]
+    if len(targets) > 1:
+        series_zone = _series_zone(appointment) or zone
+        shift = recurrence.to_local(moved_to, series_zone) - recurrence.to_local(appointment.starts_at, series_zone)
+        new_starts = []
+        for target in targets:
+            local = recurrence.to_local(target.starts_at, series_zone) + shift
+            utc = recurrence.to_utc(local, series_zone)
+            if utc is None:
+                raise DomainError(problems={"start_time": _gap_message(local, series_zone)})
+            new_starts.append(utc)
     ignore = {t.id for t in targets}
     if not data.confirm_overlap and (
         clashes := _clashes(appointment.therapist_id, new_starts, data.minutes or 0, ignore=ignore)
@@ -60,6 +69,11 @@ def move(appointment: Appointment, data: Booking, scope: str, seen_version: int 
         record("appointment.moved", target)
     db.session.flush()
     return targets
+
+
+def _series_zone(appointment: Appointment):
+    """The zone the appointment's series keeps its local time in (None without a series)."""
+    return zone_or_none(appointment.series.time_zone) if appointment.series_id and appointment.series else None
 
 
 def _following(appointment: Appointment) -> list[Appointment]:

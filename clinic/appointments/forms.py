@@ -32,7 +32,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 class _When(BaseForm):
     starts_on = DateField("Date", validators=[Optional()])
-    start_time = TimeField("Start time", validators=[Optional()], description="In the practice's time zone.")
+    start_time = TimeField("Start time", validators=[Optional()], description="In your time zone.")
     minutes = IntegerField("Length (minutes)", default=50, validators=[Optional()])
     format = SelectField("Format", choices=FORMATS)
     location = StringField("Location (in person)", filters=TEXT, validators=[Length(max=200)])

@@ -4,25 +4,17 @@ A series is expanded over *local* (naive) datetimes and each occurrence is then 
 weekly 10:00 stays 10:00 on both sides of a daylight-saving change (its UTC time moves instead).
 """
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import FR, MO, SA, SU, TH, TU, WE, WEEKLY, rrule, rrulestr
 
+from clinic.settings import gap_message, to_utc
+
+__all__ = ["gap_message", "to_utc"]  # local times in a zone live in clinic.settings (sessions use them too)
+
 _WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
 MAX_SPAN = timedelta(days=366)  # a series may run for a year at most
-
-
-def to_utc(local: datetime, zone: ZoneInfo) -> datetime | None:
-    """The UTC time of a naive local time in `zone`; None when that local time does not exist (a DST gap).
-
-    An ambiguous time (the hour repeated when clocks go back) is read as its first occurrence.
-    """
-    aware = local.replace(tzinfo=zone, fold=0)
-    utc = aware.astimezone(UTC)
-    if utc.astimezone(zone).replace(tzinfo=None) != local:
-        return None
-    return utc
 
 
 def to_local(value: datetime, zone: ZoneInfo) -> datetime:

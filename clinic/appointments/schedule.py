@@ -13,17 +13,17 @@ from clinic.appointments.views import therapist_only
 from clinic.db import utcnow
 from clinic.extensions import db, limiter
 from clinic.mail.links import external_url
-from clinic.settings import practice_zone
+from clinic.settings import viewer_zone
 
 bp = Blueprint("schedule", __name__)
 FEED_LIMIT = "30 per minute; 300 per hour"
 
 
 def _day_arg() -> date:
-    """The ?d=YYYY-MM-DD day asked for, today (practice time) by default; 404 for nonsense."""
+    """The ?d=YYYY-MM-DD day asked for, today (the viewer's time) by default; 404 for nonsense."""
     raw = request.args.get("d")
     if not raw:
-        return datetime.now(practice_zone()).date()
+        return datetime.now(viewer_zone()).date()
     try:
         day = date.fromisoformat(raw)
     except ValueError:
@@ -34,7 +34,7 @@ def _day_arg() -> date:
 
 
 def _span(first: date, days: int) -> dict[date, list]:
-    zone = practice_zone()
+    zone = viewer_zone()
     start = datetime.combine(first, time(0), tzinfo=zone)
     end = datetime.combine(first + timedelta(days=days), time(0), tzinfo=zone)
     grouped: dict[date, list] = {first + timedelta(days=n): [] for n in range(days)}

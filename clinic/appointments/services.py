@@ -16,7 +16,7 @@ from clinic.db import utcnow
 from clinic.errors import DomainError
 from clinic.extensions import db
 from clinic.forms import has_forbidden_characters
-from clinic.settings import practice_zone
+from clinic.settings import viewer_zone
 
 PAST_LIMIT = timedelta(days=366)  # bookings may be entered up to a year back …
 FUTURE_LIMIT = timedelta(days=2 * 366)  # … and up to two years ahead
@@ -97,7 +97,7 @@ def between(therapist_id: int, start: datetime, end: datetime) -> list[Appointme
 
 
 def agenda_query(therapist, now: datetime):
-    """From the start of today (practice time) onward, for a paginated agenda."""
+    """From about the start of today onward, for a paginated agenda."""
     return (
         select(Appointment)
         .where(Appointment.therapist_id == therapist.id, Appointment.starts_at >= now - timedelta(hours=12))
@@ -143,10 +143,12 @@ def next_by_couple(couple_ids: list[int], now: datetime) -> dict[int, datetime]:
 def book(couple: Couple, data: Booking, by, *, now: datetime | None = None) -> list[Appointment]:
     """Book one appointment or a whole series; all or nothing.
 
+    The typed date and time are read in the zone of the person booking (`viewer_zone()`); a series keeps
+    that zone (`AppointmentSeries.time_zone`) so each occurrence stays at the same local time in it.
     Raises DomainError with every problem at once (field -> message), or Overlap when the times clash with
     the therapist's other appointments and the booking was not confirmed.
     """
-    zone, now = practice_zone(), now or utcnow()
+    zone, now = viewer_zone(), now or utcnow()
     problems = _booking_problems(couple, data, now)
     starts: list[datetime] = []
     if not problems:
@@ -260,10 +262,7 @@ def _series_starts(data: Booking, zone: ZoneInfo, now: datetime) -> tuple[list[d
 
 
 def _gap_message(local: datetime, zone: ZoneInfo) -> str:
-    return (
-        f"{local:%H:%M} on {local:%a %-d %b %Y} doesn't exist in {zone.key}: the clocks go forward that night. "
-        "Choose another time."
-    )
+    return recurrence.gap_message(local, zone)
 
 
 def _clashes(therapist_id: int, starts: list[datetime], minutes: int, *, ignore: set[int] = frozenset()) -> list:  # type: ignore[assignment]

@@ -18,18 +18,18 @@ from clinic.db import utcnow
 from clinic.errors import DomainError, EditConflict
 from clinic.extensions import db
 from clinic.forms import attach_error
-from clinic.settings import practice_zone
+from clinic.settings import viewer_zone
 
 bp = Blueprint("appointments", __name__)
 
 
 def when(value) -> str:
-    """Template filter: date and time in the practice's zone, the zone named."""
-    return describe(value, practice_zone()) if value is not None else "—"
+    """Template filter: date and time in the viewer's zone, the zone named."""
+    return describe(value, viewer_zone()) if value is not None else "—"
 
 
 def clock(value) -> str:
-    return describe(value, practice_zone(), with_date=False) if value is not None else "—"
+    return describe(value, viewer_zone(), with_date=False) if value is not None else "—"
 
 
 def therapist_only(view):
@@ -78,7 +78,7 @@ def appointment(appointment_id: int):
 
 
 def _move_form(found) -> MoveForm:
-    local = to_local(found.starts_at, practice_zone())
+    local = to_local(found.starts_at, viewer_zone())
     data = {
         "starts_on": local.date(),
         "start_time": local.time(),

@@ -89,7 +89,7 @@ def _current_actor():
 
 
 def trail_query(*, actor_id=None, couple_id=None, action=None, date_from=None, date_to=None, zone=None):
-    """Newest first, filtered; dates are whole days in the practice time zone (inclusive)."""
+    """Newest first, filtered; dates are whole days in the given zone (the viewer's; inclusive)."""
     query = select(AuditEvent).order_by(AuditEvent.id.desc())
     if actor_id:
         query = query.where(AuditEvent.actor_id == actor_id)

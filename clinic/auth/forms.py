@@ -1,7 +1,7 @@
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from clinic.forms import BaseForm, strip_filter
+from clinic.forms import BaseForm, ZoneSelectField, strip_filter
 
 
 class LoginForm(BaseForm):
@@ -83,4 +83,15 @@ class EmailChangeForm(BaseForm):
         "New email address",
         validators=[DataRequired("Enter the new address."), Email("Enter a whole email address."), Length(max=254)],
         filters=[strip_filter],
+    )
+
+
+class TimeZoneForm(BaseForm):
+    """The zone this person reads and types times in; "" is the practice's (choices set by the view)."""
+
+    time_zone = ZoneSelectField(
+        "Time zone",
+        validate_choice=False,  # the service refuses an unknown zone with its own message
+        description="Times on every page, and the times you type, are in this zone.",
+        render_kw={"data-zone-search": ""},  # app.js adds a search box that filters the list
     )

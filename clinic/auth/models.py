@@ -1,7 +1,17 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, func
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    FetchedValue,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from clinic.db import TimestampMixin, UTCDateTime, one_of, utcnow
@@ -43,6 +53,10 @@ class User(UserMixin, TimestampMixin, Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # The zone this person reads and types times in (an IANA name); None: the practice's zone (#15).
+    # Left out of an insert that doesn't set it (FetchedValue: NULL, no DDL default), so code that adds
+    # users on an older schema, as the migration tests do, keeps working.
+    time_zone: Mapped[str | None] = mapped_column(String(60), server_default=FetchedValue())
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

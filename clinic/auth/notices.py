@@ -5,7 +5,7 @@ from clinic.auth.models import User
 from clinic.db import utcnow
 from clinic.mail import services as mail
 from clinic.mail.links import external_url
-from clinic.templating import format_datetime
+from clinic.templating import format_local_iso
 
 SECOND_FACTOR_CHANGES = {
     "enabled": "an authenticator app was set up",
@@ -19,12 +19,17 @@ def client_name(user: User) -> str | None:
     return user.name if user.role == "client" else None
 
 
+def when_for(user: User) -> str:
+    """Now, in the zone of the person the notice is for (theirs, else the practice's), zone named."""
+    return format_local_iso(utcnow(), user.time_zone or "")
+
+
 def password_changed(user: User) -> None:
     mail.send(
         "password_changed",
         user.email,
         partner_name=client_name(user),
-        when=format_datetime(utcnow()),
+        when=when_for(user),
         link=external_url("auth.login"),
     )
 
@@ -35,6 +40,6 @@ def second_factor_changed(user: User, change: str) -> None:
         user.email,
         partner_name=client_name(user),
         change=SECOND_FACTOR_CHANGES[change],
-        when=format_datetime(utcnow()),
+        when=when_for(user),
         link=external_url("auth.login"),
     )

@@ -108,9 +108,7 @@ def request_email_change(user: User, new_email: str) -> None:
     mail.send(
         "email_change_confirm", new_email, partner_name=notices.client_name(user), link=link, hours=EMAIL_CHANGE_HOURS
     )
-    mail.send(
-        "email_change_notice", user.email, when=notices.format_datetime(utcnow()), link=external_url("auth.login")
-    )
+    mail.send("email_change_notice", user.email, when=notices.when_for(user), link=external_url("auth.login"))
     record("user.email_change_requested", user)
 
 

@@ -8,7 +8,15 @@ from flask_login import current_user, login_required
 
 from clinic.audit.services import record
 from clinic.auth import addresses, services, throttle, totp
-from clinic.auth.forms import ButtonForm, ChangePasswordForm, CodeForm, EnrolForm, LoginForm, ReauthForm
+from clinic.auth.forms import (
+    ButtonForm,
+    ChangePasswordForm,
+    CodeForm,
+    EnrolForm,
+    LoginForm,
+    ReauthForm,
+    TimeZoneForm,
+)
 from clinic.auth.models import User
 from clinic.auth.reauth import mark_recent_auth, recent_auth_required
 from clinic.auth.sessions import quick_exit as end_for_quick_exit
@@ -16,7 +24,9 @@ from clinic.auth.sessions import seconds_left, sign_in, sign_out, sign_out_every
 from clinic.db import utcnow
 from clinic.errors import DomainError
 from clinic.extensions import csrf, db
+from clinic.forms import attach_error
 from clinic.security import ADMIN, THERAPIST, home_for, roles_required, safe_next_url
+from clinic.settings import zone_select_choices
 from clinic.templating import practice_for_templates
 
 bp = Blueprint("auth", __name__)
@@ -105,14 +115,48 @@ def account():
         except DomainError as error:
             db.session.commit()  # keeps the record of a wrong password and a used-up code
             getattr(form, error.field).errors = [error.message]
-            return render_template("auth/account.html", form=form), 422
+            return _account_page(form), 422
         sign_in(current_user)  # this browser continues with the new session version
         totp.end_enrolment(session)  # a second factor half set up before the change starts again
         mark_recent_auth()
         db.session.commit()
         flash("Your password was changed. Other devices have been signed out.", "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", form=form), 422 if form.errors else 200
+    return _account_page(form), 422 if form.errors else 200
+
+
+def _zone_form(formdata=None) -> TimeZoneForm:
+    form = TimeZoneForm(formdata=formdata, data={"time_zone": current_user.time_zone or ""})
+    form.time_zone.choices = zone_select_choices(services.likely_zones(), practice_choice=True)
+    return form
+
+
+def _account_page(form=None, zone_form=None) -> str:
+    return render_template(
+        "auth/account.html",
+        form=form or ChangePasswordForm(formdata=None),
+        zone_form=zone_form or _zone_form(),
+    )
+
+
+@bp.post("/account/time-zone")
+@login_required
+def account_time_zone():
+    """The zone this person reads and types times in (empty: the practice's); changing it is audited."""
+    form = _zone_form(request.form)
+    if form.validate_on_submit():
+        try:
+            changed = services.change_time_zone(current_user, form.time_zone.data)
+        except DomainError as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            db.session.commit()
+            if changed:
+                name = current_user.time_zone or "the practice's time zone"
+                flash(f"Times are now shown in {name}.", "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(zone_form=form), 422
 
 
 @bp.get("/session/status")

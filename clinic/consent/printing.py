@@ -30,7 +30,7 @@ def signed_copy_pdf(signature: ConsentSignature, couple, viewer) -> RenderedPdf:
             "therapist": couple.therapist.name if couple.therapist else "",
             "practice": practice.practice_name,
         },
-        "footer": practice_footer(),
+        "footer": practice_footer(printed=True),
     }
     return build_pdf(
         "consent/signed_copy_pdf.html",

@@ -98,14 +98,19 @@ def print_header(couple, therapist, *, when=None, partner=None) -> dict:
 def _date_text(when=None) -> str:
     from datetime import datetime
 
-    from clinic.settings import practice_zone
+    from clinic.settings import viewer_zone
 
-    moment = when.astimezone(practice_zone()) if when else datetime.now(practice_zone())
+    moment = when.astimezone(viewer_zone()) if when else datetime.now(viewer_zone())
     return f"{moment:%-d %B %Y}"
 
 
-def practice_footer() -> str:
+def practice_footer(*, printed: bool = False) -> str:
+    """The practice's name and contact line; with `printed`, when it was printed, local to the reader
+    with the zone named ("Printed 6 Dec 2026, 14:05 GMT (Europe/London)"). Handouts and worksheets leave
+    the time out (their header has the date) so a handout asked for twice is served from the PDF cache."""
     from clinic.settings import get_practice_settings
+    from clinic.templating import printed_at
 
     settings = get_practice_settings()
-    return " · ".join(part for part in (settings.practice_name, settings.contact_line) if part)
+    parts = [settings.practice_name, settings.contact_line, printed_at() if printed else ""]
+    return " · ".join(part for part in parts if part)

@@ -23,16 +23,16 @@ def paper_for(choice: str | None) -> str:
 
 
 def file_name(kind: str, title: str = "", *, couple=None, partner=None, ext: str = "pdf") -> str:
-    """The download name: whose it is, what it is and today's date (practice time), ASCII-safe,
+    """The download name: whose it is, what it is and today's date (the viewer's time), ASCII-safe,
     e.g. `Rivera-Chen-handout-understanding-fears-2026-12-01.pdf`."""
     from datetime import datetime
 
-    from clinic.settings import practice_zone
+    from clinic.settings import viewer_zone
 
     whose = partner.name if partner is not None else couple.display_name if couple is not None else ""
     if couple is not None and not ascii_slug(whose):
         whose = f"couple-{couple.id}"  # a name written only in a non-Latin script
-    return pdf_filename(whose, kind, title.lower(), on=datetime.now(practice_zone()).date(), ext=ext)
+    return pdf_filename(whose, kind, title.lower(), on=datetime.now(viewer_zone()).date(), ext=ext)
 
 
 def scope_for(user, couple=None) -> str:
@@ -122,7 +122,7 @@ def packet_pdf(
     context = {
         "sections": sections,
         "header": print_header(couple, user, partner=partner),
-        "footer": practice_footer(),
+        "footer": practice_footer(printed=True),
         "counts": counts,
         "couple_name": couple.display_name,
         "partner_name": partner.name,

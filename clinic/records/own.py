@@ -83,7 +83,7 @@ def own_pdf(partner, viewer) -> RenderedPdf:
             "therapist": "",
             "practice": practice.practice_name,
         },
-        "footer": practice_footer(),
+        "footer": practice_footer(printed=True),
     }
     return build_pdf(
         "records/own_pdf.html",

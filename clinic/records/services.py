@@ -159,7 +159,7 @@ def record_pdf(couple: Couple, owner: User, data: dict[str, Any]) -> bytes:
         "record": data,
         # A record says it is confidential on every page, not who it is "for".
         "header": {**print_header(couple, owner), "for": "", "confidential": couple.display_name},
-        "footer": practice_footer(),
+        "footer": practice_footer(printed=True),
         "chart": csi_chart_svg(couple) if _has_csi4(data.get("scores")) else None,  # no empty chart, no blank half page
     }
     pdf = build_pdf(

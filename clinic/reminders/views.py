@@ -1,6 +1,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from clinic.auth.services import likely_zones
 from clinic.couples.services import partner_for_client
 from clinic.errors import DomainError
 from clinic.extensions import csrf, db
@@ -8,7 +9,7 @@ from clinic.forms import attach_error
 from clinic.reminders import services
 from clinic.reminders.forms import PreferenceForm
 from clinic.security import client_required
-from clinic.settings import time_zone_groups
+from clinic.settings import zone_select_choices
 
 bp = Blueprint("reminders", __name__)
 
@@ -18,8 +19,10 @@ bp = Blueprint("reminders", __name__)
 def preferences():
     partner = partner_for_client(current_user)
     row = services.preference_for(partner)
-    form = PreferenceForm(obj=row, time_zone=row.time_zone if row else services.practice_time_zone())
-    form.time_zone.choices = time_zone_groups()
+    # Before any choice is saved, the zone offered is the partner's own (account page), else the practice's.
+    start_zone = row.time_zone if row else current_user.time_zone or services.practice_time_zone()
+    form = PreferenceForm(obj=row, time_zone=start_zone)
+    form.time_zone.choices = zone_select_choices(likely_zones())
     if form.validate_on_submit():
         try:
             services.save_preference(partner, form.data)

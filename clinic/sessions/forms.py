@@ -24,7 +24,7 @@ class TherapySessionForm(BaseForm):
         "Date and time",
         format="%Y-%m-%dT%H:%M",
         validators=[DataRequired("Enter the date and time the session started.")],
-        description="In the practice's time zone.",
+        description="In your time zone.",
     )
     minutes = IntegerField(
         "Length (minutes)",

@@ -2,7 +2,7 @@
 timed-out post. No routes here and no commits; views call these and commit once."""
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import render_template
 from flask_login import current_user
@@ -16,7 +16,8 @@ from clinic.sessions import services, stages
 from clinic.sessions.forms import AddendumForm, SignForm
 from clinic.sessions.models import CYCLE_STEPS, TherapySession
 from clinic.sessions.note_forms import NoteForm, display_pairs, field_comparison, note_form_class
-from clinic.settings import practice_zone
+from clinic.settings import gap_message, viewer_zone
+from clinic.settings import to_utc as zone_to_utc
 
 PRIVATE_FIELDS = {"password", "attest", "csrf_token"}
 
@@ -33,13 +34,18 @@ def formdata(pending: dict) -> MultiDict:
 
 
 def new_session_defaults(couple) -> dict:
-    now = datetime.now(practice_zone()).replace(second=0, microsecond=0, tzinfo=None)
+    now = datetime.now(viewer_zone()).replace(second=0, microsecond=0, tzinfo=None)
     return {"model": couple.model, "starts_at": now, "minutes": 50}
 
 
 def to_utc(local: datetime) -> datetime:
-    """A naive practice-local time from the form, as an aware UTC datetime."""
-    return local.replace(tzinfo=practice_zone()).astimezone(UTC)
+    """A naive time typed in the viewer's zone, as an aware UTC datetime. A time that does not exist
+    there (the hour skipped when the clocks go forward) is refused next to the field."""
+    zone = viewer_zone()
+    utc = zone_to_utc(local, zone)
+    if utc is None:
+        raise DomainError(problems={"starts_at": gap_message(local, zone)})
+    return utc
 
 
 _UNREAD = object()
@@ -77,7 +83,7 @@ def _correction_forms(therapy_session: TherapySession) -> dict:
     """The details form (filled from the session) and the entered-in-error form for the session page."""
     from clinic.sessions.forms import EnteredInErrorForm, SessionDetailsForm
 
-    local = therapy_session.starts_at.astimezone(practice_zone()).replace(tzinfo=None)
+    local = therapy_session.starts_at.astimezone(viewer_zone()).replace(tzinfo=None)
     partner = therapy_session.individual_partner
     data = {
         "starts_at": local,

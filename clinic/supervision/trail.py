@@ -16,7 +16,7 @@ from clinic.couples.models import Couple, Partner
 from clinic.db import utcnow
 from clinic.extensions import db
 from clinic.sessions.models import NoteAddendum, ProcessNote, ProgressNote, TherapySession
-from clinic.settings import practice_zone
+from clinic.settings import viewer_zone
 from clinic.supervision.caseload import reference
 from clinic.supervision.models import Cosignature, NameAccess
 
@@ -34,6 +34,7 @@ PHRASES = {
     "auth.reauth": "confirmed their password",
     "auth.reauth_failed": "failed to confirm their password",
     "auth.second_factor_failed": "entered a wrong second-factor code",
+    "auth.time_zone_changed": "changed their time zone",
     "progress_note.viewed": "viewed the progress note of session {n}",
     "progress_note.saved": "saved a draft of the progress note of session {n}",
     "progress_note.autosaved": "autosaved the progress note of session {n}",
@@ -136,7 +137,7 @@ def end_names(viewer) -> None:
 def describe(events: list, viewer) -> list[TrailRow]:
     names = shows_names(viewer)
     lookup = _Lookup(events, names)
-    zone = practice_zone()
+    zone = viewer_zone()
     rows = []
     for event in events:
         who, role = lookup.who(event)

@@ -10,7 +10,7 @@ from clinic.admin.forms import TrailFilterForm
 from clinic.audit.services import record, trail_query
 from clinic.extensions import db
 from clinic.security import admin_required
-from clinic.settings import practice_zone
+from clinic.settings import viewer_zone
 from clinic.supervision import trail
 from clinic.supervision.forms import BreakGlassForm
 from clinic.supervision.views import bp
@@ -49,13 +49,13 @@ def export_csv():
     form.user.choices = form.action.choices = {}
     if not form.validate():
         return redirect(url_for("admin.audit_trail", **request.args))
-    events = list(db.session.scalars(trail_query(**form.trail_filters(), zone=practice_zone()).limit(CSV_LIMIT)))
+    events = list(db.session.scalars(trail_query(**form.trail_filters(), zone=viewer_zone()).limit(CSV_LIMIT)))
     record("audit_trail.exported", record_type="audit_event", record_id=len(events))
     current_app.logger.info("audit trail exported: %d rows", len(events))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
-    zone = practice_zone()
+    zone = viewer_zone()
     for row in trail.describe(events, current_user):
         cells = (
             row.at.astimezone(zone).isoformat(timespec="minutes"),

@@ -16,6 +16,7 @@ SPECS = [
     RouteSpec("auth.logout_everywhere", lambda w: "/logout/everywhere", SIGNED_IN, method="POST"),
     RouteSpec("auth.account", lambda w: "/account", SIGNED_IN),
     RouteSpec("auth.account", lambda w: "/account", SIGNED_IN, method="POST"),
+    RouteSpec("auth.account_time_zone", lambda w: "/account/time-zone", SIGNED_IN, method="POST"),
     RouteSpec("auth.session_status", lambda w: "/session/status", SIGNED_IN),
     RouteSpec("auth.keepalive", lambda w: "/session/keepalive", SIGNED_IN, method="POST"),
     RouteSpec("couples.caseload", lambda w: "/caseload", THERAPIST | {"other_therapist"}),

@@ -45,12 +45,14 @@ def test_settings_page_shows_the_zones_grouped_with_the_current_one_chosen(clien
     page = client.get("/admin/settings").get_data(as_text=True)
     select = re.search(r'<select [^>]*data-zone-search="" id="time_zone"[^>]*>(.*?)</select>', page, re.S).group(1)
     regions = re.findall(r'<optgroup label="([^"]+)">', select)
-    assert regions[:3] == ["Africa", "America", "Antarctica"] and "Europe" in regions
+    assert regions[:4] == ["Likely for this practice", "Africa", "America", "Antarctica"] and "Europe" in regions
     europe = select.split('<optgroup label="Europe">', 1)[1].split("</optgroup>", 1)[0]
     assert re.search(r'<option value="Europe/Paris">Paris \(UTC\+0[12]:00\)</option>', europe)
     current = get_practice_settings().time_zone
-    assert re.search(rf'<option selected value="{current}">', select)
-    assert select.count("<option") == len(time_zone_choices())
+    likely = select.split('<optgroup label="Likely for this practice">', 1)[1].split("</optgroup>", 1)[0]
+    assert re.search(rf'<option selected value="{current}">', likely)  # selected once, where first listed
+    assert select.count("selected") == 1
+    assert select.count("<option") == len(time_zone_choices()) + 1
 
 
 def test_a_valid_zone_saves_and_an_invalid_one_gets_the_field_error(client, world, login):

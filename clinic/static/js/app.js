@@ -116,7 +116,8 @@
 
   // Time zones: a search box above a long grouped list (select[data-zone-search]) that narrows it as
   // you type. Without JavaScript the grouped list alone works. The chosen zone always stays in the list,
-  // so filtering never changes what the form sends.
+  // so filtering never changes what the form sends. Options outside any group ("Practice's time zone")
+  // always stay, at the top. A zone listed twice (under "Likely for this practice" and its region) counts once.
   function normal(text) { return text.toLowerCase().replace(/[_/,()]+/g, " "); }
   document.querySelectorAll("select[data-zone-search]").forEach(function (select) {
     var groups = Array.prototype.map.call(select.querySelectorAll("optgroup"), function (group) {
@@ -128,6 +129,7 @@
       };
     });
     if (!groups.length) { return; }
+    var loose = Array.prototype.filter.call(select.children, function (child) { return child.tagName === "OPTION"; });
     var box = document.createElement("input");
     box.type = "search";
     box.id = select.id + "-search";
@@ -150,14 +152,18 @@
       var words = normal(query).split(/\s+/).filter(Boolean);
       var chosen = select.value;
       var count = 0;
+      var counted = {};
+      var keptChosen = false;
       select.textContent = "";
+      loose.forEach(function (option) { select.appendChild(option); });
       groups.forEach(function (group) {
         var element = document.createElement("optgroup");
         element.label = group.label;
         group.options.forEach(function (item) {
           var match = words.every(function (word) { return item.key.indexOf(word) !== -1; });
-          if (!match && item.value !== chosen) { return; }
-          if (match) { count += 1; }
+          if (!match && (item.value !== chosen || keptChosen)) { return; }
+          if (!match) { keptChosen = true; }  // the chosen zone stays once, where it is listed first
+          if (match && !counted[item.value]) { counted[item.value] = true; count += 1; }
           var option = document.createElement("option");
           option.value = item.value;
           option.textContent = item.text;
