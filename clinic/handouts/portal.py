@@ -31,7 +31,6 @@ def read(given_id: int):
     partner = partner_for_client(current_user)
     given = services.get_given_for_partner(partner, given_id)
     record("handout.viewed", given, couple_id=given.couple_id)
-    db.session.commit()
     doc = handout_document(given, couple=partner.couple, note=given.note, partner=given.partner)
     return render_template("handouts/portal_read.html", partner=partner, given=given, doc=doc)
 

@@ -107,7 +107,6 @@ def couple_homework(couple_id: int):
     couple = get_couple_for(current_user, couple_id)
     rows, totals, since = couple_adherence(couple)
     record("homework.couple_viewed", couple, couple_id=couple.id)
-    db.session.commit()
     review = services.safety_review(rows)
     page = paged(rows, request.args.get("page", ""), per_page=ASSIGNMENTS_PER_PAGE)
     return render_template(
@@ -152,7 +151,6 @@ def assignment(couple_id: int, assignment_id: int):
     rows, _totals, since = couple_adherence(item.couple, assignment_ids=[item.id])
     row = rows[0]
     record("assignment.viewed", item)
-    db.session.commit()
     return render_template(
         "homework/assignment.html",
         couple=item.couple,

@@ -50,7 +50,9 @@ class AnswerFormBase(BaseForm):
         return {int(f.name.split("_")[1]): int(f.data) for f in self.item_fields()}
 
     def sequence_number(self) -> int | None:
-        value = (self.sequence.data or "").strip()
+        """The sequence the partner's page was built on, as posted; None when it wasn't (the field's
+        default is the server's own next number, which must never stand in for a missing one)."""
+        value = str(self.sequence.raw_data[0]).strip() if self.sequence.raw_data else ""
         return int(value) if value.isdigit() else None
 
 

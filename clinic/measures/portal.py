@@ -24,7 +24,6 @@ def portal_list():
     partner = partner_for_client(current_user)
     history = services.partner_history(partner)
     record("measure_scores.viewed_own", record_type="partner", record_id=partner.id, couple_id=partner.couple_id)
-    db.session.commit()
     groups = [(m, [r for r in history if r.measure_key == m.key]) for m in MEASURES.values()]
     return render_template(
         "measures/portal_list.html",

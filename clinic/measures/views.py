@@ -131,7 +131,6 @@ def response_detail(couple_id: int, response_id: int):
     couple = get_couple_for(current_user, couple_id)
     response = services.get_response_for_couple(couple, response_id)
     record("measure_response.viewed", response)
-    db.session.commit()
     return render_template(
         "measures/response_detail.html", couple=couple, response=response, measure=MEASURES[response.measure_key]
     )
@@ -162,7 +161,6 @@ def screen_detail(couple_id: int, screen_id: int):
     couple = get_couple_for(current_user, couple_id)
     found = safety.get_screen_for_couple(couple, screen_id)
     record("safety_screen.viewed", found)
-    db.session.commit()
     return _screen_page(couple, found)
 
 

@@ -89,8 +89,10 @@ def test_start_migrates_seeds_once_serves_runs_jobs_and_stops_on_ctrl_c(started,
         status = "queued"
         while time.monotonic() < deadline and status not in ("done", "failed"):
             time.sleep(0.2)
-            db.session.expire_all()
             status = db.session.get(Job, job_id).status
+            # End the transaction at once: outside a request it began IMMEDIATE and holds SQLite's write
+            # lock, which the job's consumer needs to record its progress.
+            db.session.rollback()
         assert status == "done", log.read_text()
         db.session.remove()
 
