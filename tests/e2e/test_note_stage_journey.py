@@ -49,6 +49,12 @@ def test_open_a_folded_part_from_the_jump_list_type_save_and_reload(new_page, vi
     page.get_by_label("The injury, as the injured partner describes it").fill(words)
     visit(page, f"folded part opened from the jump list ({'phone' if phone else 'desktop'})", "therapist")
 
+    # Printing the draft opens every folded part for the print, and folds them again afterwards.
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    assert page.locator("details.note-section:not([open])").count() == 0
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert not is_open(page, "The cycle this session") and is_open(page, INJURY)
+
     # Folding the part again by hand hides its fields, but they are still sent with the form.
     part(page, INJURY).locator("summary").click()
     assert not is_open(page, INJURY)

@@ -43,6 +43,19 @@
     }
   });
   window.addEventListener("hashchange", function () { reveal(fragment(window.location.hash)); });
+  // Printing a draft prints every part: folded parts open for the print and fold again afterwards.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.note-section:not([open])").forEach(function (part) {
+      part.setAttribute("data-opened-for-print", "");
+      part.open = true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    document.querySelectorAll("details[data-opened-for-print]").forEach(function (part) {
+      part.removeAttribute("data-opened-for-print");
+      part.open = false;
+    });
+  });
   if (window.location.hash) { reveal(fragment(window.location.hash)); }
 
   var form = document.querySelector("form[data-autosave-url]");
