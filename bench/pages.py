@@ -30,6 +30,7 @@ class PageFigure:
     queries_vary: bool
     repeated: list  # [(times, statement)] run more than once in one request: query-per-row suspects
     rows: str = ""  # rows shown: "<n> tr" (table rows in <tbody>) or "<n> li" (list items in <main>)
+    transaction_statements: int = 0  # BEGIN / COMMIT / ... seen by the driver hook (SQLite only), not queries
 
 
 # (label, role, URL rule, values). Pages are found by URL rule (+ GET), not endpoint name: endpoints get
@@ -137,10 +138,23 @@ def rows_shown(html: str) -> str:
     return f"{items} li"
 
 
+# Transaction control is not a query. It is counted apart because the two drivers differ: SQLite's BEGIN
+# (sent by clinic.db's connection hook) passes through the cursor, psycopg's BEGIN never does.
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+def is_transaction_control(statement: str) -> bool:
+    return statement.lstrip().upper().startswith(TRANSACTION_CONTROL)
+
+
 class QueryCounter:
+    """SQL queries this thread runs (`count`), and the transaction-control statements apart
+    (`transaction_count`)."""
+
     def __init__(self, engine):
         self.engine = engine
         self.count = 0
+        self.transaction_count = 0
         self.statements: list[str] = []
 
     def __enter__(self):
@@ -153,6 +167,9 @@ class QueryCounter:
 
     def _count(self, conn, cursor, statement, *args):
         if threading.get_ident() != self.thread:
+            return
+        if is_transaction_control(statement):
+            self.transaction_count += 1
             return
         self.count += 1
         self.statements.append(" ".join(statement.split()))
@@ -183,13 +200,14 @@ def measure(app, seeded, password: str, repeat: int = REPEAT, warmup: int = WARM
         html = ""
         for _ in range(warmup):
             html = client.get(path).get_data(as_text=True)
-        times, counts, status, statements = [], [], 0, []
+        times, counts, status, statements, transaction = [], [], 0, [], 0
         for _ in range(repeat):
             with QueryCounter(engine) as counter:
                 started = time.perf_counter()
                 response = client.get(path)
                 times.append(time.perf_counter() - started)
             counts.append(counter.count)
+            transaction = max(transaction, counter.transaction_count)
             status, statements = response.status_code, counter.statements
             html = response.get_data(as_text=True)
         repeated = [(n, text) for text, n in Counter(statements).most_common() if n > 1]
@@ -203,6 +221,7 @@ def measure(app, seeded, password: str, repeat: int = REPEAT, warmup: int = WARM
                 len(set(counts)) > 1,
                 repeated,
                 rows_shown(html),
+                transaction,
             )
         )
     return figures

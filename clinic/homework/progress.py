@@ -16,9 +16,10 @@ from clinic.extensions import db
 from clinic.homework import adherence
 from clinic.homework.models import Assignment, Entry
 from clinic.homework.services import (
+    EntryDay,
     couple_assignments,
     couple_entries,
-    current_assignments_for_partner,
+    current_assignments_with_visible_days,
     has_any_assignment,
     last_session_at,
     partner_assignments_window,
@@ -74,17 +75,20 @@ def portal_page(partner, today: date | None = None, *, finished_page: int = 1, f
     assignment); and, for the finished ones shown, a count of days in SQL. At most four queries, at any size.
     """
     today = today or practice_today()
-    if finished:
-        offset = (finished_page - 1) * FINISHED_PER_PAGE
-        current, older = partner_assignments_window(partner, today, FINISHED_PER_PAGE + 1, offset)
-    else:
-        current, older = current_assignments_for_partner(partner, today), []
+    since = today - timedelta(days=STREAK_DAYS)
+    if not finished:  # Today: the current assignments and their days in one statement
+        current, rows = current_assignments_with_visible_days(partner, today, since)
+        index = entry_index(rows)
+        items = [_portal_item(a, partner, index.get(a.id, []), None, today) for a in current]
+        return PortalPage(items, finished_page, False, False)
+    offset = (finished_page - 1) * FINISHED_PER_PAGE
+    current, older = partner_assignments_window(partner, today, FINISHED_PER_PAGE + 1, offset)
     more = len(older) > FINISHED_PER_PAGE
     shown = current + older[:FINISHED_PER_PAGE]
     if not shown:
         return PortalPage([], finished_page, False, finished and finished_page > 1)
     ids = [a.id for a in shown]
-    index = entry_index(visible_entry_days(partner, ids, today - timedelta(days=STREAK_DAYS)))
+    index = entry_index(visible_entry_days(partner, ids, since))
     counts = visible_day_counts(partner, [a.id for a in older[:FINISHED_PER_PAGE]])  # "N logged in all"
     items = [_portal_item(a, partner, index.get(a.id, []), counts.get(a.id), today) for a in shown]
     return PortalPage(items, finished_page, more, True)
@@ -250,13 +254,13 @@ def entry_index(rows) -> dict[int, list]:
 
 
 def caseload_provider(couples: list) -> dict[int, CaseloadInfo]:
-    """Homework adherence over the last 14 days; an alert when it is low. Three queries in all, whatever the
-    history: the entries query reads only distinct (assignment, partner, day) within the window."""
+    """Homework adherence over the last 14 days; an alert when it is low. One statement, whatever the
+    history: the assignments current in the window, each joined to its distinct (partner, day) entries
+    within the window (an assignment without entries comes once, with no day)."""
     ids = [c.id for c in couples]
     today = practice_today()
     start = today - timedelta(days=adherence.WINDOW_DAYS - 1)
-    assignments = _window_assignments(ids, start, today)
-    by_assignment = entry_index(_window_entry_days(assignments, start, today))
+    assignments, by_assignment = _window_assignments_with_days(ids, start, today)
     partner_ids = _partner_ids_of(couples)
     per_couple: dict[int, list[Assignment]] = {}
     for a in assignments:
@@ -273,30 +277,36 @@ def caseload_provider(couples: list) -> dict[int, CaseloadInfo]:
     return result
 
 
-def _window_assignments(couple_ids: list[int], start: date, today: date) -> list[Assignment]:
-    return list(
-        db.session.scalars(
-            select(Assignment)
-            .options(lazyload(Assignment.exercise))
-            .where(
-                Assignment.couple_id.in_(couple_ids),
-                Assignment.starts_on <= today,
-                (Assignment.ended_on.is_(None)) | (Assignment.ended_on > start),
-            )
-        )
+def _window_assignments_with_days(
+    couple_ids: list[int], start: date, today: date
+) -> tuple[list[Assignment], dict[int, list[EntryDay]]]:
+    """([assignments current in the window], {assignment id: [distinct entry days in the window]}), read
+    in one statement: the distinct days are a subquery, outer-joined so that assignments without entries
+    still come."""
+    days = (
+        select(Entry.assignment_id, Entry.partner_id, Entry.done_on)
+        .where(Entry.couple_id.in_(couple_ids), Entry.done_on >= start, Entry.done_on <= today)
+        .distinct()
+        .subquery()
     )
-
-
-def _window_entry_days(assignments: list[Assignment], start: date, today: date) -> list:
-    if not assignments:
-        return []
-    return list(
-        db.session.execute(
-            select(Entry.assignment_id, Entry.partner_id, Entry.done_on)
-            .where(Entry.assignment_id.in_([a.id for a in assignments]), Entry.done_on >= start, Entry.done_on <= today)
-            .distinct()
+    rows = db.session.execute(
+        select(Assignment, days.c.partner_id, days.c.done_on)
+        .options(lazyload(Assignment.exercise))
+        .outerjoin(days, days.c.assignment_id == Assignment.id)
+        .where(
+            Assignment.couple_id.in_(couple_ids),
+            Assignment.starts_on <= today,
+            (Assignment.ended_on.is_(None)) | (Assignment.ended_on > start),
         )
+        .order_by(Assignment.id)
     )
+    assignments: dict[int, Assignment] = {}
+    by_assignment: dict[int, list[EntryDay]] = {}
+    for assignment, partner_id, done_on in rows:
+        assignments.setdefault(assignment.id, assignment)
+        if done_on is not None:
+            by_assignment.setdefault(assignment.id, []).append(EntryDay(assignment.id, partner_id, done_on))
+    return list(assignments.values()), by_assignment
 
 
 def _partner_ids_of(couples: list) -> dict[int, list[int]]:

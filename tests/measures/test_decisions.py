@@ -25,7 +25,7 @@ def decide(world, found, choice, **extra):
 def test_the_one_statement_safety_flag_agrees_with_the_safeguard_at_every_step(world):
     """The registry's safety flag (the note's risk check opens on it, #18) is safeguard_active in one statement."""
     from clinic.registry import safety_flag
-    from tests.couples.test_query_counts import counted
+    from tests.support.queries import counted_queries as counted
 
     def same() -> bool:
         db.session.expire_all()

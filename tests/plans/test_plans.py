@@ -187,8 +187,8 @@ def test_notes_record_goals_and_course_shows_objectives_against_measures(app, wo
 
 def test_caseload_statements_stay_flat_with_more_plans(app, world, monkeypatch):
     from clinic.settings import PracticeSettings, clear_settings_cache
-    from tests.couples.test_query_counts import counted
     from tests.factories import make_couple
+    from tests.support.queries import counted_queries as counted
 
     # As in production (and tests/couples/test_query_counts.py): a saved settings row, cached per process.
     monkeypatch.setitem(app.config, "SETTINGS_CACHE_SECONDS", 60)

@@ -5,9 +5,9 @@ and at most one SQL statement more than before."""
 import re
 
 from clinic.extensions import db
-from tests.couples.test_query_counts import counted
 from tests.measures.helpers import POSITIVE, screen_for
 from tests.sessions.helpers import COMPLETE, PASSWORD, STAGE2, body, new_session
+from tests.support.queries import counted_queries as counted
 
 INJURY = "Attachment injury"
 STAGE2_PART = "Stage 2, per partner (steps 5–7 run once for each partner)"

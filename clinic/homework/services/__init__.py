@@ -25,11 +25,12 @@ from clinic.homework.services.entries import (
     sharing_note,
 )
 from clinic.homework.services.loaders import (
+    EntryDay,
     assignment_entries_query,
     assignments_for_partner,
     couple_assignments,
     couple_entries,
-    current_assignments_for_partner,
+    current_assignments_with_visible_days,
     entries_page,
     get_assignment_for_partner,
     get_assignment_for_therapist,
@@ -57,7 +58,8 @@ __all__ = [
     "clean_answers",
     "couple_assignments",
     "couple_entries",
-    "current_assignments_for_partner",
+    "EntryDay",
+    "current_assignments_with_visible_days",
     "create_assignment",
     "edit_entry",
     "entries_page",

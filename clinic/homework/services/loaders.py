@@ -4,6 +4,9 @@ Privacy rule, kept in one place: a partner reads entries only through `visible_e
 (their own, plus those their partner chose to share). Therapists read everything of their couples.
 """
 
+from dataclasses import dataclass
+from datetime import date
+
 from flask import abort
 from sqlalchemy import and_, distinct, func, not_, or_, select
 from sqlalchemy.orm import lazyload
@@ -61,12 +64,6 @@ def _finished(today):
     )
 
 
-def current_assignments_for_partner(partner, today) -> list[Assignment]:
-    """The partner's assignments that are not finished (ended, or a recurring one past its due date)."""
-    query = select(Assignment).where(*_for_partner(partner), not_(_finished(today)))
-    return list(db.session.scalars(query.order_by(Assignment.starts_on.desc(), Assignment.id.desc())))
-
-
 def partner_assignments_window(partner, today, limit: int, offset: int = 0):
     """(current assignments, a page of finished ones), newest first, in one query."""
     order = (Assignment.starts_on.desc(), Assignment.id.desc())
@@ -102,6 +99,41 @@ def visible_entry_days(partner, assignment_ids, since):
         .distinct()
     )
     return db.session.execute(query).all()
+
+
+@dataclass(frozen=True)
+class EntryDay:
+    """One distinct (assignment, partner, day) an entry was logged on."""
+
+    assignment_id: int
+    partner_id: int
+    done_on: date
+
+
+def current_assignments_with_visible_days(partner, today, since):
+    """(the partner's current assignments: not finished (ended, or a recurring one past its due date), newest
+    first; the `visible_entry_days` rows of those assignments from `since`), read in one statement: the
+    visible distinct days are a subquery, outer-joined so that an assignment without entries still comes."""
+    once = select(Assignment.id).where(Assignment.frequency_kind == "once", Assignment.couple_id == partner.couple_id)
+    days = (
+        select(Entry.assignment_id, Entry.partner_id, Entry.done_on)
+        .where(*_visible(partner), or_(Entry.done_on >= since, Entry.assignment_id.in_(once.scalar_subquery())))
+        .distinct()
+        .subquery()
+    )
+    query = (
+        select(Assignment, days.c.partner_id, days.c.done_on)
+        .outerjoin(days, days.c.assignment_id == Assignment.id)
+        .where(*_for_partner(partner), not_(_finished(today)))
+        .order_by(Assignment.starts_on.desc(), Assignment.id.desc())
+    )
+    assignments: dict[int, Assignment] = {}
+    rows = []
+    for assignment, partner_id, done_on in db.session.execute(query):
+        assignments.setdefault(assignment.id, assignment)
+        if done_on is not None:
+            rows.append(EntryDay(assignment.id, partner_id, done_on))
+    return list(assignments.values()), rows
 
 
 def visible_day_counts(partner, assignment_ids) -> dict[int, int]:
