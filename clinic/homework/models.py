@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -197,12 +197,16 @@ class Entry(VersionedMixin, TimestampMixin, Model):
     """A partner's completion record. Private (author + therapist) unless `is_shared`."""
 
     __tablename__ = "homework_entry"
-    __table_args__ = (CheckConstraint("rating is null or rating between 1 and 5", name="rating_range"),)
+    __table_args__ = (
+        CheckConstraint("rating is null or rating between 1 and 5", name="rating_range"),
+        # A couple's entries of a date window (caseload tally, Today, reminders) are one range scan (#13).
+        Index("ix_homework_entry_couple_id_done_on", "couple_id", "done_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="RESTRICT"), index=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partner.id", ondelete="RESTRICT"), index=True)
-    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="RESTRICT"), index=True)
+    couple_id: Mapped[int] = mapped_column(ForeignKey("couple.id", ondelete="RESTRICT"))
     done_on: Mapped[date] = mapped_column(Date, index=True)
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     rating: Mapped[int | None] = mapped_column(Integer)

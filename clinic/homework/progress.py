@@ -298,8 +298,7 @@ def _window_assignments_with_days(
             Assignment.starts_on <= today,
             (Assignment.ended_on.is_(None)) | (Assignment.ended_on > start),
         )
-        .order_by(Assignment.id)
-    )
+    )  # no ORDER BY: SQLite would scan every assignment in id order rather than sort the few it needs
     assignments: dict[int, Assignment] = {}
     by_assignment: dict[int, list[EntryDay]] = {}
     for assignment, partner_id, done_on in rows:
