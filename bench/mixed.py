@@ -300,6 +300,7 @@ def _start(ports, url: str, workdir: Path, workers: int):
         "CLINIC_SECRET_KEY": SECRET,
         "CLINIC_ENV": "production",
         "CLINIC_PROXY_FIX_HOPS": "1",
+        "CLINIC_EXTERNAL_URL": f"https://{HOST}",  # production refuses to start without it (links in email)
         "CLINIC_INSTANCE_PATH": str(workdir),
         "CLINIC_AUDIT_SEAL_INTERVAL_SECONDS": "1",
         "CLINIC_AUDIT_KEY": AUDIT_KEY,
