@@ -122,6 +122,34 @@ def writing():
         _writing.reset(token)
 
 
+@contextmanager
+def unsynced_commit(connection):
+    """One transaction on `connection` whose commit returns without waiting for the disk.
+
+    For rows whose loss on a power cut or an operating-system crash is acceptable, never for clinical
+    records: the audit events of read requests (clinic.audit.services.write_buffered). The commit survives
+    a crash of the app process and the database stays consistent; what is not yet on the disk is at most
+    the last moments of such commits, and any later synced commit (every write, every seal) makes it
+    durable, because it flushes the log up to itself.
+
+    SQLite: `synchronous=NORMAL` for this commit (a WAL commit without fsync), set back to FULL before the
+    connection returns to the pool; the pragma can't change inside a transaction, so it is set around it.
+    PostgreSQL: `SET LOCAL synchronous_commit = off`, which ends with the transaction.
+    """
+    sqlite = connection.dialect.name == "sqlite"
+    raw = connection.connection.dbapi_connection if sqlite else None
+    if raw is not None:
+        raw.execute("PRAGMA synchronous=NORMAL")
+    try:
+        with connection.begin():
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SET LOCAL synchronous_commit = off")
+            yield connection
+    finally:
+        if raw is not None:
+            raw.execute("PRAGMA synchronous=FULL")
+
+
 def _is_read_only_request() -> bool:
     from flask import has_request_context, request
 

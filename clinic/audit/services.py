@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import insert, select
 
 from clinic.audit.models import AuditEvent
-from clinic.db import READ_METHODS, utcnow, writing
+from clinic.db import READ_METHODS, unsynced_commit, utcnow, writing
 from clinic.extensions import db
 
 _BUFFER = "_audit_buffer"
@@ -72,12 +72,16 @@ def discard_buffered() -> None:
 
 
 def write_buffered() -> int:
-    """Insert this read request's buffered events in one short IMMEDIATE transaction; returns the count."""
+    """Insert this read request's buffered events in one short IMMEDIATE transaction; returns the count.
+
+    The commit doesn't wait for the disk (`unsynced_commit`): a view is recorded before the page is sent
+    and survives a crash of the app, and the next synced commit (any write, the sealer's) makes it
+    durable. Waiting for an fsync on every page view cost about 1.5 ms each, with the write lock held."""
     events = g.pop(_BUFFER, None) if has_request_context() else None
     if not events:
         return 0
     rows = [{name: getattr(e, name) for name in _COLUMNS} for e in events]
-    with writing(), db.engine.begin() as connection:
+    with writing(), db.engine.connect() as connection, unsynced_commit(connection):
         connection.execute(insert(AuditEvent), rows)
     return len(rows)
 

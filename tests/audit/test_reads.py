@@ -105,3 +105,32 @@ def test_a_write_that_outwaits_the_busy_timeout_gets_a_friendly_503(make_app):
 
     response = application.test_client().post("/_test/locked")
     assert response.status_code == 503 and "try again" in response.text and "INSERT" not in response.text
+
+
+def test_a_read_audit_commit_does_not_wait_for_the_disk_and_the_connection_goes_back_synced(app):
+    from clinic.db import unsynced_commit
+
+    sqlite = db.engine.dialect.name == "sqlite"
+    probe = "PRAGMA synchronous" if sqlite else "SHOW synchronous_commit"
+    relaxed, synced = (1, 2) if sqlite else ("off", "on")  # NORMAL / FULL
+    with db.engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        with unsynced_commit(connection):
+            inside = connection.exec_driver_sql(probe).scalar()
+            connection.execute(AuditEvent.__table__.insert(), [{"action": "test.unsynced", "outcome": "ok"}])
+        after = raw.execute(probe).fetchone()[0]
+    assert (inside, after) == (relaxed, synced)
+    with db.engine.connect() as connection:
+        assert connection.scalar(select(AuditEvent.id).where(AuditEvent.action == "test.unsynced")) is not None
+
+
+def test_a_failed_read_audit_insert_still_leaves_the_connection_synced(app):
+    from clinic.db import unsynced_commit
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the SQLite pragma is set around the transaction; PostgreSQL's SET LOCAL ends with it")
+    with db.engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        with pytest.raises(Exception), unsynced_commit(connection):  # noqa: B017, PT011 - any failure
+            connection.exec_driver_sql("INSERT INTO no_such_table VALUES (1)")
+        assert raw.execute("PRAGMA synchronous").fetchone()[0] == 2
