@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 MAX_QUERIES = 12
+PAGE_ROUNDS = 5  # the in-process page timing goes round the sizes this many times (bench.pages)
 MAX_TIME_RATIO = 1.3
 MIN_THROUGHPUT_RATIO = 0.30
 PG_SERVER = os.environ.get("CLINIC_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
@@ -159,7 +160,9 @@ def transaction_line(figures) -> str:
     if not seen:
         return "\nQueries exclude transaction control; this driver sent none through the cursor."
     return (
-        "\nQueries exclude transaction control (BEGIN, COMMIT, ...). Sent per request besides: " + ", ".join(seen) + "."
+        "\nQueries exclude transaction control (BEGIN, COMMIT, SET LOCAL, ...). Sent per request besides: "
+        + ", ".join(seen)
+        + "."
     )
 
 
@@ -200,22 +203,23 @@ def load_table(figures) -> list[str]:
 
 def run_database(kind: str, sizes, args, workdir: Path, parts: set) -> None:
     from bench.load import CONNECTIONS, WORKERS, throughput
-    from bench.pages import find_pages, measure
+    from bench.pages import find_pages, measure_interleaved
     from bench.seed import PASSWORD
     from clinic.extensions import db
 
-    pg_name = f"clinic_bench_{os.getpid()}"
-    if kind == "postgresql":
-        try:
-            url = create_pg_database(pg_name)
-        except Exception as error:  # noqa: BLE001 - no server: say so, go on
-            print(f"\nPostgreSQL not available ({error}); skipped.")
-            return
-    else:
-        url = None
+    pg_names: list[str] = []
     try:
-        results, last = {}, None
+        builds, last = {}, None
         for size in sizes:
+            url = None
+            if kind == "postgresql":  # a database per size, so that every size stays up for the interleaved timing
+                name = f"clinic_bench_{os.getpid()}_{size.name}"
+                try:
+                    url = create_pg_database(name)
+                except Exception as error:  # noqa: BLE001 - no server: say so, go on
+                    print(f"\nPostgreSQL not available ({error}); skipped.")
+                    return
+                pg_names.append(name)
             app, seeded, db_url = build(size, workdir, url)
             rows = ", ".join(f"{table} {n:,}" for table, n in seeded.rows.items())
             print(
@@ -228,16 +232,20 @@ def run_database(kind: str, sizes, args, workdir: Path, parts: set) -> None:
             pages, missing = find_pages(app, seeded)
             if missing and size is sizes[0]:
                 print(f"  pages not found in this build (by URL rule or endpoint): {', '.join(missing)}")
-            if "pages" in parts:
-                results[size.name] = measure(app, seeded, PASSWORD, repeat=args.repeat, warmup=args.warmup)
+            builds[size.name] = (app, seeded)
             last = (size, seeded, db_url, pages)
+        results = {}
+        if "pages" in parts:
+            results = measure_interleaved(builds, PASSWORD, args.repeat, args.warmup, rounds=PAGE_ROUNDS)
+        for app, _seeded in builds.values():
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
         if "pages" in parts and results:
             print(
                 f"\n## Pages on {kind}: server time and SQL queries per request "
-                f"(in-process, median of {args.repeat} after {args.warmup} warm-up requests)\n"
+                f"(in-process, median of {args.repeat} after {args.warmup} warm-up requests; the sizes measured "
+                f"in {PAGE_ROUNDS} interleaved rounds)\n"
             )
             print(stamp() + "\n")
             print("\n".join(page_table(results)))
@@ -270,8 +278,8 @@ def run_database(kind: str, sizes, args, workdir: Path, parts: set) -> None:
                 print(f"throughput run failed: {error}")
             print(f"\n(throughput run: {time.perf_counter() - started:.0f} s)")
     finally:
-        if kind == "postgresql":
-            drop_pg_database(pg_name)
+        for name in pg_names:
+            drop_pg_database(name)
 
 
 def main() -> None:

@@ -139,8 +139,10 @@ def rows_shown(html: str) -> str:
 
 
 # Transaction control is not a query. It is counted apart because the two drivers differ: SQLite's BEGIN
-# (sent by clinic.db's connection hook) passes through the cursor, psycopg's BEGIN never does.
-TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+# (sent by clinic.db's connection hook) passes through the cursor, psycopg's BEGIN never does; and a read's
+# audit commit is made unsynced by a PRAGMA outside the cursor on SQLite, by `SET LOCAL` through it on
+# PostgreSQL (clinic.db.unsynced_commit).
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET LOCAL")
 
 
 def is_transaction_control(statement: str) -> bool:
@@ -183,45 +185,72 @@ def signed_in_client(app, email: str, password: str):
     return client
 
 
-def measure(app, seeded, password: str, repeat: int = REPEAT, warmup: int = WARMUP) -> list[PageFigure]:
+class _PageRun:
+    """The samples of one page at one size, gathered over the rounds."""
+
+    def __init__(self, label: str, role: str, path: str) -> None:
+        self.label, self.role, self.path = label, role, path
+        self.times: list[float] = []
+        self.counts: list[int] = []
+        self.transaction = 0
+        self.status = 0
+        self.statements: list[str] = []
+        self.html = ""
+
+    def figure(self) -> PageFigure:
+        repeated = [(n, text) for text, n in Counter(self.statements).most_common() if n > 1]
+        return PageFigure(
+            self.label,
+            self.path,
+            self.status,
+            statistics.median(self.times) * 1000,
+            max(self.counts),
+            len(set(self.counts)) > 1,
+            repeated,
+            rows_shown(self.html),
+            self.transaction,
+        )
+
+
+def measure_interleaved(
+    builds: dict, password: str, repeat: int = REPEAT, warmup: int = WARMUP, rounds: int = 5
+) -> dict[str, list[PageFigure]]:
+    """{size name: figures} for builds {size name: (app, seeded)}, each app on its own database.
+
+    The sizes are measured in turns: `rounds` rounds, each giving every page of every size its share of the
+    `repeat` timed requests. A machine that slows down or speeds up during the run then moves every size
+    alike, so the practice/small time ratio compares the pages, not the moments they were measured at.
+    """
     from clinic.auth.models import User
 
-    with app.app_context():
-        # SQLAlchemy's and Jinja's caches warm up on the first requests; they are not part of the figures.
-        engine = db.engine
-        assert db.session.scalar(select(User.id).where(User.email == seeded.client_email))
-    clients = {
-        "therapist": signed_in_client(app, seeded.therapist_email, password),
-        "client": signed_in_client(app, seeded.client_email, password),
-    }
-    figures = []
-    for label, role, path in main_pages(app, seeded):
-        client = clients[role]
-        html = ""
-        for _ in range(warmup):
-            html = client.get(path).get_data(as_text=True)
-        times, counts, status, statements, transaction = [], [], 0, [], 0
-        for _ in range(repeat):
-            with QueryCounter(engine) as counter:
-                started = time.perf_counter()
-                response = client.get(path)
-                times.append(time.perf_counter() - started)
-            counts.append(counter.count)
-            transaction = max(transaction, counter.transaction_count)
-            status, statements = response.status_code, counter.statements
-            html = response.get_data(as_text=True)
-        repeated = [(n, text) for text, n in Counter(statements).most_common() if n > 1]
-        figures.append(
-            PageFigure(
-                label,
-                path,
-                status,
-                statistics.median(times) * 1000,
-                max(counts),
-                len(set(counts)) > 1,
-                repeated,
-                rows_shown(html),
-                transaction,
-            )
-        )
-    return figures
+    setups = {}
+    for name, (app, seeded) in builds.items():
+        with app.app_context():
+            # SQLAlchemy's and Jinja's caches warm up on the first requests; they are not part of the figures.
+            engine = db.engine
+            assert db.session.scalar(select(User.id).where(User.email == seeded.client_email))
+        clients = {
+            "therapist": signed_in_client(app, seeded.therapist_email, password),
+            "client": signed_in_client(app, seeded.client_email, password),
+        }
+        runs = [_PageRun(label, role, path) for label, role, path in main_pages(app, seeded)]
+        for run in runs:
+            for _ in range(warmup):
+                run.html = clients[run.role].get(run.path).get_data(as_text=True)
+        setups[name] = (engine, clients, runs)
+    rounds = max(1, min(rounds, repeat))
+    shares = [repeat // rounds + (1 if r < repeat % rounds else 0) for r in range(rounds)]
+    for share in shares:
+        for engine, clients, runs in setups.values():
+            for run in runs:
+                client = clients[run.role]
+                for _ in range(share):
+                    with QueryCounter(engine) as counter:
+                        started = time.perf_counter()
+                        response = client.get(run.path)
+                        run.times.append(time.perf_counter() - started)
+                    run.counts.append(counter.count)
+                    run.transaction = max(run.transaction, counter.transaction_count)
+                    run.status, run.statements = response.status_code, counter.statements
+                    run.html = response.get_data(as_text=True)
+    return {name: [run.figure() for run in runs] for name, (_engine, _clients, runs) in setups.items()}

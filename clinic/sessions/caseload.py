@@ -43,7 +43,12 @@ def session_summary(ids: list[int]) -> dict[int, tuple]:
                 func.count(case((overdue, 1))),
                 func.min(case((overdue, TherapySession.number))),
             )
-            .outerjoin(ProgressNote, ProgressNote.therapy_session_id == TherapySession.id)
+            # The notes' own couple_id in the join lets PostgreSQL read only these couples' notes by index:
+            # with the session id alone it hashed the whole progress_note table (8 ms at 50,000 notes).
+            .outerjoin(
+                ProgressNote,
+                and_(ProgressNote.therapy_session_id == TherapySession.id, ProgressNote.couple_id.in_(ids)),
+            )
             .where(TherapySession.couple_id.in_(ids), TherapySession.entered_in_error_at.is_(None))
             .group_by(TherapySession.couple_id)
         ).all()

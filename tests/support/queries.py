@@ -1,6 +1,6 @@
 """Counting the SQL queries a request runs, as `make bench` counts them (#13).
 
-Transaction control (BEGIN, COMMIT, ...) is not a query: SQLite's BEGIN passes the cursor hook that counts,
+Transaction control (BEGIN, COMMIT, SET LOCAL, ...) is not a query: SQLite's BEGIN passes the cursor hook that counts,
 psycopg's never does, so counting it would hold the two databases to different numbers.
 """
 
